@@ -1,0 +1,123 @@
+import bodyParser from 'body-parser';
+import type { ErrorRequestHandler, Express, NextFunction, Request, RequestHandler, Response } from 'express';
+import type { NodeAPI } from './red';
+import type { ParsedRequest } from './request';
+
+/** An SMS webhook is a few kilobytes; anything near this is not from a provider. */
+export const BODY_LIMIT = '256kb';
+
+export type WebhookHandler = (req: ParsedRequest, res: Response) => void;
+
+function captureRaw(type: 'form' | 'json') {
+  return (req: Request, _res: Response, buf: Buffer): void => {
+    const parsed = req as ParsedRequest;
+    parsed.rawBody = buf;
+    parsed.smsBodyType = type;
+  };
+}
+
+// Parsers are shared: they hold no per-route state.
+const jsonParser = bodyParser.json({ limit: BODY_LIMIT, verify: captureRaw('json') });
+// extended:false keeps `a[b]=c` a flat name, exactly as the provider signed it.
+const formParser = bodyParser.urlencoded({ limit: BODY_LIMIT, extended: false, verify: captureRaw('form') });
+
+/** A body some earlier middleware already parsed still tells us its type. */
+function adoptParsedBody(req: Request, _res: Response, next: NextFunction): void {
+  const parsed = req as ParsedRequest & { _body?: boolean };
+  if (parsed._body && !parsed.smsBodyType && parsed.body && typeof parsed.body === 'object') {
+    parsed.smsBodyType = req.is('json') ? 'json' : 'form';
+    parsed.rawBody = Buffer.from(parsed.smsBodyType === 'json' ? JSON.stringify(parsed.body) : '');
+  }
+  next();
+}
+
+function rejectUnreadableBody(req: Request, res: Response, next: NextFunction): void {
+  const parsed = req as ParsedRequest;
+  const length = Number(req.headers['content-length'] ?? 0);
+  const chunked = req.headers['transfer-encoding'] !== undefined;
+  if (req.method === 'POST' && !parsed.smsBodyType && (length > 0 || chunked)) {
+    res
+      .status(415)
+      .type('text/plain')
+      .send(
+        `unsupported Content-Type "${req.headers['content-type'] ?? '(none)'}": ` +
+          'expected application/x-www-form-urlencoded or application/json',
+      );
+    return;
+  }
+  next();
+}
+
+/** Body-parser errors become a status and a sentence; never a 500 for what a client sent. */
+const bodyErrorHandler: ErrorRequestHandler = (err, req, res, next) => {
+  if (res.headersSent) return next(err);
+  const e = err as { type?: string; status?: number };
+  let status = e.status && e.status >= 400 && e.status < 500 ? e.status : 400;
+  let text = 'could not read the request body';
+  if (e.type === 'entity.too.large') {
+    status = 413;
+    text = `request body too large (limit ${BODY_LIMIT}); SMS webhooks are a few kilobytes`;
+  } else if (e.type === 'entity.parse.failed') {
+    text = req.is('json') ? 'invalid JSON' : 'invalid form body';
+  } else if (e.type === 'charset.unsupported' || e.type === 'encoding.unsupported') {
+    status = 415;
+    text = 'unsupported charset or content encoding: send UTF-8';
+  }
+  res.status(status).type('text/plain').send(text);
+};
+
+function middlewareFromSettings(RED: NodeAPI): RequestHandler[] {
+  const chain: RequestHandler[] = [];
+  const configured = RED.settings.httpNodeMiddleware;
+  if (typeof configured === 'function') chain.push(configured as RequestHandler);
+  else if (Array.isArray(configured)) chain.push(...(configured as RequestHandler[]));
+  if (RED.settings.httpNodeCors) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const cors = require('cors') as (opts: unknown) => RequestHandler;
+    chain.push(cors(RED.settings.httpNodeCors));
+  }
+  return chain;
+}
+
+interface Layer {
+  route?: { stack: { handle: unknown }[] };
+}
+
+/** Express 4 keeps the router on `_router`, Express 5 (Node-RED 5) on `router`. */
+function routerStack(app: Express): Layer[] {
+  const a = app as unknown as { _router?: { stack: Layer[] }; router?: { stack: Layer[] } };
+  return (a._router ?? a.router)?.stack ?? [];
+}
+
+/** Normalizes a user-typed path: leading slash, no trailing slash. */
+export function normalizePath(path: string): string {
+  const p = path.trim().replace(/\/{2,}/g, '/');
+  const withSlash = p.startsWith('/') ? p : `/${p}`;
+  return withSlash.length > 1 ? withSlash.replace(/\/$/, '') : withSlash;
+}
+
+/**
+ * Registers GET and POST on `RED.httpNode` in the order core `http in` uses (settings
+ * middleware, CORS, parsers, handler, error handler) and returns the function that
+ * removes exactly these routes — by handler, so another node on the same path keeps its own.
+ */
+export function addWebhookRoute(RED: NodeAPI, path: string, handler: WebhookHandler): () => void {
+  const callback: RequestHandler = (req, res) => handler(req as ParsedRequest, res);
+  const chain = [
+    ...middlewareFromSettings(RED),
+    jsonParser,
+    formParser,
+    adoptParsedBody,
+    rejectUnreadableBody,
+    callback,
+    bodyErrorHandler,
+  ];
+  RED.httpNode.get(path, ...chain);
+  RED.httpNode.post(path, ...chain);
+  return () => {
+    const stack = routerStack(RED.httpNode);
+    for (let i = stack.length - 1; i >= 0; i--) {
+      if (stack[i].route?.stack.some((layer) => layer.handle === callback)) stack.splice(i, 1);
+    }
+  };
+}

@@ -1,0 +1,161 @@
+import type { Request, Response } from 'express';
+import type { SmsAccountNode } from './lib/account';
+import { addWebhookRoute, normalizePath } from './lib/endpoint';
+import { MultipartAssembler } from './lib/multipart';
+import { NodeMemory } from './lib/node-memory';
+import { StatusCounter } from './lib/node-status';
+import { canReachAnswer } from './lib/reachability';
+import { RecentIds } from './lib/recent-ids';
+import type { Node, NodeAPI, NodeDef, NodeMessage } from './lib/red';
+import { wrapResponse } from './lib/response-wrapper';
+import { allowedProviders, receive } from './lib/webhook';
+import type { InboundSms, ProviderSetting } from './providers/types';
+
+const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
+/** Twilio gives up at 15 s (error 11200); answering later is pointless. */
+const MAX_REPLY_TIMEOUT_S = 14;
+
+interface Live {
+  req?: Request;
+  res?: Response;
+}
+
+interface Memory {
+  recent: RecentIds;
+  assembler?: MultipartAssembler;
+  /** Where completed multipart messages go; unset between close and the next start. */
+  emit?: (sms: InboundSms, live: Live) => void;
+  held: { sms: InboundSms; live: Live }[];
+  /** The request that delivered the most recent part of each held message. */
+  lastLive?: Live;
+}
+
+const memory = new NodeMemory<Memory>(() => ({ recent: new RecentIds(), held: [] }));
+
+function answerEmptyTwiml(res: Response): void {
+  if (!res.headersSent) res.status(200).type('text/xml').send(EMPTY_TWIML);
+}
+
+export = function register(RED: NodeAPI): void {
+  function SmsIn(this: Node, def: NodeDef): void {
+    RED.nodes.createNode(this, def);
+    const node = this;
+    if (RED.settings.httpNodeRoot === false) {
+      node.warn('httpNodeRoot is false in settings.js: HTTP endpoints are disabled');
+      return;
+    }
+    if (typeof def.path !== 'string' || !def.path.trim()) {
+      node.warn('no path set: open the node and give it a path such as /sms/inbound');
+      node.status({ fill: 'red', shape: 'ring', text: 'no path' });
+      return;
+    }
+    const path = normalizePath(def.path);
+    const account = def.account ? (RED.nodes.getNode(String(def.account)) as SmsAccountNode | null) : null;
+    if (def.account && !account) node.warn('the sms account this node uses is missing');
+    const setting = (def.provider || 'auto') as ProviderSetting;
+    const allowed = allowedProviders(setting, account ?? undefined);
+    if (typeof allowed === 'string') {
+      node.error(allowed);
+      node.status({ fill: 'red', shape: 'ring', text: allowed });
+      return;
+    }
+    const timeoutS = Number(def.replyTimeout);
+    const replyTimeoutMs = 1000 * Math.min(Number.isFinite(timeoutS) && timeoutS > 0 ? timeoutS : 10, MAX_REPLY_TIMEOUT_S);
+    const verifiable = allowed.every((id) => {
+      const s = account?.secrets() ?? {};
+      return id === 'twilio' ? !!s.authToken : !!s.signatureSecret;
+    });
+    const counter = new StatusCounter(node, path, verifiable);
+
+    const mem = memory.get(node.id);
+    const heldTwilio = new Set<Response>();
+
+    // Whether any answering node is downstream; wiring elsewhere can change on any deploy.
+    let answerable: boolean | undefined;
+    const forget = (): void => {
+      answerable = undefined;
+    };
+    RED.events.on('flows:started', forget);
+
+    const emit = (sms: InboundSms, live: Live): void => {
+      const msg: NodeMessage = {
+        _msgid: RED.util.generateId(),
+        payload: sms.text,
+        topic: sms.from,
+        sms,
+      };
+      if (live.req) msg.req = live.req;
+      if (live.res) msg.res = wrapResponse(node, live.res);
+      node.send(msg);
+    };
+    mem.emit = emit;
+    mem.assembler ??= new MultipartAssembler((sms) => {
+      const live = mem.lastLive ?? {};
+      if (mem.emit) mem.emit(sms, live);
+      else mem.held.push({ sms, live });
+    });
+    // Messages completed while this node was being redeployed.
+    for (const { sms, live } of mem.held.splice(0)) emit(sms, live);
+
+    const handle = (req: Request, res: Response): void => {
+      const received = receive('inbound', setting, allowed, account ?? undefined, req, res);
+      if (!received) {
+        counter.add('rejected');
+        return;
+      }
+      const sms = received.value;
+      const twilio = sms.provider === 'twilio';
+      // Retries of an acknowledged message are acknowledged again, not emitted again.
+      if (mem.recent.check(`${sms.provider}:${sms.messageId}`)) {
+        if (twilio) answerEmptyTwiml(res);
+        else res.status(200).end();
+        counter.add('duplicate');
+        return;
+      }
+      counter.add('received');
+      if (!twilio) {
+        // Vonage retries anything but 2xx for a day: acknowledge before the flow runs.
+        res.status(200).end();
+        if (sms.concat) {
+          // A group completes synchronously inside add(): that part's request goes with it.
+          mem.lastLive = { req, res };
+          mem.assembler?.add(sms);
+          mem.lastLive = undefined;
+        } else {
+          emit(sms, { req, res });
+        }
+        return;
+      }
+      answerable ??= canReachAnswer(RED, node.wires);
+      if (!answerable) {
+        answerEmptyTwiml(res);
+        emit(sms, { req, res });
+        return;
+      }
+      heldTwilio.add(res);
+      const timer = setTimeout(() => answerEmptyTwiml(res), replyTimeoutMs);
+      res.on('close', () => {
+        clearTimeout(timer);
+        heldTwilio.delete(res);
+      });
+      emit(sms, { req, res });
+    };
+
+    const removeRoute = addWebhookRoute(RED, path, handle);
+    counter.listening();
+
+    node.on('close', (removed: boolean, done: () => void) => {
+      removeRoute();
+      RED.events.removeListener('flows:started', forget);
+      for (const res of heldTwilio) answerEmptyTwiml(res);
+      if (removed) {
+        // Parts already acknowledged go out with what arrived rather than vanish.
+        mem.assembler?.flush();
+        memory.delete(node.id);
+      }
+      mem.emit = undefined;
+      done();
+    });
+  }
+  RED.nodes.registerType('sms in', SmsIn);
+};

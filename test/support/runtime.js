@@ -1,0 +1,127 @@
+'use strict';
+// A real Node-RED runtime (node-red-node-test-helper) with this package's nodes, and a real
+// HTTP server on 127.0.0.1 in front of RED.httpNode: helper.request() reaches only the
+// admin app, so the node app is captured when the nodes register.
+const http = require('node:http');
+const path = require('node:path');
+const helper = require('node-red-node-test-helper');
+
+helper.init(require.resolve('node-red'));
+
+const NODES_DIR = path.join(__dirname, '..', '..', 'nodes');
+const captured = { httpNode: null, RED: null };
+
+function ours(name) {
+  const register = require(path.join(NODES_DIR, `${name}.js`));
+  return function (RED) {
+    captured.httpNode = RED.httpNode;
+    captured.RED = RED;
+    return register(RED);
+  };
+}
+
+const CORE = {
+  'http response': '@node-red/nodes/core/network/21-httpin.js',
+  'http in': '@node-red/nodes/core/network/21-httpin.js',
+  switch: '@node-red/nodes/core/function/10-switch.js',
+  change: '@node-red/nodes/core/function/15-change.js',
+  template: '@node-red/nodes/core/function/80-template.js',
+  function: '@node-red/nodes/core/function/10-function.js',
+  debug: '@node-red/nodes/core/common/21-debug.js',
+  'link in': '@node-red/nodes/core/common/60-link.js',
+  'link out': '@node-red/nodes/core/common/60-link.js',
+  comment: '@node-red/nodes/core/common/90-comment.js',
+};
+
+/** This package's node modules (from package.json) plus the core ones the flow uses. */
+function nodesFor(flow) {
+  const pkg = require('../../package.json');
+  const list = Object.keys(pkg['node-red'].nodes).map(ours);
+  const core = new Set(flow.map((n) => CORE[n.type]).filter(Boolean));
+  for (const file of core) list.push(require(require.resolve(file, { paths: [require.resolve('node-red')] })));
+  return list;
+}
+
+let server;
+let baseUrl;
+
+async function startServer() {
+  if (server) return;
+  await helper.startServer();
+  server = http.createServer((req, res) => {
+    if (!captured.httpNode) {
+      res.statusCode = 503;
+      return res.end('no flow loaded');
+    }
+    return captured.httpNode(req, res);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${server.address().port}`;
+}
+
+async function stopServer() {
+  if (!server) return;
+  await new Promise((resolve) => server.close(resolve));
+  server = undefined;
+  await helper.stopServer();
+}
+
+async function load(flow, credentials) {
+  await startServer();
+  await helper.load(nodesFor(flow), flow, credentials || {});
+  return { url: (p) => baseUrl + p, getNode: (id) => helper.getNode(id) };
+}
+
+async function unload() {
+  await helper.unload();
+  captured.httpNode = null;
+}
+
+/** A helper node that collects what reaches it; `next()` resolves with the next message. */
+function collector(id) {
+  const node = helper.getNode(id);
+  const messages = [];
+  const waiting = [];
+  node.on('input', (msg) => {
+    const w = waiting.shift();
+    if (w) w(msg);
+    else messages.push(msg);
+  });
+  return {
+    messages,
+    next(timeoutMs = 2000) {
+      if (messages.length) return Promise.resolve(messages.shift());
+      return new Promise((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error(`no message reached ${id} within ${timeoutMs} ms`)), timeoutMs);
+        waiting.push((m) => {
+          clearTimeout(t);
+          resolve(m);
+        });
+      });
+    },
+  };
+}
+
+/** Real HTTP: `{status, headers, text}`. */
+async function send(url, { method = 'POST', headers = {}, body } = {}) {
+  const res = await fetch(url, { method, headers, body });
+  return { status: res.status, headers: res.headers, text: await res.text() };
+}
+
+function postForm(url, params, headers = {}) {
+  return send(url, {
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams(params).toString(),
+  });
+}
+
+function postJson(url, body, headers = {}) {
+  return send(url, {
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+module.exports = { helper, captured, load, unload, startServer, stopServer, collector, send, postForm, postJson, sleep };
