@@ -22,6 +22,8 @@ export default tseslint.config(
     },
     rules: {
       '@typescript-eslint/no-require-imports': 'off',
+      // `const crypto = require('node:crypto')` is the clear way to say where it comes from.
+      'no-redeclare': ['error', { builtinGlobals: false }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },

@@ -51,6 +51,8 @@ export interface InboundSms {
   raw: unknown;
   /** One part of a Vonage SMS API multipart message; removed once reassembled. */
   concat?: ConcatPart;
+  /** Set by `sms reply`: what was sent back. */
+  reply?: { provider: ProviderId; messageId?: string; to: string; from: string; text: string };
 }
 
 export interface ConcatPart {

@@ -1,0 +1,9 @@
+import Mustache from 'mustache';
+
+/**
+ * Renders a mustache template over `msg`. No HTML escaping: this is SMS text, and
+ * `Tom & Jerry` must arrive as written (TwiML escaping happens when the XML is built).
+ */
+export function renderText(template: string, view: object): string {
+  return Mustache.render(template, view, undefined, { escape: (value: string) => String(value) });
+}

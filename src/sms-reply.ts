@@ -1,0 +1,125 @@
+import type { Response } from 'express';
+import type { SmsAccountNode } from './lib/account';
+import { type RetryPolicy, DEFAULT_RETRY } from './lib/retry';
+import type { Node, NodeAPI, NodeDef, NodeMessage } from './lib/red';
+import { statusCallbackUrl } from './lib/status-url';
+import { renderText } from './lib/template';
+import { ReplyError, type ReplyRequest, type ReplyResult } from './providers/reply-types';
+import type { InboundSms } from './providers/types';
+import { buildTwiml, sendTwilio } from './providers/twilio-reply';
+import { sendVonageMessages, sendVonageSms } from './providers/vonage-reply';
+
+/** What the reply said, on the output message (SPEC §3). */
+type ReplySummary = NonNullable<InboundSms['reply']>;
+
+function textOf(template: string, msg: NodeMessage): string {
+  if (template) return renderText(template, msg);
+  const payload = msg.payload;
+  if (payload === undefined || payload === null) return '';
+  if (typeof payload === 'string') return payload;
+  if (typeof payload === 'number' || typeof payload === 'boolean') return String(payload);
+  throw new ReplyError('msg.payload must be the reply text (a string), or set the Text of the sms reply node');
+}
+
+function mediaOf(configured: string, msg: NodeMessage): string[] {
+  if (configured) return [configured];
+  const media = msg.media;
+  if (typeof media === 'string' && media) return [media];
+  if (Array.isArray(media)) return media.filter((m): m is string => typeof m === 'string' && m.length > 0);
+  return [];
+}
+
+function isInbound(sms: unknown): sms is InboundSms {
+  const s = sms as InboundSms | undefined;
+  return !!s && typeof s.provider === 'string' && typeof s.from === 'string' && typeof s.to === 'string';
+}
+
+export = function register(RED: NodeAPI): void {
+  function SmsReply(this: Node, def: NodeDef): void {
+    RED.nodes.createNode(this, def);
+    const node = this;
+    const template = typeof def.text === 'string' ? def.text : '';
+    const mediaUrl = typeof def.media === 'string' ? def.media.trim() : '';
+    const statusId = typeof def.status === 'string' && def.status ? def.status : undefined;
+    const retry = { ...DEFAULT_RETRY, ...(RED.settings.smsRetry as Partial<RetryPolicy> | undefined) };
+
+    function accountFor(sms: InboundSms): SmsAccountNode | null {
+      const id = (def.account as string) || sms.account;
+      return id ? (RED.nodes.getNode(id) as SmsAccountNode | null) : null;
+    }
+
+    async function reply(msg: NodeMessage): Promise<ReplySummary | undefined> {
+      const sms = msg.sms;
+      if (!isInbound(sms)) {
+        throw new ReplyError('msg.sms is missing: sms reply answers messages that come from an sms in node');
+      }
+      const account = accountFor(sms);
+      const accountName = account?.name || account?.id || '(none)';
+      const request: ReplyRequest = {
+        to: sms.from,
+        from: sms.to,
+        text: textOf(template, msg),
+        media: mediaOf(mediaUrl, msg),
+        channel: sms.channel,
+      };
+      const status = statusCallbackUrl(RED, statusId, account?.publicUrl);
+      if (status.problem) node.warn(`no delivery receipts for this reply: ${status.problem}`);
+      request.statusUrl = status.url;
+      const nothing = !request.text && request.media.length === 0;
+      const summary = (result: ReplyResult): ReplySummary => ({
+        provider: sms.provider,
+        ...(result.messageId ? { messageId: result.messageId } : {}),
+        to: request.to,
+        from: request.from,
+        text: request.text,
+      });
+
+      if (sms.provider === 'twilio') {
+        const res = msg.res?._res as Response | undefined;
+        if (res && !res.headersSent) {
+          res.status(200).type('text/xml').send(buildTwiml(request));
+          node.status({ fill: 'green', shape: 'dot', text: nothing ? 'acknowledged' : 'replied' });
+          return nothing ? undefined : summary({});
+        }
+        if (nothing) return undefined;
+        // The webhook was already answered (reply window passed, or a second reply).
+        if (!account?.credentials?.accountSid || !account.credentials.authToken) {
+          throw new ReplyError(
+            'the reply came after Twilio\'s webhook was answered, and there is no account with an Account SID and auth token to send it through the REST API: ' +
+              'reply sooner (raise "Reply within" on sms in, at most 14 s) or add the Account SID and auth token to the sms account',
+          );
+        }
+        const result = await sendTwilio(request, { ...account.credentials, apiHost: account.apiHost }, accountName, retry);
+        node.status({ fill: 'yellow', shape: 'dot', text: 'late: sent by API' });
+        return summary(result);
+      }
+
+      if (nothing) return undefined;
+      if (!account) {
+        throw new ReplyError(
+          `no sms account to reply with: choose one on the sms reply node or on the sms in node (Vonage replies are sent through the API)`,
+        );
+      }
+      const creds = { ...account.credentials, apiHost: account.apiHost };
+      const result =
+        sms.provider === 'vonage-sms'
+          ? await sendVonageSms(request, creds, accountName, retry)
+          : await sendVonageMessages(request, creds, accountName, retry);
+      node.status({ fill: 'green', shape: 'dot', text: 'sent' });
+      return summary(result);
+    }
+
+    node.on('input', async (msg, send, done) => {
+      try {
+        const summary = await reply(msg);
+        if (summary && isInbound(msg.sms)) msg.sms.reply = summary;
+        send(msg);
+        done();
+      } catch (err) {
+        node.status({ fill: 'red', shape: 'ring', text: 'failed' });
+        done(err instanceof Error ? err : new Error(String(err)));
+      }
+    });
+  }
+  RED.nodes.registerType('sms reply', SmsReply);
+};
