@@ -24,13 +24,14 @@ function onTab(nodes) {
 }
 
 /** `sms in` → [middle…] → `sms reply` → out, with a catch node collecting failures. */
-function replyFlow({ account, provider = 'auto', replyNode = {}, middle = [], replyTimeout = 10 }) {
+function replyFlow({ account, provider = 'auto', replyNode = {}, middle = [], replyTimeout = 10, extra = [] }) {
   const firstHop = middle.length ? middle[0].id : 'reply';
   return onTab([
     { id: 'acct', type: 'sms account', name: 'main', ...account },
     { id: 'in', type: 'sms in', account: 'acct', provider, path: '/sms/in', replyTimeout, wires: [[firstHop]] },
     ...middle,
-    { id: 'reply', type: 'sms reply', text: '', media: '', ...replyNode, wires: [['out']] },
+    { id: 'reply', type: 'sms reply', text: '', media: '', ...replyNode, wires: [['out', ...extra.slice(0, 1).map((e) => e.id)]] },
+    ...extra,
     { id: 'out', type: 'helper' },
     { id: 'catcher', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
     { id: 'caught', type: 'helper' },
@@ -108,6 +109,32 @@ describe('sms reply', function () {
       assert.equal(res.status, 200);
       assert.match(res.text, /<Response\/>/);
       assert.equal(fake.requests.length, 0);
+    });
+
+    it('answers with TwiML with no account anywhere', async function () {
+      const flow = replyFlow({ account, replyNode: { text: 'No account needed' } });
+      flow.find((node) => node.id === 'in').account = '';
+      const { url } = await rt.load(flow);
+      const res = await rt.postForm(url('/sms/in'), twilioInbound('hi'));
+      assert.match(res.text, /<Message>No account needed<\/Message>/);
+    });
+
+    it('sends a second reply to the same message through the REST API', async function () {
+      const { url } = await rt.load(
+        replyFlow({
+          account: { ...account, apiHost: fake.url },
+          replyNode: { text: 'first' },
+          extra: [{ id: 'reply2', type: 'sms reply', text: 'second', wires: [['out2']] }, { id: 'out2', type: 'helper' }],
+        }),
+        creds,
+      );
+      const second = rt.collector('out2');
+      const res = await postTwilio(url('/sms/in'), twilioInbound('hi'));
+      assert.match(res.text, /<Message>first<\/Message>/);
+      const msg = await second.next(3000);
+      assert.equal(fake.requests.length, 1);
+      assert.equal(fake.requests[0].body.Body, 'second');
+      assert.match(msg.sms.reply.messageId, /^SM/);
     });
 
     it('sends a late reply through the REST API to the number that wrote in', async function () {
