@@ -1,0 +1,116 @@
+import type { Response } from 'express';
+import type { SmsAccountNode } from './lib/account';
+import { addWebhookRoute, normalizePath } from './lib/endpoint';
+import { NodeMemory } from './lib/node-memory';
+import { StatusCounter } from './lib/node-status';
+import { RecentIds } from './lib/recent-ids';
+import type { Node, NodeAPI, NodeDef, NodeMessage } from './lib/red';
+import { wrapResponse } from './lib/response-wrapper';
+import { allowedProviders, receive } from './lib/webhook';
+import type { ProviderSetting, StatusEvent } from './providers/types';
+
+/** Twilio ignores the body of a status-callback answer; an empty TwiML document is the norm. */
+const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
+
+/** The runtime `sms status` node as other nodes (`sms reply`) see it. */
+interface SmsStatusNode extends Node {
+  /**
+   * The endpoint path relative to `httpNodeRoot`, normalized (`/sms/status`); undefined
+   * when the node has no endpoint (no path, or HTTP nodes disabled).
+   */
+  path?: string;
+  /** The full URL the provider should call, or undefined when no public base URL is known. */
+  callbackUrl(base?: string): string | undefined;
+}
+
+interface Memory {
+  /** provider:messageId:state of receipts already emitted. */
+  recent: RecentIds;
+}
+
+// Kept across redeploys of the same node id: a provider retrying after a deploy is still a retry.
+const memory = new NodeMemory<Memory>(() => ({ recent: new RecentIds() }));
+
+function acknowledge(event: StatusEvent, res: Response): void {
+  if (res.headersSent) return;
+  if (event.provider === 'twilio') res.status(200).type('text/xml').send(EMPTY_TWIML);
+  else res.status(200).end();
+}
+
+export = function register(RED: NodeAPI): void {
+  function SmsStatus(this: SmsStatusNode, def: NodeDef): void {
+    RED.nodes.createNode(this, def);
+    const node = this;
+    const account = def.account ? (RED.nodes.getNode(String(def.account)) as SmsAccountNode | null) : null;
+
+    node.callbackUrl = (base?: string): string | undefined => {
+      if (!node.path) return undefined;
+      const origin = (account?.publicUrl || base || '').replace(/\/+$/, '');
+      if (!origin) return undefined;
+      const root = typeof RED.settings.httpNodeRoot === 'string' ? RED.settings.httpNodeRoot : '/';
+      return origin + (root.replace(/\/+$/, '') + node.path);
+    };
+
+    if (RED.settings.httpNodeRoot === false) {
+      node.warn('httpNodeRoot is false in settings.js: HTTP endpoints are disabled');
+      return;
+    }
+    if (typeof def.path !== 'string' || !def.path.trim()) {
+      node.warn('no path set: open the node and give it a path such as /sms/status');
+      node.status({ fill: 'red', shape: 'ring', text: 'no path' });
+      return;
+    }
+    const path = normalizePath(def.path);
+    if (def.account && !account) node.warn('the sms account this node uses is missing');
+    const setting = (def.provider || 'auto') as ProviderSetting;
+    const allowed = allowedProviders(setting, account ?? undefined);
+    if (typeof allowed === 'string') {
+      node.error(allowed);
+      node.status({ fill: 'red', shape: 'ring', text: allowed });
+      return;
+    }
+    node.path = path;
+    const finalOnly = def.finalOnly === true || def.finalOnly === 'true';
+    const verifiable = allowed.every((id) => {
+      const s = account?.secrets() ?? {};
+      return id === 'twilio' ? !!s.authToken : !!s.signatureSecret;
+    });
+    const counter = new StatusCounter(node, path, verifiable);
+    const mem = memory.get(node.id);
+
+    const handle: Parameters<typeof addWebhookRoute>[2] = (req, res) => {
+      const received = receive('status', setting, allowed, account ?? undefined, req, res);
+      if (!received) {
+        counter.add('rejected');
+        return;
+      }
+      const event = received.value;
+      // Every provider retries a receipt that is not answered 2xx: acknowledge before the flow runs.
+      acknowledge(event, res);
+      // A retried receipt is the same message in the same state; a later state still comes through.
+      if (mem.recent.check(`${event.provider}:${event.messageId}:${event.state}`)) return;
+      counter.add(event.state);
+      if (finalOnly && !event.final) return;
+      const msg: NodeMessage = {
+        _msgid: RED.util.generateId(),
+        payload: event.state,
+        topic: event.messageId,
+        status: event,
+        req,
+        res: wrapResponse(node, res),
+      };
+      node.send(msg);
+    };
+
+    const removeRoute = addWebhookRoute(RED, path, handle);
+    counter.listening();
+
+    node.on('close', (removed: boolean, done: () => void) => {
+      removeRoute();
+      node.path = undefined;
+      if (removed) memory.delete(node.id);
+      done();
+    });
+  }
+  RED.nodes.registerType('sms status', SmsStatus);
+};
