@@ -1,9 +1,13 @@
 import type { NodeAPI } from './red';
 
+/** What `sms status` exposes for other nodes (see src/sms-status.ts). */
+interface StatusEndpoint {
+  callbackUrl?(base?: string): string | undefined;
+}
+
 /**
- * The public URL of an `sms status` node, for providers to call per message: the
- * account's public URL + httpNodeRoot + the node's path. Without a public URL the provider
- * could not reach it, so there is none.
+ * The public URL of an `sms status` node for providers to call per message. Without a
+ * public URL the provider could not reach it, so there is none, and the reason says why.
  */
 export function statusCallbackUrl(
   RED: NodeAPI,
@@ -11,9 +15,9 @@ export function statusCallbackUrl(
   publicUrl: string | undefined,
 ): { url?: string; problem?: string } {
   if (!statusNodeId) return {};
-  const node = RED.nodes.getNode(statusNodeId) as { path?: string } | null;
-  if (!node?.path) return { problem: 'the sms status node chosen for receipts is not deployed' };
-  if (!publicUrl) return { problem: 'set the public URL of the account so the provider can reach the sms status node' };
-  const root = typeof RED.settings.httpNodeRoot === 'string' ? RED.settings.httpNodeRoot : '/';
-  return { url: publicUrl.replace(/\/+$/, '') + root.replace(/\/+$/, '') + node.path };
+  const node = RED.nodes.getNode(statusNodeId) as StatusEndpoint | null;
+  if (!node?.callbackUrl) return { problem: 'the sms status node chosen for receipts is not deployed' };
+  const url = node.callbackUrl(publicUrl);
+  if (!url) return { problem: 'set the public URL of the account so the provider can reach the sms status node' };
+  return { url };
 }
