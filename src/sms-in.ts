@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import type { SmsAccountNode } from './lib/account';
 import { addWebhookRoute, normalizePath } from './lib/endpoint';
-import { MultipartAssembler } from './lib/multipart';
+import { DEFAULT_LIMITS, MultipartAssembler, type MultipartLimits } from './lib/multipart';
 import { NodeMemory } from './lib/node-memory';
 import { StatusCounter } from './lib/node-status';
 import { canReachAnswer } from './lib/reachability';
@@ -32,6 +32,22 @@ interface Memory {
 
 const memory = new NodeMemory<Memory>(() => ({ recent: new RecentIds(), held: [] }));
 
+/**
+ * Multipart limits, from `smsMultipart` in settings.js when set (for very busy numbers, and
+ * for tests that cannot wait five minutes for a group to expire):
+ *   smsMultipart: { expiryMs: 300000, maxGroups: 1000, maxBytes: 4194304 }
+ * A field that is missing or not a positive number keeps its default.
+ */
+function multipartLimits(configured: unknown): MultipartLimits {
+  const limits = { ...DEFAULT_LIMITS };
+  if (typeof configured !== 'object' || configured === null) return limits;
+  for (const key of Object.keys(limits) as (keyof MultipartLimits)[]) {
+    const value = Number((configured as Record<string, unknown>)[key]);
+    if (Number.isFinite(value) && value > 0) limits[key] = value;
+  }
+  return limits;
+}
+
 function answerEmptyTwiml(res: Response): void {
   if (!res.headersSent) res.status(200).type('text/xml').send(EMPTY_TWIML);
 }
@@ -51,7 +67,13 @@ export = function register(RED: NodeAPI): void {
     }
     const path = normalizePath(def.path);
     const account = def.account ? (RED.nodes.getNode(String(def.account)) as SmsAccountNode | null) : null;
-    if (def.account && !account) node.warn('the sms account this node uses is missing');
+    if (def.account && !account) {
+      // Fail closed: listening without the account would accept unsigned requests that the
+      // user meant to be checked. Without a route the provider retries (Vonage) or logs it.
+      node.error('the sms account this node uses is missing or disabled: not listening');
+      node.status({ fill: 'red', shape: 'ring', text: 'account missing' });
+      return;
+    }
     const setting = (def.provider || 'auto') as ProviderSetting;
     const allowed = allowedProviders(setting, account ?? undefined);
     if (typeof allowed === 'string') {
@@ -89,11 +111,15 @@ export = function register(RED: NodeAPI): void {
       node.send(msg);
     };
     mem.emit = emit;
-    mem.assembler ??= new MultipartAssembler((sms) => {
-      const live = mem.lastLive ?? {};
-      if (mem.emit) mem.emit(sms, live);
-      else mem.held.push({ sms, live });
-    });
+    const limits = multipartLimits(RED.settings.smsMultipart);
+    if (mem.assembler) mem.assembler.setLimits(limits);
+    else {
+      mem.assembler = new MultipartAssembler((sms) => {
+        const live = mem.lastLive ?? {};
+        if (mem.emit) mem.emit(sms, live);
+        else mem.held.push({ sms, live });
+      }, limits);
+    }
     // Messages completed while this node was being redeployed.
     for (const { sms, live } of mem.held.splice(0)) emit(sms, live);
 
@@ -126,7 +152,7 @@ export = function register(RED: NodeAPI): void {
         }
         return;
       }
-      answerable ??= canReachAnswer(RED, node.wires);
+      answerable ??= canReachAnswer(RED, node.wires, node.id);
       if (!answerable) {
         answerEmptyTwiml(res);
         emit(sms, { req, res });

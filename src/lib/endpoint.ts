@@ -57,6 +57,9 @@ const bodyErrorHandler: ErrorRequestHandler = (err, req, res, next) => {
   if (e.type === 'entity.too.large') {
     status = 413;
     text = `request body too large (limit ${BODY_LIMIT}); SMS webhooks are a few kilobytes`;
+  } else if (e.type === 'parameters.too.many') {
+    status = 413;
+    text = 'too many form parameters; SMS webhooks carry a few dozen';
   } else if (e.type === 'entity.parse.failed') {
     text = req.is('json') ? 'invalid JSON' : 'invalid form body';
   } else if (e.type === 'charset.unsupported' || e.type === 'encoding.unsupported') {
@@ -86,7 +89,13 @@ interface Layer {
 /** Express 4 keeps the router on `_router`, Express 5 (Node-RED 5) on `router`. */
 function routerStack(app: Express): Layer[] {
   const a = app as unknown as { _router?: { stack: Layer[] }; router?: { stack: Layer[] } };
-  return (a._router ?? a.router)?.stack ?? [];
+  if (a._router) return a._router.stack;
+  try {
+    // Express 4's `router` getter throws ("app.router is deprecated") rather than return undefined.
+    return a.router?.stack ?? [];
+  } catch {
+    return [];
+  }
 }
 
 /** Normalizes a user-typed path: leading slash, no trailing slash. */

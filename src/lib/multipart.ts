@@ -55,8 +55,19 @@ export class MultipartAssembler {
 
   constructor(
     private readonly emit: (sms: InboundSms) => void,
-    private readonly limits: MultipartLimits = DEFAULT_LIMITS,
+    private limits: MultipartLimits = DEFAULT_LIMITS,
   ) {}
+
+  /**
+   * New limits for the groups already held too: the assembler outlives redeploys of its
+   * node, and a redeploy may come with other settings.
+   */
+  setLimits(limits: MultipartLimits): void {
+    this.limits = limits;
+    this.stop();
+    this.enforceLimits();
+    this.schedule();
+  }
 
   add(part: InboundSms, now = Date.now()): void {
     const concat = part.concat;

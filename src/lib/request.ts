@@ -26,24 +26,47 @@ export function publicUrlOf(req: Request, publicUrl?: string): string {
   return `${proto}://${host}${req.originalUrl}`;
 }
 
-/** Flat query parameters (Express's own parser nests `a[b]=c`, which signatures do not). */
-function queryParams(originalUrl: string): Params {
+/**
+ * Adds one occurrence of a parameter; a repeated name becomes an array in arrival order.
+ * Defined rather than assigned, so a parameter named `__proto__` is an own property like
+ * any other instead of replacing the object's prototype.
+ */
+function addParam(params: Params, name: string, value: string): void {
+  const had = Object.prototype.hasOwnProperty.call(params, name) ? params[name] : undefined;
+  const next = had === undefined ? value : ([] as string[]).concat(had, value);
+  Object.defineProperty(params, name, { value: next, enumerable: true, writable: true, configurable: true });
+}
+
+/**
+ * Flat `name=value` pairs as the provider sent them: no nesting of `a[b]=c` (which the
+ * signatures do not know), repeated names as arrays, and lenient decoding like browsers
+ * (a stray `%` stays a `%` rather than leaving the whole value undecoded).
+ */
+function parseUrlEncoded(text: string): Params {
   const params: Params = {};
-  const q = originalUrl.indexOf('?');
-  if (q < 0) return params;
-  for (const [name, value] of new URLSearchParams(originalUrl.slice(q + 1))) {
-    const had = params[name];
-    params[name] = had === undefined ? value : ([] as string[]).concat(had, value);
-  }
+  for (const [name, value] of new URLSearchParams(text)) addParam(params, name, value);
   return params;
 }
 
-function formParams(body: unknown): Params {
+/** Flat query parameters (Express's own parser nests `a[b]=c`, which signatures do not). */
+function queryParams(originalUrl: string): Params {
+  const q = originalUrl.indexOf('?');
+  return q < 0 ? {} : parseUrlEncoded(originalUrl.slice(q + 1));
+}
+
+/**
+ * Form parameters from the raw body. body-parser's own result is not used: with
+ * `extended: false` (body-parser 2) a repeated name comes out as `{"0": …, "1": …}`, which
+ * lost the parameter (`missing MessageSid`) and broke the signature over it.
+ */
+function formParams(req: ParsedRequest): Params {
+  if (req.rawBody && req.rawBody.length > 0) return parseUrlEncoded(req.rawBody.toString('utf8'));
+  // Parsed by middleware before ours (see adoptParsedBody in endpoint.ts): take what is flat.
   const params: Params = {};
-  if (!isPlainObject(body)) return params;
-  for (const [name, value] of Object.entries(body)) {
-    if (typeof value === 'string') params[name] = value;
-    else if (Array.isArray(value)) params[name] = value.map(String);
+  if (!isPlainObject(req.body)) return params;
+  for (const [name, value] of Object.entries(req.body)) {
+    if (typeof value === 'string') addParam(params, name, value);
+    else if (Array.isArray(value)) for (const v of value) addParam(params, name, String(v));
   }
   return params;
 }
@@ -61,7 +84,7 @@ export function toWebhookRequest(req: ParsedRequest, publicUrl?: string): Webhoo
     headers,
     query: queryParams(req.originalUrl),
     bodyType,
-    form: bodyType === 'form' ? formParams(req.body) : {},
+    form: bodyType === 'form' ? formParams(req) : {},
     json: bodyType === 'json' ? req.body : undefined,
     rawBody: req.rawBody ?? Buffer.alloc(0),
   };

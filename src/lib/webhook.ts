@@ -41,6 +41,21 @@ export function allowedProviders(setting: ProviderSetting, account?: AccountView
   return [setting];
 }
 
+/** Another provider whose webhook this request looks like, if any. */
+function lookalike(request: WebhookRequest, kind: WebhookKind, except: ProviderId): ProviderId | undefined {
+  return (Object.keys(PROVIDERS) as ProviderId[]).find((id) => id !== except && PROVIDERS[id].recognizes(request, kind));
+}
+
+/** A status callback sent to `sms in` (or a message to `sms status`) is a wiring mistake worth naming. */
+function otherKindHint(allowed: ProviderId[], request: WebhookRequest, kind: WebhookKind): string {
+  const other: WebhookKind = kind === 'inbound' ? 'status' : 'inbound';
+  const id = allowed.find((p) => PROVIDERS[p].recognizes(request, other));
+  if (!id) return '';
+  return kind === 'inbound'
+    ? `; it looks like ${EXPECTED[id].status}: point that callback at an sms status node`
+    : `; it looks like ${EXPECTED[id].inbound}: point that webhook at an sms in node`;
+}
+
 /**
  * Recognizes, verifies and parses one webhook. Answers 400 / 403 itself and returns
  * undefined when the request is rejected; otherwise the caller answers.
@@ -73,8 +88,17 @@ export function receive(
   const provider = chooseProvider(setting, allowed, request, kind);
   if (!provider) {
     const expected = allowed.map((id) => EXPECTED[id][kind]).join(', or ');
-    answer(res, 400, `this request does not look like ${expected}`);
+    answer(res, 400, `this request does not look like ${expected}${otherKindHint(allowed, request, kind)}`);
     return undefined;
+  }
+  // A fixed provider given another provider's webhook: say so plainly, before the signature
+  // check would answer 403 about a header that provider never sends.
+  if (setting !== 'auto' && !provider.recognizes(request, kind)) {
+    const other = lookalike(request, kind, provider.id);
+    if (other) {
+      answer(res, 400, `this node expects ${EXPECTED[provider.id][kind]}, but the request looks like ${EXPECTED[other][kind]}`);
+      return undefined;
+    }
   }
   const check = provider.verify(request, account?.secrets() ?? {});
   if (!check.ok) {

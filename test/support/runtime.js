@@ -6,7 +6,9 @@ const http = require('node:http');
 const path = require('node:path');
 const helper = require('node-red-node-test-helper');
 
-helper.init(require.resolve('node-red'));
+// NODE_RED_PATH runs the same suite against another Node-RED (CI: Node-RED 5 on Node 22).
+const NODE_RED = process.env.NODE_RED_PATH ? require.resolve(process.env.NODE_RED_PATH) : require.resolve('node-red');
+helper.init(NODE_RED);
 
 const NODES_DIR = path.join(__dirname, '..', '..', 'nodes');
 const captured = { httpNode: null, RED: null };
@@ -38,7 +40,7 @@ function nodesFor(flow) {
   const pkg = require('../../package.json');
   const list = Object.keys(pkg['node-red'].nodes).map(ours);
   const core = new Set(flow.map((n) => CORE[n.type]).filter(Boolean));
-  for (const file of core) list.push(require(require.resolve(file, { paths: [require.resolve('node-red')] })));
+  for (const file of core) list.push(require(require.resolve(file, { paths: [NODE_RED] })));
   return list;
 }
 
@@ -66,13 +68,19 @@ async function stopServer() {
   await helper.stopServer();
 }
 
+let loaded = false;
+
 async function load(flow, credentials) {
   await startServer();
+  // A test may load a flow of its own on top of the one its beforeEach loaded.
+  if (loaded) await unload();
+  loaded = true;
   await helper.load(nodesFor(flow), flow, credentials || {});
   return { url: (p) => baseUrl + p, getNode: (id) => helper.getNode(id) };
 }
 
 async function unload() {
+  loaded = false;
   await helper.unload();
   captured.httpNode = null;
 }
@@ -124,4 +132,48 @@ function postJson(url, body, headers = {}) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-module.exports = { helper, captured, load, unload, startServer, stopServer, collector, send, postForm, postJson, sleep };
+/** The last status a node showed (`{fill, shape, text}`), or undefined. */
+function lastStatus(id) {
+  const spy = helper._NodePrototype.status;
+  const calls = spy && spy.getCalls ? spy.getCalls().filter((c) => c.thisValue && c.thisValue.id === id) : [];
+  return calls.length ? calls[calls.length - 1].args[0] : undefined;
+}
+
+/**
+ * Runtime settings (what settings.js would hold) for the flows loaded next, e.g.
+ * `rt.settings({ smsMultipart: { expiryMs: 300 } })`; returns a function that removes them.
+ */
+function settings(values) {
+  const target = helper.settings();
+  Object.assign(target, values);
+  return () => {
+    for (const key of Object.keys(values)) delete target[key];
+  };
+}
+
+/** The routes on RED.httpNode as `METHOD path` strings (middleware layers left out). */
+function routes() {
+  const app = captured.httpNode;
+  // Express 4 creates `_router` with the first route; its `router` getter throws.
+  const stack = (app && app._router && app._router.stack) || [];
+  return stack
+    .filter((layer) => layer.route)
+    .flatMap((layer) => Object.keys(layer.route.methods).map((m) => `${m.toUpperCase()} ${layer.route.path}`));
+}
+
+module.exports = {
+  helper,
+  captured,
+  load,
+  unload,
+  startServer,
+  stopServer,
+  collector,
+  send,
+  postForm,
+  postJson,
+  sleep,
+  lastStatus,
+  settings,
+  routes,
+};
