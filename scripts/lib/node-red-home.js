@@ -1,0 +1,105 @@
+'use strict';
+// A real Node-RED user directory with this package installed as a module, and a way to run
+// Node-RED on it. Used by `npm start`, the browser tests, the README picture and the bench.
+const fs = require('node:fs');
+const path = require('node:path');
+const { spawn } = require('node:child_process');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const PACKAGE = require(path.join(ROOT, 'package.json'));
+
+/** settings.js for the user directory: the defaults, minus what would reach the network. */
+const SETTINGS = `// Written by node-red-sms's scripts/lib/node-red-home.js on first start; yours to edit.
+module.exports = {
+    flowFile: 'flows.json',
+    flowFilePretty: true,
+    uiHost: process.env.HOST || '127.0.0.1',
+    // No update check or telemetry prompt: a development Node-RED that may have no network.
+    telemetry: { enabled: false, updateNotification: false },
+    diagnostics: { enabled: true, ui: true },
+    runtimeState: { enabled: false, ui: false },
+    logging: { console: { level: 'info', metrics: false, audit: false } },
+    editorTheme: { projects: { enabled: false }, tours: false },
+};
+`;
+
+/**
+ * Makes `userDir` a Node-RED user directory with this package installed (a link to the
+ * project, as `npm install <folder>` makes), a settings.js, and `flows` as the flow file
+ * when it has none yet, so a user's edits survive the next start.
+ * Returns `{ userDir, createdFlows }`.
+ */
+function prepareUserDir(userDir, { flows } = {}) {
+  fs.mkdirSync(path.join(userDir, 'node_modules', ...PACKAGE.name.split('/').slice(0, -1)), { recursive: true });
+  const link = path.join(userDir, 'node_modules', ...PACKAGE.name.split('/'));
+  let current;
+  try {
+    current = fs.readlinkSync(link);
+  } catch {
+    current = undefined;
+  }
+  if (current !== ROOT) {
+    fs.rmSync(link, { recursive: true, force: true });
+    fs.symlinkSync(ROOT, link, 'dir');
+  }
+  const pkgFile = path.join(userDir, 'package.json');
+  if (!fs.existsSync(pkgFile)) {
+    const pkg = { name: 'node-red-project', private: true, dependencies: { [PACKAGE.name]: `file:${ROOT}` } };
+    fs.writeFileSync(pkgFile, JSON.stringify(pkg, null, 2) + '\n');
+  }
+  const settingsFile = path.join(userDir, 'settings.js');
+  if (!fs.existsSync(settingsFile)) fs.writeFileSync(settingsFile, SETTINGS);
+  const flowFile = path.join(userDir, 'flows.json');
+  let createdFlows = false;
+  if (flows && !fs.existsSync(flowFile)) {
+    fs.writeFileSync(flowFile, JSON.stringify(flows, null, 2) + '\n');
+    createdFlows = true;
+  }
+  return { userDir, createdFlows };
+}
+
+/** The example flows shipped in `examples/`, by file name without `.json`. */
+function exampleFlow(name) {
+  return JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', `${name}.json`), 'utf8'));
+}
+
+/**
+ * Starts Node-RED (from devDependencies, or `nodeRedPath`) on `userDir` and resolves once
+ * the editor answers. `stdio` as for child_process.spawn (default: inherit).
+ * Returns `{ url, child, stop() }`.
+ */
+async function startNodeRed({ userDir, port = 1880, host = '127.0.0.1', stdio = 'inherit', nodeRedPath, execPath, env } = {}) {
+  const redJs = nodeRedPath || require.resolve('node-red/red.js', { paths: [ROOT] });
+  const child = spawn(execPath || process.execPath, [redJs, '--userDir', userDir, '--port', String(port), '--no-telemetry'], {
+    stdio,
+    env: { ...process.env, HOST: host, ...env },
+  });
+  const url = `http://${host}:${port}`;
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const gone = await Promise.race([exited, new Promise((r) => setTimeout(() => r(null), 200))]);
+    if (gone) throw new Error(`Node-RED exited (${gone.code ?? gone.signal}) before it answered on ${url}`);
+    try {
+      const res = await fetch(`${url}/settings`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill();
+      throw new Error(`Node-RED did not answer on ${url} within 30 s`);
+    }
+  }
+  return {
+    url,
+    child,
+    stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+      child.kill('SIGINT');
+      return exited;
+    },
+  };
+}
+
+module.exports = { ROOT, prepareUserDir, startNodeRed, exampleFlow };
