@@ -18,6 +18,8 @@ module.exports = {
     telemetry: { enabled: false, updateNotification: false },
     diagnostics: { enabled: true, ui: true },
     runtimeState: { enabled: false, ui: false },
+    // Context survives restarts (the opt-out example keeps its list there).
+    contextStorage: { default: { module: 'localfilesystem' } },
     logging: { console: { level: 'info', metrics: false, audit: false } },
     editorTheme: { projects: { enabled: false }, tours: false },
 };
@@ -64,6 +66,15 @@ function exampleFlow(name) {
 }
 
 /**
+ * The nodes of an example placed on a new tab, as Import does: flow nodes get the tab's
+ * `z`; config nodes (no x/y) stay global, as the editor saves them.
+ */
+function onTab(nodes, tab) {
+  const tabNode = { type: 'tab', disabled: false, info: '', ...tab };
+  return [tabNode, ...nodes.map((n) => (n.x === undefined ? n : { ...n, z: tabNode.id }))];
+}
+
+/**
  * Starts Node-RED (from devDependencies, or `nodeRedPath`) on `userDir` and resolves once
  * the editor answers. `stdio` as for child_process.spawn (default: inherit).
  * Returns `{ url, child, stop() }`.
@@ -102,4 +113,4 @@ async function startNodeRed({ userDir, port = 1880, host = '127.0.0.1', stdio = 
   };
 }
 
-module.exports = { ROOT, prepareUserDir, startNodeRed, exampleFlow };
+module.exports = { ROOT, prepareUserDir, startNodeRed, exampleFlow, onTab };

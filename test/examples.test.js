@@ -1,0 +1,235 @@
+'use strict';
+// Each example flow, loaded as shipped into a real Node-RED runtime, driven by requests in
+// the provider's own format over real HTTP, with the reply checked on the wire (TwiML, or
+// what the fake provider on 127.0.0.1 received). The only thing a test adds is what a user
+// types into the account dialog: credentials, and the public URL / API host it needs.
+const assert = require('node:assert/strict');
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+const rt = require('./support/runtime');
+const { startFakeProvider } = require('./support/fake-provider');
+const { twilioSignature, signVonageSms, vonageMessagesJwt } = require('./support/sign');
+const { onTab } = require('../scripts/lib/node-red-home');
+
+const EXAMPLES = path.join(__dirname, '..', 'examples');
+const PUBLIC = 'https://public.example';
+let seq = 0;
+const unique = (prefix) => `${prefix}${Date.now()}${++seq}`;
+
+/** The example as Import ▸ Examples puts it into the editor: on a tab of its own. */
+function example(name) {
+  return onTab(JSON.parse(fs.readFileSync(path.join(EXAMPLES, `${name}.json`), 'utf8')), { id: 'example-tab', label: name });
+}
+
+/** The example with account settings filled in, as a user does in the account dialog. */
+function withAccounts(flow, settings = {}) {
+  return flow.map((n) => (n.type === 'sms account' ? { ...n, ...settings } : n));
+}
+
+/** Credentials for every account of the flow (or those of one provider). */
+function credentialsFor(flow, provider, creds) {
+  const out = {};
+  for (const n of flow) if (n.type === 'sms account' && n.provider === provider) out[n.id] = creds;
+  return out;
+}
+
+const idOf = (flow, type, name) => flow.find((n) => n.type === type && (name === undefined || n.name === name)).id;
+
+function twilioParams(body, from = '+15551230001') {
+  return { MessageSid: unique('SM'), AccountSid: 'AC00000000000000000000000000000001', From: from, To: '+15557650002', Body: body };
+}
+
+/** The <Message> texts of a TwiML answer. */
+function twimlMessages(xml) {
+  return [...xml.matchAll(/<Message[^>]*>(?:<Body>)?([^<]*)/g)].map((m) => m[1]);
+}
+
+describe('example flows', function () {
+  let fake;
+  before(async () => {
+    fake = await startFakeProvider();
+  });
+  after(async () => {
+    await fake.close();
+    await rt.stopServer();
+  });
+  beforeEach(() => fake.reset());
+  afterEach(() => rt.unload());
+
+  it('every example opens with a comment saying what it does and uses only this package and core nodes', function () {
+    const ours = new Set(['sms in', 'sms status', 'sms reply', 'sms account']);
+    const core = new Set(['comment', 'switch', 'change', 'template', 'debug']);
+    const files = fs.readdirSync(EXAMPLES).filter((f) => f.endsWith('.json'));
+    assert.ok(files.length >= 6, 'the six examples are there');
+    const ids = new Set();
+    for (const file of files) {
+      const flow = JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8'));
+      assert.equal(flow[0].type, 'comment', `${file} starts with a comment`);
+      assert.ok(flow[0].info.length > 100, `${file}: the comment explains what to set`);
+      for (const n of flow) {
+        assert.ok(ours.has(n.type) || core.has(n.type), `${file}: ${n.type} is ours or core`);
+        assert.ok(!ids.has(n.id), `${file}: id ${n.id} is unique across examples, so two can be imported together`);
+        ids.add(n.id);
+        assert.equal(n.credentials, undefined, `${file}: no credentials in an example`);
+      }
+    }
+  });
+
+  describe('01 Keyword auto-responder - Twilio', function () {
+    const flow = example('01 Keyword auto-responder - Twilio');
+
+    it('answers each keyword with its TwiML reply, unconfigured as imported', async function () {
+      const { url } = await rt.load(flow);
+      const cases = [
+        ['hours?', /open Monday to Friday/],
+        ['Price', /standard visit costs/],
+        ['HELP me', /Text HOURS for opening hours/],
+        ['banana', /did not understand/],
+      ];
+      for (const [body, expected] of cases) {
+        const res = await rt.postForm(url('/sms/twilio'), twilioParams(body));
+        assert.equal(res.status, 200);
+        assert.match(res.headers.get('content-type'), /text\/xml/);
+        const messages = twimlMessages(res.text);
+        assert.equal(messages.length, 1, res.text);
+        assert.match(messages[0], expected, `${body} → ${res.text}`);
+      }
+    });
+
+    it('with the auth token set, a signed request gets the reply and a forged one 403', async function () {
+      const configured = withAccounts(flow, { publicUrl: PUBLIC });
+      const { url } = await rt.load(configured, credentialsFor(configured, 'twilio', { authToken: 'tok' }));
+      const params = twilioParams('HOURS');
+      const signed = await rt.postForm(url('/sms/twilio'), params, { 'X-Twilio-Signature': twilioSignature('tok', `${PUBLIC}/sms/twilio`, params) });
+      assert.match(twimlMessages(signed.text)[0], /open Monday/);
+      const forged = twilioParams('HOURS');
+      const res = await rt.postForm(url('/sms/twilio'), forged, { 'X-Twilio-Signature': twilioSignature('other', `${PUBLIC}/sms/twilio`, forged) });
+      assert.equal(res.status, 403);
+    });
+  });
+
+  describe('02 Keyword auto-responder - Vonage Messages API', function () {
+    const flow = example('02 Keyword auto-responder - Vonage Messages API');
+
+    it('acknowledges at once and sends the keyword answer through the Messages API, signed both ways', async function () {
+      const { privateKey } = crypto.generateKeyPairSync('rsa', {
+        modulusLength: 2048,
+        privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+        publicKeyEncoding: { type: 'spki', format: 'pem' },
+      });
+      const configured = withAccounts(flow, { apiHost: fake.url });
+      const creds = credentialsFor(configured, 'vonage', { applicationId: 'app-1', privateKey, signatureSecret: 'sig-secret' });
+      const { url } = await rt.load(configured, creds);
+      const body = JSON.stringify({ channel: 'sms', message_type: 'text', message_uuid: crypto.randomUUID(), from: '447700900001', to: '447700900002', text: 'price please', timestamp: new Date().toISOString() });
+      const res = await rt.postJson(url('/sms/vonage'), body, { authorization: `Bearer ${vonageMessagesJwt('sig-secret', body)}` });
+      assert.equal(res.status, 200);
+      await waitFor(() => fake.requests.length === 1);
+      const sent = fake.requests[0];
+      assert.equal(sent.path, '/v1/messages');
+      assert.equal(sent.body.channel, 'sms');
+      assert.equal(sent.body.to, '447700900001');
+      assert.equal(sent.body.from, '447700900002');
+      assert.match(sent.body.text, /standard visit costs/);
+      assert.match(sent.headers.authorization, /^Bearer /);
+    });
+  });
+
+  describe('03 Keyword auto-responder - Vonage SMS API', function () {
+    const flow = example('03 Keyword auto-responder - Vonage SMS API');
+
+    it('takes a signed GET webhook and sends the answer through the SMS API', async function () {
+      const configured = withAccounts(flow, { apiHost: fake.url });
+      const { url } = await rt.load(configured, credentialsFor(configured, 'vonage', { apiKey: 'key1', apiSecret: 'secret1', signatureSecret: 'sms-secret' }));
+      const params = signVonageSms('sms-secret', { msisdn: '447700900001', to: '447700900002', messageId: unique('1A'), text: 'Hours', type: 'text' });
+      const res = await rt.send(`${url('/sms/vonage-sms')}?${new URLSearchParams(params)}`, { method: 'GET' });
+      assert.equal(res.status, 200);
+      await waitFor(() => fake.requests.length === 1);
+      const sent = fake.requests[0];
+      assert.equal(sent.path, '/sms/json');
+      assert.equal(sent.body.to, '447700900001');
+      assert.equal(sent.body.from, '447700900002');
+      assert.equal(sent.headers.authorization, `Basic ${Buffer.from('key1:secret1').toString('base64')}`);
+      assert.match(sent.body.text, /open Monday to Friday/);
+    });
+  });
+
+  describe('04 Delivery receipts', function () {
+    const flow = example('04 Delivery receipts');
+
+    it('the reply asks for receipts at /sms/status; failures and other states reach their own log', async function () {
+      const configured = withAccounts(flow, { publicUrl: PUBLIC });
+      const { url } = await rt.load(configured, credentialsFor(configured, 'twilio', { authToken: 'tok' }));
+      const failures = rt.collector(idOf(flow, 'debug', 'failures'));
+      const log = rt.collector(idOf(flow, 'debug', 'delivery log'));
+      const post = (p, params) => rt.postForm(url(p), params, { 'X-Twilio-Signature': twilioSignature('tok', PUBLIC + p, params) });
+
+      const res = await post('/sms/receipts-demo', twilioParams('hello'));
+      assert.match(res.text, /<Message action="https:\/\/public\.example\/sms\/status" method="POST">Thanks \+15551230001, we got your message\.<\/Message>/);
+
+      const sid = unique('SM');
+      const receipt = (status, extra = {}) => ({ MessageSid: sid, AccountSid: 'AC00000000000000000000000000000001', MessageStatus: status, From: '+15557650002', To: '+15551230001', ...extra });
+      assert.equal((await post('/sms/status', receipt('sent'))).status, 200);
+      assert.equal((await log.next()).payload, `Message ${sid} to +15551230001: sent`);
+      assert.equal((await post('/sms/status', receipt('undelivered', { ErrorCode: '30003' }))).status, 200);
+      const failure = await failures.next();
+      assert.match(failure.payload, new RegExp(`^Message ${sid} to \\+15551230001 undelivered: .+ \\(code 30003\\)$`));
+      assert.equal(log.messages.length, 0, 'the failure is not in the delivery log');
+    });
+  });
+
+  describe('05 Opt-out STOP START HELP', function () {
+    const flow = example('05 Opt-out STOP START HELP');
+
+    it('STOP silences auto-replies to that sender until START; HELP explains; others still get answers', async function () {
+      const { url } = await rt.load(flow);
+      const say = async (body, from) => twimlMessages((await rt.postForm(url('/sms/optout'), twilioParams(body, from))).text);
+      const alice = '+15550000001';
+      const bob = '+15550000002';
+
+      assert.match((await say('hello', alice))[0], /We got your message/);
+      assert.match((await say('STOP', alice))[0], /unsubscribed/);
+      assert.deepEqual(await say('hello again', alice), [], 'no auto-reply after STOP');
+      assert.match((await say('hi', bob))[0], /We got your message/, 'other senders are still answered');
+      assert.deepEqual(rt.helper.getNode(idOf(flow, 'sms in')).context().global.get('smsOptedOut'), [alice]);
+      assert.match((await say('help', alice))[0], /Text STOP to unsubscribe/);
+      assert.match((await say('Start', alice))[0], /subscribed again/);
+      assert.match((await say('hello', alice))[0], /We got your message/, 'answered again after START');
+      assert.deepEqual(rt.helper.getNode(idOf(flow, 'sms in')).context().global.get('smsOptedOut'), []);
+    });
+  });
+
+  describe('06 Media and long messages', function () {
+    const flow = example('06 Media and long messages');
+
+    it('PHOTO gets a TwiML reply with the image', async function () {
+      const { url } = await rt.load(flow);
+      const res = await rt.postForm(url('/sms/media'), twilioParams('photo'));
+      assert.match(res.text, /<Message><Body>Here is today's menu\.<\/Body><Media>https:\/\/demo\.twilio\.com\/owl\.png<\/Media><\/Message>/);
+    });
+
+    it('a three-part Vonage message arriving out of order is shown and answered as one', async function () {
+      const configured = withAccounts(flow, { apiHost: fake.url });
+      const { url } = await rt.load(configured, credentialsFor(configured, 'vonage', { apiKey: 'key1', apiSecret: 'secret1' }));
+      const whole = rt.collector(idOf(flow, 'debug', 'whole message'));
+      const ref = unique('r');
+      const parts = ['The first part of a long message, ', 'the second part, ', 'and the end.'];
+      for (const n of [2, 3, 1]) {
+        const params = { msisdn: '447700900001', to: '447700900002', messageId: unique('1A'), text: parts[n - 1], type: 'text', concat: 'true', 'concat-ref': ref, 'concat-total': '3', 'concat-part': String(n) };
+        assert.equal((await rt.postForm(url('/sms/long'), params)).status, 200);
+      }
+      const text = parts.join('');
+      assert.equal((await whole.next()).payload, text);
+      await waitFor(() => fake.requests.length === 1);
+      assert.equal(fake.requests[0].body.text, `Got your 3-part message, ${text.length} characters.`);
+    });
+  });
+});
+
+async function waitFor(condition, timeoutMs = 3000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await rt.sleep(10);
+  }
+}
