@@ -44,6 +44,8 @@ function nodesFor(flow) {
   return list;
 }
 
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
 let server;
 let baseUrl;
 
@@ -97,6 +99,16 @@ function collector(id) {
   });
   return {
     messages,
+    /** Drops what a test that failed half-way left behind (delivery is asynchronous). */
+    async clear() {
+      await sleep(20);
+      messages.length = 0;
+    },
+    /** Resolves to the ids of messages that reached the node since the last clear, after a moment. */
+    async idsAfterAMoment(ms = 50) {
+      await sleep(ms);
+      return messages.map((m) => (m.sms ? m.sms.messageId : m.status && m.status.messageId));
+    },
     next(timeoutMs = 2000) {
       if (messages.length) return Promise.resolve(messages.shift());
       return new Promise((resolve, reject) => {
@@ -129,8 +141,6 @@ function postJson(url, body, headers = {}) {
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
 }
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** The last status a node showed (`{fill, shape, text}`), or undefined. */
 function lastStatus(id) {
