@@ -5,7 +5,7 @@
 // Twilio and Vonage keyword auto-responders; later starts keep whatever the user deployed.
 const fs = require('node:fs');
 const path = require('node:path');
-const { ROOT, prepareUserDir, startNodeRed, exampleFlow } = require('./lib/node-red-home');
+const { ROOT, prepareUserDir, startNodeRed, exampleOnTab } = require('./lib/node-red-home');
 const { endpointsOf, curlFor } = require('./lib/endpoints');
 
 /** The examples deployed on first start, one tab each. */
@@ -15,14 +15,7 @@ const FIRST_FLOWS = [
 ];
 
 function firstFlows() {
-  const flows = [];
-  for (const [label, file] of FIRST_FLOWS) {
-    const tab = { id: `tab-${file.slice(0, 2)}`, type: 'tab', label, disabled: false, info: '' };
-    flows.push(tab);
-    // Config nodes (no x/y) stay global, as the editor saves them.
-    for (const node of exampleFlow(file)) flows.push(node.x === undefined ? node : { ...node, z: tab.id });
-  }
-  return flows;
+  return FIRST_FLOWS.flatMap(([label, file]) => exampleOnTab(file, { id: `tab-${file.slice(0, 2)}`, label }));
 }
 
 async function main() {

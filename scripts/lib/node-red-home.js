@@ -64,6 +64,15 @@ function exampleFlow(name) {
 }
 
 /**
+ * The example `name` on a tab of its own, as a flow file holds it: `[tab, ...nodes]`.
+ * Config nodes (no x/y) stay global, as the editor saves them.
+ */
+function exampleOnTab(name, { id, label }) {
+  const tab = { id, type: 'tab', label, disabled: false, info: '' };
+  return [tab, ...exampleFlow(name).map((node) => (node.x === undefined ? node : { ...node, z: id }))];
+}
+
+/**
  * Starts Node-RED (from devDependencies, or `nodeRedPath`) on `userDir` and resolves once
  * the editor answers. `stdio` as for child_process.spawn (default: inherit).
  * Returns `{ url, child, stop() }`.
@@ -102,4 +111,4 @@ async function startNodeRed({ userDir, port = 1880, host = '127.0.0.1', stdio = 
   };
 }
 
-module.exports = { ROOT, prepareUserDir, startNodeRed, exampleFlow };
+module.exports = { ROOT, prepareUserDir, startNodeRed, exampleFlow, exampleOnTab };
