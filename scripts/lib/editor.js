@@ -73,7 +73,7 @@ async function dismissPopups(page) {
 
 /** Texts of the flow nodes drawn on the canvas. */
 function canvasLabels(page) {
-  return page.locator('#red-ui-workspace-chart g.red-ui-flow-node .red-ui-flow-node-label').allInnerTexts();
+  return page.locator('#red-ui-workspace-chart g.red-ui-flow-node .red-ui-flow-node-label').allTextContents();
 }
 
 module.exports = { EXAMPLE, TAB, VIEWPORT, startExampleNodeRed, openEditor, dismissPopups, canvasLabels };
