@@ -61,11 +61,14 @@ async function openEditor(browser, url, { viewport = VIEWPORT, deviceScaleFactor
 /** Closes notifications and tour popovers; returns their texts. */
 async function dismissPopups(page) {
   const dismissed = [];
-  for (const popup of await page.locator('.red-ui-notification:visible, .red-ui-tourGuide-popover:visible').all()) {
+  const popups = page.locator('.red-ui-notification:visible, .red-ui-tourGuide-popover:visible');
+  while ((await popups.count()) && dismissed.length < 20) {
+    const popup = await popups.first().elementHandle();
     dismissed.push((await popup.innerText()).trim());
-    const close = popup.locator('button').filter({ hasText: /close|dismiss|cancel|ok|end/i });
-    if (await close.count()) await close.first().click();
-    else await popup.evaluate((el) => el.remove()); // plain notices only time out
+    const close = await popup.$('button:text-matches("close|dismiss|cancel|ok|end", "i")');
+    if (close) await close.click();
+    else await popup.evaluate((el) => el.remove()); // a plain notice has no button, only a timeout
+    await popup.waitForElementState('hidden');
   }
   await page.keyboard.press('Escape');
   return dismissed;
