@@ -5,7 +5,7 @@
 // Twilio and Vonage keyword auto-responders; later starts keep whatever the user deployed.
 const fs = require('node:fs');
 const path = require('node:path');
-const { ROOT, prepareUserDir, startNodeRed, exampleFlow, onTab } = require('./lib/node-red-home');
+const { ROOT, prepareUserDir, startNodeRed, exampleOnTab } = require('./lib/node-red-home');
 const { endpointsOf, curlFor } = require('./lib/endpoints');
 
 /** The examples deployed on first start, one tab each. */
@@ -15,7 +15,7 @@ const FIRST_FLOWS = [
 ];
 
 function firstFlows() {
-  return FIRST_FLOWS.flatMap(([label, file]) => onTab(exampleFlow(file), { id: `tab-${file.slice(0, 2)}`, label }));
+  return FIRST_FLOWS.flatMap(([label, file]) => exampleOnTab(file, { id: `tab-${file.slice(0, 2)}`, label }));
 }
 
 async function main() {

@@ -10,7 +10,7 @@ const path = require('node:path');
 const rt = require('./support/runtime');
 const { startFakeProvider } = require('./support/fake-provider');
 const { twilioSignature, signVonageSms, vonageMessagesJwt } = require('./support/sign');
-const { onTab } = require('../scripts/lib/node-red-home');
+const { exampleOnTab } = require('../scripts/lib/node-red-home');
 
 const EXAMPLES = path.join(__dirname, '..', 'examples');
 const PUBLIC = 'https://public.example';
@@ -19,7 +19,7 @@ const unique = (prefix) => `${prefix}${Date.now()}${++seq}`;
 
 /** The example as Import ▸ Examples puts it into the editor: on a tab of its own. */
 function example(name) {
-  return onTab(JSON.parse(fs.readFileSync(path.join(EXAMPLES, `${name}.json`), 'utf8')), { id: 'example-tab', label: name });
+  return exampleOnTab(name, { id: 'example-tab', label: name });
 }
 
 /** The example with account settings filled in, as a user does in the account dialog. */

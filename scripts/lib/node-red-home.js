@@ -74,6 +74,11 @@ function onTab(nodes, tab) {
   return [tabNode, ...nodes.map((n) => (n.x === undefined ? n : { ...n, z: tabNode.id }))];
 }
 
+/** The example `name` on a tab of its own, as a flow file holds it. */
+function exampleOnTab(name, tab) {
+  return onTab(exampleFlow(name), tab);
+}
+
 /**
  * Starts Node-RED (from devDependencies, or `nodeRedPath`) on `userDir` and resolves once
  * the editor answers. `stdio` as for child_process.spawn (default: inherit).
@@ -113,4 +118,4 @@ async function startNodeRed({ userDir, port = 1880, host = '127.0.0.1', stdio = 
   };
 }
 
-module.exports = { ROOT, prepareUserDir, startNodeRed, exampleFlow, onTab };
+module.exports = { ROOT, prepareUserDir, startNodeRed, exampleFlow, exampleOnTab };
