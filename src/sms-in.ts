@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
-import type { SmsAccountNode } from './lib/account';
-import { addWebhookRoute, normalizePath } from './lib/endpoint';
+import { addWebhookRoute } from './lib/endpoint';
+import { endpointSetup } from './lib/endpoint-setup';
 import { DEFAULT_LIMITS, MultipartAssembler, type MultipartLimits } from './lib/multipart';
 import { NodeMemory } from './lib/node-memory';
 import { StatusCounter } from './lib/node-status';
@@ -8,8 +8,8 @@ import { canReachAnswer } from './lib/reachability';
 import { RecentIds } from './lib/recent-ids';
 import type { Node, NodeAPI, NodeDef, NodeMessage } from './lib/red';
 import { wrapResponse } from './lib/response-wrapper';
-import { allowedProviders, receive } from './lib/webhook';
-import type { InboundSms, ProviderSetting } from './providers/types';
+import { receive } from './lib/webhook';
+import type { InboundSms } from './providers/types';
 
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
 /** Twilio gives up at 15 s (error 11200); answering later is pointless. */
@@ -56,37 +56,11 @@ export = function register(RED: NodeAPI): void {
   function SmsIn(this: Node, def: NodeDef): void {
     RED.nodes.createNode(this, def);
     const node = this;
-    if (RED.settings.httpNodeRoot === false) {
-      node.warn('httpNodeRoot is false in settings.js: HTTP endpoints are disabled');
-      return;
-    }
-    if (typeof def.path !== 'string' || !def.path.trim()) {
-      node.warn('no path set: open the node and give it a path such as /sms/inbound');
-      node.status({ fill: 'red', shape: 'ring', text: 'no path' });
-      return;
-    }
-    const path = normalizePath(def.path);
-    const account = def.account ? (RED.nodes.getNode(String(def.account)) as SmsAccountNode | null) : null;
-    if (def.account && !account) {
-      // Fail closed: listening without the account would accept unsigned requests that the
-      // user meant to be checked. Without a route the provider retries (Vonage) or logs it.
-      node.error('the sms account this node uses is missing or disabled: not listening');
-      node.status({ fill: 'red', shape: 'ring', text: 'account missing' });
-      return;
-    }
-    const setting = (def.provider || 'auto') as ProviderSetting;
-    const allowed = allowedProviders(setting, account ?? undefined);
-    if (typeof allowed === 'string') {
-      node.error(allowed);
-      node.status({ fill: 'red', shape: 'ring', text: allowed });
-      return;
-    }
+    const setup = endpointSetup(RED, node, def, '/sms/inbound');
+    if (!setup) return;
+    const { path, account, setting, allowed, verifiable } = setup;
     const timeoutS = Number(def.replyTimeout);
     const replyTimeoutMs = 1000 * Math.min(Number.isFinite(timeoutS) && timeoutS > 0 ? timeoutS : 10, MAX_REPLY_TIMEOUT_S);
-    const verifiable = allowed.every((id) => {
-      const s = account?.secrets() ?? {};
-      return id === 'twilio' ? !!s.authToken : !!s.signatureSecret;
-    });
     const counter = new StatusCounter(node, path, verifiable);
 
     const mem = memory.get(node.id);
@@ -124,7 +98,7 @@ export = function register(RED: NodeAPI): void {
     for (const { sms, live } of mem.held.splice(0)) emit(sms, live);
 
     const handle = (req: Request, res: Response): void => {
-      const received = receive('inbound', setting, allowed, account ?? undefined, req, res);
+      const received = receive('inbound', setting, allowed, account, req, res);
       if (!received) {
         counter.add('rejected');
         return;

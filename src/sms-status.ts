@@ -1,13 +1,14 @@
 import type { Response } from 'express';
 import type { SmsAccountNode } from './lib/account';
-import { addWebhookRoute, normalizePath } from './lib/endpoint';
+import { addWebhookRoute } from './lib/endpoint';
+import { endpointSetup } from './lib/endpoint-setup';
 import { NodeMemory } from './lib/node-memory';
 import { StatusCounter } from './lib/node-status';
 import { RecentIds } from './lib/recent-ids';
 import type { Node, NodeAPI, NodeDef, NodeMessage } from './lib/red';
 import { wrapResponse } from './lib/response-wrapper';
-import { allowedProviders, receive } from './lib/webhook';
-import type { ProviderSetting, StatusEvent } from './providers/types';
+import { receive } from './lib/webhook';
+import type { StatusEvent } from './providers/types';
 
 /** Twilio ignores the body of a status-callback answer; an empty TwiML document is the norm. */
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
@@ -51,35 +52,16 @@ export = function register(RED: NodeAPI): void {
       return origin + (root.replace(/\/+$/, '') + node.path);
     };
 
-    if (RED.settings.httpNodeRoot === false) {
-      node.warn('httpNodeRoot is false in settings.js: HTTP endpoints are disabled');
-      return;
-    }
-    if (typeof def.path !== 'string' || !def.path.trim()) {
-      node.warn('no path set: open the node and give it a path such as /sms/status');
-      node.status({ fill: 'red', shape: 'ring', text: 'no path' });
-      return;
-    }
-    const path = normalizePath(def.path);
-    if (def.account && !account) node.warn('the sms account this node uses is missing');
-    const setting = (def.provider || 'auto') as ProviderSetting;
-    const allowed = allowedProviders(setting, account ?? undefined);
-    if (typeof allowed === 'string') {
-      node.error(allowed);
-      node.status({ fill: 'red', shape: 'ring', text: allowed });
-      return;
-    }
+    const setup = endpointSetup(RED, node, def, '/sms/status');
+    if (!setup) return;
+    const { path, setting, allowed, verifiable } = setup;
     node.path = path;
     const finalOnly = def.finalOnly === true || def.finalOnly === 'true';
-    const verifiable = allowed.every((id) => {
-      const s = account?.secrets() ?? {};
-      return id === 'twilio' ? !!s.authToken : !!s.signatureSecret;
-    });
     const counter = new StatusCounter(node, path, verifiable);
     const mem = memory.get(node.id);
 
     const handle: Parameters<typeof addWebhookRoute>[2] = (req, res) => {
-      const received = receive('status', setting, allowed, account ?? undefined, req, res);
+      const received = receive('status', setting, allowed, setup.account, req, res);
       if (!received) {
         counter.add('rejected');
         return;

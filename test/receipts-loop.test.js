@@ -4,7 +4,8 @@
 const assert = require('node:assert/strict');
 const rt = require('./support/runtime');
 const { startFakeProvider } = require('./support/fake-provider');
-const { twilioSignature, signVonageSms } = require('./support/sign');
+const crypto = require('node:crypto');
+const { twilioSignature, signVonageSms, vonageMessagesJwt } = require('./support/sign');
 
 const PUBLIC = 'https://public.example';
 const TOKEN = 'loop-token';
@@ -98,6 +99,26 @@ describe('reply → delivery receipt loop', function () {
     assert.equal(msg.payload, 'delivered');
     assert.equal(msg.status.messageId, sent.sms.reply.messageId);
     assert.equal(msg.status.price, 0.0333);
+  });
+
+  it('Vonage Messages API: the send carries webhook_url, and the status webhook comes out of sms status', async function () {
+    const { url } = await rt.load(loopFlow({ provider: 'vonage', apiHost: fake.url }), {
+      acct: { signatureSecret: SECRET, apiKey: 'k', apiSecret: 's' },
+    });
+    const replied = rt.collector('replied');
+    const receipts = rt.collector('receipts');
+    const inbound = JSON.stringify({ channel: 'sms', message_type: 'text', message_uuid: crypto.randomUUID(), from: '447700900001', to: '447700900000', text: 'hi' });
+    await rt.postJson(url('/sms/in'), inbound, { authorization: `Bearer ${vonageMessagesJwt(SECRET, inbound)}` });
+    const sent = await replied.next(3000);
+    assert.equal(fake.requests[0].path, '/v1/messages');
+    assert.equal(fake.requests[0].body.webhook_url, `${PUBLIC}/sms/receipts`);
+
+    const status = JSON.stringify({ message_uuid: sent.sms.reply.messageId, status: 'delivered', timestamp: '2026-11-22T09:15:00Z', to: '447700900001', from: '447700900000', channel: 'sms' });
+    const ack = await rt.postJson(url('/sms/receipts'), status, { authorization: `Bearer ${vonageMessagesJwt(SECRET, status)}` });
+    assert.equal(ack.status, 200);
+    const msg = await receipts.next();
+    assert.equal(msg.payload, 'delivered');
+    assert.equal(msg.status.messageId, sent.sms.reply.messageId);
   });
 
   it('asks for no receipt, and warns, when the account has no public URL', async function () {

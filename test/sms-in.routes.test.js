@@ -102,4 +102,12 @@ describe('sms in — routes across redeploys', function () {
     assert.match(rt.lastStatus('rt-a').text, /no path/);
     assert.match(rt.lastStatus('rt-b').text, /account missing/);
   });
+
+  it('sms status with a missing account does not listen either, rather than accept unchecked receipts', async function () {
+    const { url } = await rt.load(flow([{ id: 'rt-s', type: 'sms status', path: '/rt/status', account: 'rt-nowhere' }]));
+    assert.deepEqual(rt.routes(), []);
+    assert.match(rt.lastStatus('rt-s').text, /account missing/);
+    const res = await rt.postForm(url('/rt/status'), { MessageSid: 'SM1', MessageStatus: 'delivered' });
+    assert.equal(res.status, 404);
+  });
 });

@@ -1,6 +1,7 @@
 import type { OptOut } from '../providers/types';
 
-// Carrier-standard opt-out words (CTIA / Twilio Advanced Opt-Out defaults), SPEC §3.
+// Carrier-standard opt-out words (CTIA / Twilio Advanced Opt-Out defaults), SPEC §3, plus
+// REVOKE and OPTOUT, which Twilio's defaults have since added (US FCC consent rules).
 const OPT_OUT_WORDS: Record<string, OptOut> = {
   STOP: 'stop',
   STOPALL: 'stop',
@@ -8,6 +9,8 @@ const OPT_OUT_WORDS: Record<string, OptOut> = {
   CANCEL: 'stop',
   END: 'stop',
   QUIT: 'stop',
+  REVOKE: 'stop',
+  OPTOUT: 'stop',
   START: 'start',
   YES: 'start',
   UNSTOP: 'start',

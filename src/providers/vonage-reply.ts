@@ -86,16 +86,19 @@ export async function sendVonageMessages(
   const to = toVonageNumber(reply.to);
   const from = toVonageNumber(reply.from);
   const channel = reply.channel && reply.channel !== 'sms' && reply.channel !== 'mms' ? reply.channel : undefined;
+  // Per-message status URL: receipts for this reply go to the chosen sms status node.
+  const receipts = reply.statusUrl ? { webhookUrl: reply.statusUrl } : {};
   // MMS carries one image per message: the text rides as the caption of the first.
   const messages: Record<string, unknown>[] =
     reply.media.length === 0
-      ? [{ channel: channel ?? 'sms', messageType: 'text', to, from, text: reply.text }]
+      ? [{ channel: channel ?? 'sms', messageType: 'text', to, from, text: reply.text, ...receipts }]
       : reply.media.map((url, i) => ({
           channel: channel ?? 'mms',
           messageType: 'image',
           to,
           from,
           image: i === 0 && reply.text ? { url, caption: reply.text } : { url },
+          ...receipts,
         }));
   let first: string | undefined;
   for (const message of messages) {

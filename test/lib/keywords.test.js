@@ -41,6 +41,8 @@ describe('optOutOf', function () {
     ['cancel', 'stop'],
     ['END', 'stop'],
     ['quit', 'stop'],
+    ['Revoke', 'stop'],
+    ['optout', 'stop'],
     ['start', 'start'],
     ['Yes!', 'start'],
     ['UNSTOP', 'start'],
