@@ -5,12 +5,16 @@
 // types into the account dialog: credentials, and the public URL / API host it needs.
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
+const { promisify } = require('node:util');
+// Asynchronous: the Node-RED answering the curl runs in this process.
+const execFile = promisify(require('node:child_process').execFile);
 const fs = require('node:fs');
 const path = require('node:path');
 const rt = require('./support/runtime');
 const { startFakeProvider } = require('./support/fake-provider');
 const { twilioSignature, signVonageSms, vonageMessagesJwt } = require('./support/sign');
 const { exampleOnTab } = require('../scripts/lib/node-red-home');
+const { twilioErrorMessage } = require('../nodes/providers/twilio-errors');
 
 const EXAMPLES = path.join(__dirname, '..', 'examples');
 const PUBLIC = 'https://public.example';
@@ -63,6 +67,7 @@ describe('example flows', function () {
     const files = fs.readdirSync(EXAMPLES).filter((f) => f.endsWith('.json'));
     assert.ok(files.length >= 6, 'the six examples are there');
     const ids = new Set();
+    const paths = new Map();
     for (const file of files) {
       const flow = JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8'));
       assert.equal(flow[0].type, 'comment', `${file} starts with a comment`);
@@ -72,6 +77,10 @@ describe('example flows', function () {
         assert.ok(!ids.has(n.id), `${file}: id ${n.id} is unique across examples, so two can be imported together`);
         ids.add(n.id);
         assert.equal(n.credentials, undefined, `${file}: no credentials in an example`);
+        if (n.path) {
+          assert.ok(!paths.has(n.path), `${file}: ${n.path} is also used by ${paths.get(n.path)}`);
+          paths.set(n.path, file);
+        }
       }
     }
   });
@@ -94,6 +103,25 @@ describe('example flows', function () {
         const messages = twimlMessages(res.text);
         assert.equal(messages.length, 1, res.text);
         assert.match(messages[0], expected, `${body} → ${res.text}`);
+      }
+    });
+
+    it('a text that opts out gets no reply at all', async function () {
+      const { url } = await rt.load(flow);
+      for (const body of ['STOP', 'unsubscribe']) {
+        const res = await rt.postForm(url('/sms/twilio'), twilioParams(body));
+        assert.equal(res.status, 200);
+        assert.match(res.text, /<Response\/>/);
+        assert.deepEqual(twimlMessages(res.text), []);
+      }
+    });
+
+    it('the curl line in its comment gets the reply, and again when run a second time', async function () {
+      const { url } = await rt.load(flow);
+      const curl = flow.find((n) => n.type === 'comment').info.match(/`(curl [^`]+)`/)[1].replace('http://127.0.0.1:1880', url(''));
+      for (let i = 0; i < 2; i++) {
+        const { stdout: reply } = await execFile('sh', ['-c', curl], { encoding: 'utf8', timeout: 5000 });
+        assert.match(reply, /<Message>We are open Monday to Friday/, `run ${i + 1}: ${reply}`);
       }
     });
 
@@ -132,6 +160,12 @@ describe('example flows', function () {
       assert.equal(sent.body.from, '447700900002');
       assert.match(sent.body.text, /standard visit costs/);
       assert.match(sent.headers.authorization, /^Bearer /);
+
+      const receipts = rt.collector(idOf(flow, 'debug', 'receipts'));
+      const status = JSON.stringify({ message_uuid: crypto.randomUUID(), status: 'delivered', timestamp: new Date().toISOString(), to: '447700900001', from: '447700900002', channel: 'sms' });
+      const ack = await rt.postJson(url('/sms/vonage-status'), status, { authorization: `Bearer ${vonageMessagesJwt('sig-secret', status)}` });
+      assert.equal(ack.status, 200);
+      assert.equal((await receipts.next()).payload, 'delivered', 'the Status URL of the comment is served');
     });
   });
 
@@ -173,7 +207,9 @@ describe('example flows', function () {
       assert.equal((await log.next()).payload, `Message ${sid} to +15551230001: sent`);
       assert.equal((await post('/sms/status', receipt('undelivered', { ErrorCode: '30003' }))).status, 200);
       const failure = await failures.next();
-      assert.match(failure.payload, new RegExp(`^Message ${sid} to \\+15551230001 undelivered: .+ \\(code 30003\\)$`));
+      const explained = twilioErrorMessage('30003');
+      assert.match(explained, /'/, 'the explanation has an apostrophe, which HTML escaping would mangle');
+      assert.equal(failure.payload, `Message ${sid} to +15551230001 undelivered: ${explained} (code 30003)`);
       assert.equal(log.messages.length, 0, 'the failure is not in the delivery log');
     });
   });
@@ -188,6 +224,7 @@ describe('example flows', function () {
       const bob = '+15550000002';
 
       assert.match((await say('hello', alice))[0], /We got your message/);
+      assert.match((await say('yes', bob))[0], /We got your message/, 'START/YES from someone never opted out is an ordinary text');
       assert.match((await say('STOP', alice))[0], /unsubscribed/);
       assert.deepEqual(await say('hello again', alice), [], 'no auto-reply after STOP');
       assert.match((await say('hi', bob))[0], /We got your message/, 'other senders are still answered');

@@ -18,22 +18,22 @@ function endpointsOf(flows, baseUrl) {
 
 /**
  * A curl command that sends "HOURS" to the first inbound endpoint, in its provider's format.
- * Twilio first: its reply comes back in the response. The message id changes each second,
+ * Twilio first: its reply comes back in the response. The message id changes with every run,
  * because the node drops a retried id.
  */
 function curlFor(endpoints) {
   const inbound = endpoints.filter((e) => e.type === 'sms in');
   const twilio = inbound.find((e) => e.provider === 'twilio' || e.provider === 'auto');
   if (twilio) {
-    return `curl -s ${twilio.url} -d MessageSid=SM$(date +%s) -d From=%2B15551230001 -d To=%2B15557650002 -d Body=HOURS`;
+    return `curl -s ${twilio.url} -d MessageSid=SM$(date +%s%N) -d From=%2B15551230001 -d To=%2B15557650002 -d Body=HOURS`;
   }
   const messages = inbound.find((e) => e.provider === 'vonage-messages');
   if (messages) {
-    const body = '{"channel":"sms","message_type":"text","message_uuid":"\'$(date +%s)\'","from":"15551230001","to":"15557650002","text":"HOURS"}';
+    const body = '{"channel":"sms","message_type":"text","message_uuid":"\'$(date +%s%N)\'","from":"15551230001","to":"15557650002","text":"HOURS"}';
     return `curl -s ${messages.url} -H 'content-type: application/json' -d '${body}'`;
   }
   const sms = inbound.find((e) => e.provider === 'vonage-sms');
-  if (sms) return `curl -s "${sms.url}?msisdn=15551230001&to=15557650002&messageId=$(date +%s)&text=HOURS&type=text"`;
+  if (sms) return `curl -s "${sms.url}?msisdn=15551230001&to=15557650002&messageId=$(date +%s%N)&text=HOURS&type=text"`;
   return undefined;
 }
 
