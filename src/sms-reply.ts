@@ -8,6 +8,7 @@ import { ReplyError, type ReplyRequest, type ReplyResult } from './providers/rep
 import type { InboundSms } from './providers/types';
 import { buildTwiml, sendTwilio } from './providers/twilio-reply';
 import { sendVonageMessages, sendVonageSms } from './providers/vonage-reply';
+import { simulatedMessages } from './simulator/simulated-messages';
 
 /** What the reply said, on the output message (SPEC §3). */
 type ReplySummary = NonNullable<InboundSms['reply']>;
@@ -74,6 +75,13 @@ export = function register(RED: NodeAPI): void {
         text: request.text,
       });
 
+      // A message from the editor's SMS simulator: its reply goes back there, not to a provider.
+      const simulated = (): boolean => simulatedMessages.isSimulated(sms.provider, sms.messageId, msg.req);
+      const handOver = (via: 'api'): string => {
+        node.status({ fill: 'blue', shape: 'dot', text: 'simulated' });
+        return simulatedMessages.handOver({ inReplyTo: sms.messageId, provider: sms.provider, to: request.to, from: request.from, text: request.text, media: request.media, via });
+      };
+
       if (sms.provider === 'twilio') {
         const res = msg.res?._res as Response | undefined;
         if (res && !res.headersSent) {
@@ -82,6 +90,7 @@ export = function register(RED: NodeAPI): void {
           return nothing ? undefined : summary({});
         }
         if (nothing) return undefined;
+        if (simulated()) return summary({ messageId: handOver('api') });
         // The webhook was already answered (reply window passed, or a second reply).
         if (!account?.credentials?.accountSid || !account.credentials.authToken) {
           throw new ReplyError(
@@ -95,6 +104,7 @@ export = function register(RED: NodeAPI): void {
       }
 
       if (nothing) return undefined;
+      if (simulated()) return summary({ messageId: handOver('api') });
       if (!account) {
         throw new ReplyError(
           `no sms account to reply with: choose one on the sms reply node or on the sms in node (Vonage replies are sent through the API)`,
