@@ -4,11 +4,11 @@
 // deployed, and "HELP" sent from the SMS sidebar tab. Screenshots go to test-output/.
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const { launchBrowser } = require('../../scripts/lib/browser');
 const { ROOT, prepareUserDir, startNodeRed } = require('../../scripts/lib/node-red-home');
+const { freePort } = require('../support/free-port');
 
 const OUTPUT = path.join(ROOT, 'test-output');
 const HELP_ANSWER = 'Text HOURS for opening hours or PRICE for prices. Text STOP to opt out.';
@@ -16,19 +16,6 @@ const EXAMPLES = [
   { file: '01 Keyword auto-responder - Twilio', provider: 'Twilio', into: 'current' },
   { file: '02 Keyword auto-responder - Vonage Messages API', provider: 'Vonage Messages API', into: 'new' },
 ];
-
-/** A free port in 19200-19299 (Node-RED here cannot be started on port 0). */
-async function freePort() {
-  for (let port = 19200 + Math.floor(Math.random() * 50); port < 19300; port++) {
-    const free = await new Promise((resolve) => {
-      const probe = net.createServer();
-      probe.once('error', () => resolve(false));
-      probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
-    });
-    if (free) return port;
-  }
-  throw new Error('no free port in 19200-19299');
-}
 
 describe('SMS simulator in the Node-RED editor (Chromium)', function () {
   let red;
