@@ -13,20 +13,23 @@ import { simulatedMessages } from './simulator/simulated-messages';
 /** What the reply said, on the output message (SPEC §3). */
 type ReplySummary = NonNullable<InboundSms['reply']>;
 
-function textOf(template: string, msg: NodeMessage): string {
-  if (template) return renderText(template, msg);
-  const payload = msg.payload;
-  if (payload === undefined || payload === null) return '';
-  if (typeof payload === 'string') return payload;
-  if (typeof payload === 'number' || typeof payload === 'boolean') return String(payload);
-  throw new ReplyError('msg.payload must be the reply text (a string), or set the Text of the sms reply node');
+/** Where Text / Media URL come from: `str` is the value typed in (Text: a template). */
+const SOURCES = ['str', 'msg', 'flow', 'global', 'env'];
+
+function sourceOf(type: unknown): string {
+  return typeof type === 'string' && SOURCES.includes(type) ? type : 'str';
 }
 
-function mediaOf(configured: string, msg: NodeMessage): string[] {
-  if (configured) return [configured];
-  const media = msg.media;
-  if (typeof media === 'string' && media) return [media];
-  if (Array.isArray(media)) return media.filter((m): m is string => typeof m === 'string' && m.length > 0);
+function asText(value: unknown, where: string): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  throw new ReplyError(`${where} must be the reply text (a string), or set the Text of the sms reply node`);
+}
+
+function asMedia(value: unknown): string[] {
+  if (typeof value === 'string' && value) return [value];
+  if (Array.isArray(value)) return value.filter((m): m is string => typeof m === 'string' && m.length > 0);
   return [];
 }
 
@@ -41,6 +44,28 @@ export = function register(RED: NodeAPI): void {
     const node = this;
     const template = typeof def.text === 'string' ? def.text : '';
     const mediaUrl = typeof def.media === 'string' ? def.media.trim() : '';
+    const textSource = sourceOf(def.textType);
+    const mediaSource = sourceOf(def.mediaType);
+
+    function evaluate(value: string, type: string, msg: NodeMessage): Promise<unknown> {
+      return new Promise((resolve, reject) => {
+        RED.util.evaluateNodeProperty(value, type, node, msg, (err, result) => (err ? reject(err) : resolve(result)));
+      });
+    }
+
+    /** Text: the template, or the msg/flow/global/env property it names; else msg.payload. */
+    async function textOf(msg: NodeMessage): Promise<string> {
+      if (!template) return asText(msg.payload, 'msg.payload');
+      if (textSource === 'str') return renderText(template, msg);
+      return asText(await evaluate(template, textSource, msg), `${textSource}.${template}`);
+    }
+
+    /** Media URL: typed in, or the property it names (a URL or a list of them); else msg.media. */
+    async function mediaOf(msg: NodeMessage): Promise<string[]> {
+      if (!mediaUrl) return asMedia(msg.media);
+      if (mediaSource === 'str') return [mediaUrl];
+      return asMedia(await evaluate(mediaUrl, mediaSource, msg));
+    }
     const statusId = typeof def.status === 'string' && def.status ? def.status : undefined;
     const retry = { ...DEFAULT_RETRY, ...(RED.settings.smsRetry as Partial<RetryPolicy> | undefined) };
 
@@ -59,8 +84,8 @@ export = function register(RED: NodeAPI): void {
       const request: ReplyRequest = {
         to: sms.from,
         from: sms.to,
-        text: textOf(template, msg),
-        media: mediaOf(mediaUrl, msg),
+        text: await textOf(msg),
+        media: await mediaOf(msg),
         channel: sms.channel,
       };
       const status = statusCallbackUrl(RED, statusId, account?.publicUrl);
