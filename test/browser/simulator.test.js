@@ -155,11 +155,26 @@ describe('SMS simulator in the Node-RED editor (Chromium)', function () {
       await openDialog(id);
       await page.screenshot({ path: path.join(OUTPUT, `simulator-3-dialog-${type.replace(' ', '-')}.png`) });
       if (type === 'sms in') {
-        // The account's own dialog, through the pencil next to it.
+        // A Twilio account offers no Vonage provider.
+        assert.equal(await page.locator('#node-input-provider option[value="vonage-sms"]').isDisabled(), true);
+        // The account's own dialog, through the pencil next to it: Twilio fields only.
         await page.click('#node-input-btn-account-edit');
         await page.waitForSelector('#node-config-input-provider', { timeout: 10_000 });
+        assert.equal(await page.locator('#node-config-input-authToken').isVisible(), true);
+        assert.equal(await page.locator('#node-config-input-signatureSecret').isVisible(), false);
         await page.screenshot({ path: path.join(OUTPUT, 'simulator-3-dialog-sms-account.png') });
         await cancel();
+      }
+      if (type === 'sms reply') {
+        // Text and Media URL can come from msg, flow, global or env.
+        assert.equal(await page.locator('.red-ui-tray:last-child .red-ui-typedInput-container').count(), 2);
+      }
+      if (type === 'sms status') {
+        // Two nodes on one path: the dialog says so.
+        await page.fill('#node-input-path', '/sms/twilio');
+        await page.locator('#sms-status-shared-path').waitFor({ state: 'visible' });
+        assert.match(await page.locator('#sms-status-shared-path').textContent(), /sms in \/sms\/twilio/);
+        await page.screenshot({ path: path.join(OUTPUT, 'simulator-3-dialog-sms-status-shared-path.png') });
       }
       await cancel();
     }
