@@ -180,4 +180,18 @@ describe('SMS simulator in the Node-RED editor (Chromium)', function () {
     }
     assert.deepEqual(consoleErrors, []);
   });
+
+  it('sends a delivery receipt for the last reply to the sms status node the user added', async function () {
+    await deploy();
+    await page.locator('.sms-sim-url', { hasText: '/sms/status' }).waitFor({ timeout: 10_000 });
+    const twilio = await page.$$eval('#sms-sim-node option', (options) => options.find((o) => o.textContent.endsWith('— Twilio'))?.value);
+    await page.selectOption('#sms-sim-node', twilio);
+    await page.selectOption('#sms-sim-outcome', 'delivered');
+    await page.click('#sms-sim-receipt-send');
+    await page.locator('#sms-sim-thread .sms-sim-note', { hasText: 'Receipt sent: delivered (Twilio format)' }).waitFor({ timeout: 10_000 });
+    // The sms status node counted it: the receipt went through the real endpoint.
+    await page.locator('.red-ui-flow-node-status-label', { hasText: '1 delivered' }).waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: path.join(OUTPUT, 'simulator-4-receipt.png') });
+    assert.deepEqual(consoleErrors, []);
+  });
 });
