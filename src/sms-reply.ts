@@ -3,7 +3,7 @@ import type { SmsAccountNode } from './lib/account';
 import { type RetryPolicy, DEFAULT_RETRY } from './lib/retry';
 import type { Node, NodeAPI, NodeDef, NodeMessage } from './lib/red';
 import { statusCallbackUrl } from './lib/status-url';
-import { renderText } from './lib/template';
+import { replyContent } from './lib/reply-content';
 import { ReplyError, type ReplyRequest, type ReplyResult } from './providers/reply-types';
 import type { InboundSms } from './providers/types';
 import { buildTwiml, sendTwilio } from './providers/twilio-reply';
@@ -12,26 +12,6 @@ import { simulatedMessages } from './simulator/simulated-messages';
 
 /** What the reply said, on the output message (SPEC §3). */
 type ReplySummary = NonNullable<InboundSms['reply']>;
-
-/** Where Text / Media URL come from: `str` is the value typed in (Text: a template). */
-const SOURCES = ['str', 'msg', 'flow', 'global', 'env'];
-
-function sourceOf(type: unknown): string {
-  return typeof type === 'string' && SOURCES.includes(type) ? type : 'str';
-}
-
-function asText(value: unknown, where: string): string {
-  if (value === undefined || value === null) return '';
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  throw new ReplyError(`${where} must be the reply text (a string), or set the Text of the sms reply node`);
-}
-
-function asMedia(value: unknown): string[] {
-  if (typeof value === 'string' && value) return [value];
-  if (Array.isArray(value)) return value.filter((m): m is string => typeof m === 'string' && m.length > 0);
-  return [];
-}
 
 function isInbound(sms: unknown): sms is InboundSms {
   const s = sms as InboundSms | undefined;
@@ -42,30 +22,7 @@ export = function register(RED: NodeAPI): void {
   function SmsReply(this: Node, def: NodeDef): void {
     RED.nodes.createNode(this, def);
     const node = this;
-    const template = typeof def.text === 'string' ? def.text : '';
-    const mediaUrl = typeof def.media === 'string' ? def.media.trim() : '';
-    const textSource = sourceOf(def.textType);
-    const mediaSource = sourceOf(def.mediaType);
-
-    function evaluate(value: string, type: string, msg: NodeMessage): Promise<unknown> {
-      return new Promise((resolve, reject) => {
-        RED.util.evaluateNodeProperty(value, type, node, msg, (err, result) => (err ? reject(err) : resolve(result)));
-      });
-    }
-
-    /** Text: the template, or the msg/flow/global/env property it names; else msg.payload. */
-    async function textOf(msg: NodeMessage): Promise<string> {
-      if (!template) return asText(msg.payload, 'msg.payload');
-      if (textSource === 'str') return renderText(template, msg);
-      return asText(await evaluate(template, textSource, msg), `${textSource}.${template}`);
-    }
-
-    /** Media URL: typed in, or the property it names (a URL or a list of them); else msg.media. */
-    async function mediaOf(msg: NodeMessage): Promise<string[]> {
-      if (!mediaUrl) return asMedia(msg.media);
-      if (mediaSource === 'str') return [mediaUrl];
-      return asMedia(await evaluate(mediaUrl, mediaSource, msg));
-    }
+    const { textOf, mediaOf } = replyContent(RED, node, def);
     const statusId = typeof def.status === 'string' && def.status ? def.status : undefined;
     const retry = { ...DEFAULT_RETRY, ...(RED.settings.smsRetry as Partial<RetryPolicy> | undefined) };
 
@@ -102,9 +59,10 @@ export = function register(RED: NodeAPI): void {
 
       // A message from the editor's SMS simulator: its reply goes back there, not to a provider.
       const simulated = (): boolean => simulatedMessages.isSimulated(sms.provider, sms.messageId, msg.req);
-      const handOver = (via: 'api'): string => {
+      const handOver = (): string => {
         node.status({ fill: 'blue', shape: 'dot', text: 'simulated' });
-        return simulatedMessages.handOver({ inReplyTo: sms.messageId, provider: sms.provider, to: request.to, from: request.from, text: request.text, media: request.media, via });
+        const { to, from, text, media } = request;
+        return simulatedMessages.handOver({ inReplyTo: sms.messageId, provider: sms.provider, to, from, text, media, via: 'api' });
       };
 
       if (sms.provider === 'twilio') {
@@ -115,7 +73,7 @@ export = function register(RED: NodeAPI): void {
           return nothing ? undefined : summary({});
         }
         if (nothing) return undefined;
-        if (simulated()) return summary({ messageId: handOver('api') });
+        if (simulated()) return summary({ messageId: handOver() });
         // The webhook was already answered (reply window passed, or a second reply).
         if (!account?.credentials?.accountSid || !account.credentials.authToken) {
           throw new ReplyError(
@@ -129,7 +87,7 @@ export = function register(RED: NodeAPI): void {
       }
 
       if (nothing) return undefined;
-      if (simulated()) return summary({ messageId: handOver('api') });
+      if (simulated()) return summary({ messageId: handOver() });
       if (!account) {
         throw new ReplyError(
           `no sms account to reply with: choose one on the sms reply node or on the sms in node (Vonage replies are sent through the API)`,

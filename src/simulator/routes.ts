@@ -51,7 +51,7 @@ function refusal(answer: LoopbackAnswer): string | undefined {
   return `the node answered HTTP ${answer.status}${said}${auth}`;
 }
 
-/** Replies to `messageId` that arrive within `waitMs`, or as soon as one has when `untilFirst`. */
+/** Collects the simulator replies to `messageId`; `wait(ms)` ends at the first one or after `ms`. */
 function collectReplies(messageId: string): { replies: SimulatedReply[]; wait(ms: number): Promise<void>; stop(): void } {
   const replies: SimulatedReply[] = [];
   let wake: (() => void) | undefined;
