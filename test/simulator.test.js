@@ -147,6 +147,22 @@ describe('SMS simulator (admin endpoints)', function () {
     assert.equal(res.body.provider, 'twilio');
     assert.equal(res.body.signed, false);
     assert.deepEqual(res.body.replies.map((r) => r.text), ['You said hi there']);
+    // The sidebar may ask for another format the node accepts; without an account, any.
+    const vonage = await admin().post('/sms-simulator/send').send({ node: 'in', text: 'hi', provider: 'vonage-sms' }).expect(200);
+    assert.equal(vonage.body.provider, 'vonage-sms');
+    assert.deepEqual(vonage.body.replies.map((r) => [r.text, r.via]), [['You said hi', 'api']]);
+  });
+
+  it('an sms in with provider auto and a Twilio account ignores a request for a Vonage format', async function () {
+    const flow = [
+      { id: 'acct', type: 'sms account', provider: 'twilio' },
+      { id: 'in', type: 'sms in', account: 'acct', provider: 'auto', path: '/sms/auto-twilio', wires: [['reply']] },
+      { id: 'reply', type: 'sms reply', text: 'ok', wires: [[]] },
+    ];
+    await rt.load(flow, { acct: { authToken: TOKEN } });
+    const res = await admin().post('/sms-simulator/send').send({ node: 'in', text: 'hi', provider: 'vonage-messages' }).expect(200);
+    assert.equal(res.body.provider, 'twilio');
+    assert.equal(res.body.status, 200);
   });
 
   it('signs Twilio over the public URL when the account has one, as the node checks it behind a tunnel', async function () {
