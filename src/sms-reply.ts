@@ -3,31 +3,15 @@ import type { SmsAccountNode } from './lib/account';
 import { type RetryPolicy, DEFAULT_RETRY } from './lib/retry';
 import type { Node, NodeAPI, NodeDef, NodeMessage } from './lib/red';
 import { statusCallbackUrl } from './lib/status-url';
-import { renderText } from './lib/template';
+import { replyContent } from './lib/reply-content';
 import { ReplyError, type ReplyRequest, type ReplyResult } from './providers/reply-types';
 import type { InboundSms } from './providers/types';
 import { buildTwiml, sendTwilio } from './providers/twilio-reply';
 import { sendVonageMessages, sendVonageSms } from './providers/vonage-reply';
+import { simulatedMessages } from './simulator/simulated-messages';
 
 /** What the reply said, on the output message (SPEC §3). */
 type ReplySummary = NonNullable<InboundSms['reply']>;
-
-function textOf(template: string, msg: NodeMessage): string {
-  if (template) return renderText(template, msg);
-  const payload = msg.payload;
-  if (payload === undefined || payload === null) return '';
-  if (typeof payload === 'string') return payload;
-  if (typeof payload === 'number' || typeof payload === 'boolean') return String(payload);
-  throw new ReplyError('msg.payload must be the reply text (a string), or set the Text of the sms reply node');
-}
-
-function mediaOf(configured: string, msg: NodeMessage): string[] {
-  if (configured) return [configured];
-  const media = msg.media;
-  if (typeof media === 'string' && media) return [media];
-  if (Array.isArray(media)) return media.filter((m): m is string => typeof m === 'string' && m.length > 0);
-  return [];
-}
 
 function isInbound(sms: unknown): sms is InboundSms {
   const s = sms as InboundSms | undefined;
@@ -38,8 +22,7 @@ export = function register(RED: NodeAPI): void {
   function SmsReply(this: Node, def: NodeDef): void {
     RED.nodes.createNode(this, def);
     const node = this;
-    const template = typeof def.text === 'string' ? def.text : '';
-    const mediaUrl = typeof def.media === 'string' ? def.media.trim() : '';
+    const { textOf, mediaOf } = replyContent(RED, node, def);
     const statusId = typeof def.status === 'string' && def.status ? def.status : undefined;
     const retry = { ...DEFAULT_RETRY, ...(RED.settings.smsRetry as Partial<RetryPolicy> | undefined) };
 
@@ -58,8 +41,8 @@ export = function register(RED: NodeAPI): void {
       const request: ReplyRequest = {
         to: sms.from,
         from: sms.to,
-        text: textOf(template, msg),
-        media: mediaOf(mediaUrl, msg),
+        text: await textOf(msg),
+        media: await mediaOf(msg),
         channel: sms.channel,
       };
       const status = statusCallbackUrl(RED, statusId, account?.publicUrl);
@@ -74,6 +57,14 @@ export = function register(RED: NodeAPI): void {
         text: request.text,
       });
 
+      // A message from the editor's SMS simulator: its reply goes back there, not to a provider.
+      const simulated = (): boolean => simulatedMessages.isSimulated(sms.provider, sms.messageId, msg.req);
+      const handOver = (): string => {
+        node.status({ fill: 'blue', shape: 'dot', text: 'simulated' });
+        const { to, from, text, media } = request;
+        return simulatedMessages.handOver({ inReplyTo: sms.messageId, provider: sms.provider, to, from, text, media, via: 'api' });
+      };
+
       if (sms.provider === 'twilio') {
         const res = msg.res?._res as Response | undefined;
         if (res && !res.headersSent) {
@@ -82,6 +73,7 @@ export = function register(RED: NodeAPI): void {
           return nothing ? undefined : summary({});
         }
         if (nothing) return undefined;
+        if (simulated()) return summary({ messageId: handOver() });
         // The webhook was already answered (reply window passed, or a second reply).
         if (!account?.credentials?.accountSid || !account.credentials.authToken) {
           throw new ReplyError(
@@ -95,6 +87,7 @@ export = function register(RED: NodeAPI): void {
       }
 
       if (nothing) return undefined;
+      if (simulated()) return summary({ messageId: handOver() });
       if (!account) {
         throw new ReplyError(
           `no sms account to reply with: choose one on the sms reply node or on the sms in node (Vonage replies are sent through the API)`,

@@ -1,4 +1,5 @@
 import type { Express, Request, Response } from 'express';
+import type { Server } from 'node:net';
 
 // The small part of Node-RED's runtime API these nodes use. Node-RED ships no types of
 // its own, and the DefinitelyTyped ones describe Node-RED 1.x.
@@ -58,7 +59,12 @@ export interface NodeAPI {
     createNode(node: object, def: NodeDef): void;
     registerType(type: string, ctor: unknown, opts?: { credentials?: Record<string, { type: 'text' | 'password' }> }): void;
     getNode(id: string): Node | null;
+    /** Every node of the deployed flows, as its flow JSON. */
+    eachNode(cb: (def: NodeDef) => void): void;
   };
+  /** The server Node-RED listens on (http or https). */
+  server?: Server;
+  plugins?: { registerPlugin(id: string, definition: Record<string, unknown>): void };
   httpNode: Express;
   httpAdmin: Express;
   settings: {
@@ -70,6 +76,7 @@ export interface NodeAPI {
   util: {
     generateId(): string;
     cloneMessage<T>(msg: T): T;
+    evaluateNodeProperty(value: unknown, type: string, node: Node, msg: NodeMessage, cb: (err: Error | null, result: unknown) => void): void;
   };
   events: {
     on(event: string, cb: (...args: unknown[]) => void): void;

@@ -158,6 +158,22 @@ function parseStatus(req: WebhookRequest): ParseResult<StatusEvent> {
 
 const HMAC_METHODS: Readonly<Record<string, string>> = { md5: 'md5', sha1: 'sha1', sha256: 'sha256', sha512: 'sha512' };
 
+/**
+ * The `sig` of a set of Vonage SMS API fields (SPEC §4), lower-case hex; undefined for an
+ * unknown method. Any `sig` among the fields is left out, as Vonage does.
+ */
+export function vonageSmsSignature(fields: Record<string, string>, secret: string, signatureMethod?: string): string | undefined {
+  const signed = Object.keys(fields)
+    .filter((name) => name !== 'sig')
+    .sort()
+    .map((name) => `&${name}=${fields[name].replace(/[&=]/g, '_')}`)
+    .join('');
+  const method = (signatureMethod || 'md5hash').trim().toLowerCase();
+  if (method === 'md5hash') return createHash('md5').update(signed + secret).digest('hex');
+  if (!Object.prototype.hasOwnProperty.call(HMAC_METHODS, method)) return undefined;
+  return createHmac(HMAC_METHODS[method], secret).update(signed).digest('hex');
+}
+
 const MISSING_SIG =
   'missing sig parameter (enable signed webhooks in the Vonage dashboard, or remove the signature secret)';
 const BAD_SIG = 'signature does not match (check the signature secret and the signature method in the account)';
@@ -177,18 +193,8 @@ function verify(req: WebhookRequest, secrets: VerifySecrets): VerifyResult {
     const sig = f.sig;
     if (!sig) return { checked: true, ok: false, reason: MISSING_SIG };
 
-    const signed = Object.keys(f)
-      .filter((name) => name !== 'sig')
-      .sort()
-      .map((name) => `&${name}=${f[name].replace(/[&=]/g, '_')}`)
-      .join('');
-    const method = (secrets.signatureMethod || 'md5hash').trim().toLowerCase();
-    let expected: string;
-    if (method === 'md5hash') {
-      expected = createHash('md5').update(signed + secret).digest('hex');
-    } else if (Object.prototype.hasOwnProperty.call(HMAC_METHODS, method)) {
-      expected = createHmac(HMAC_METHODS[method], secret).update(signed).digest('hex');
-    } else {
+    const expected = vonageSmsSignature(f, secret, secrets.signatureMethod);
+    if (expected === undefined) {
       return {
         checked: true,
         ok: false,

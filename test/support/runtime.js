@@ -35,10 +35,12 @@ const CORE = {
   comment: '@node-red/nodes/core/common/90-comment.js',
 };
 
-/** This package's node modules (from package.json) plus the core ones the flow uses. */
+/** This package's node and plugin modules (from package.json) plus the core ones the flow uses. */
 function nodesFor(flow) {
   const pkg = require('../../package.json');
   const list = Object.keys(pkg['node-red'].nodes).map(ours);
+  // Plugins load like node modules here: the helper gives them the same RED API.
+  for (const file of Object.values(pkg['node-red'].plugins || {})) list.push(require(path.join(__dirname, '..', '..', file)));
   const core = new Set(flow.map((n) => CORE[n.type]).filter(Boolean));
   for (const file of core) list.push(require(require.resolve(file, { paths: [NODE_RED] })));
   return list;
@@ -52,6 +54,9 @@ let baseUrl;
 async function startServer() {
   if (server) return;
   await helper.startServer();
+  // RED.server (the helper's own server) serves RED.httpNode too, as in Node-RED, so what
+  // the runtime posts to its own address (the SMS simulator) reaches the nodes.
+  helper._app.use((req, res, next) => (captured.httpNode ? captured.httpNode(req, res, next) : next()));
   server = http.createServer((req, res) => {
     if (!captured.httpNode) {
       res.statusCode = 503;
