@@ -7,32 +7,29 @@ const crypto = require('node:crypto');
 const rt = require('./support/runtime');
 const { startFakeProvider } = require('./support/fake-provider');
 const { signVonageSms, vonageMessagesJwt } = require('./support/sign');
-const { exampleFlow } = require('../scripts/lib/node-red-home');
+const { exampleOnTab } = require('../scripts/lib/node-red-home');
 
 const TOKEN = 'twilio-token-for-simulator-tests';
 const SIG_SECRET = 'vonage-signature-secret-for-simulator';
 const HELP_ANSWER = 'Text HOURS for opening hours or PRICE for prices. Text STOP to opt out.';
 
 const EXAMPLES = {
-  twilio: { file: '01 Keyword auto-responder - Twilio', prefix: '01' },
-  'vonage-messages': { file: '02 Keyword auto-responder - Vonage Messages API', prefix: '02' },
-  'vonage-sms': { file: '03 Keyword auto-responder - Vonage SMS API', prefix: '03' },
+  twilio: { file: '01 Keyword auto-responder - Twilio' },
+  'vonage-messages': { file: '02 Keyword auto-responder - Vonage Messages API' },
+  'vonage-sms': { file: '03 Keyword auto-responder - Vonage SMS API' },
 };
 
 /** The shipped example, its account pointed at the fake provider, plus an sms status node. */
 function exampleWithStatus(provider, fakeUrl, accountExtra = {}) {
-  const { file, prefix } = EXAMPLES[provider];
+  const { file } = EXAMPLES[provider];
   // On a tab, as the editor imports it: placed nodes without one would not start.
-  const flow = [{ id: 'tab', type: 'tab', label: file }];
-  for (const n of exampleFlow(file)) {
-    if (n.type === 'sms account') flow.push({ ...n, apiHost: fakeUrl, ...accountExtra });
-    else flow.push({ ...n, z: 'tab' });
-  }
+  const flow = exampleOnTab(file, { id: 'tab', label: file }).map((n) => (n.type === 'sms account' ? { ...n, apiHost: fakeUrl, ...accountExtra } : n));
+  const accountId = flow.find((n) => n.type === 'sms account').id;
   flow.push(
-    { id: 'status', type: 'sms status', z: 'tab', account: `${prefix}ac01eeeeeeeeee`, provider: 'auto', path: `/sms/status-${provider}`, wires: [['receipts']] },
+    { id: 'status', type: 'sms status', z: 'tab', account: accountId, provider: 'auto', path: `/sms/status-${provider}`, wires: [['receipts']] },
     { id: 'receipts', type: 'helper', z: 'tab' },
   );
-  return { flow, accountId: `${prefix}ac01eeeeeeeeee`, inId: `${prefix}d008eeeeeeeeee` };
+  return { flow, accountId, inId: flow.find((n) => n.type === 'sms in').id };
 }
 
 const SECRETS = {
