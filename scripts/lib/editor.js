@@ -8,7 +8,7 @@ const { prepareUserDir, startNodeRed, exampleFlow, exampleOnTab } = require('./n
 
 const EXAMPLE = '01 Keyword auto-responder - Twilio';
 const TAB = { id: 'tab-01', label: 'Twilio auto-responder' };
-const VIEWPORT = { width: 1400, height: 700 };
+const VIEWPORT = { width: 1600, height: 700 };
 // The palette manager fetches the online node catalogue on load; offline that is a console
 // error of Node-RED's, not ours.
 const CATALOGUE = 'https://catalogue.nodered.org/';

@@ -101,7 +101,7 @@ describe('SMS simulator in the Node-RED editor (Chromium)', function () {
     await page.click('#red-ui-tabs-menu-option-sms-simulator');
     await page.waitForSelector('.sms-sim-endpoint', { timeout: 10_000 });
     const urls = await page.$$eval('.sms-sim-url', (els) => els.map((e) => e.textContent));
-    assert.deepEqual(urls.sort(), [`${red.url}/sms/twilio`, `${red.url}/sms/vonage`]);
+    assert.deepEqual(urls.sort(), [`${red.url}/sms/twilio`, `${red.url}/sms/vonage`, `${red.url}/sms/vonage-status`]);
   });
 
   for (const example of EXAMPLES) {
