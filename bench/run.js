@@ -1,0 +1,157 @@
+'use strict';
+// `npm run bench`: one Node-RED runtime, load from this process over loopback (autocannon),
+// ratios against baselines measured in the same run. See README "Benchmark".
+//   node bench/run.js [--profile]   --profile: Node-RED runs with --cpu-prof (.bench/profiles)
+const fs = require('node:fs');
+const path = require('node:path');
+const { spawn } = require('node:child_process');
+const { measure } = require('./load');
+const { twilioInbound, vonageMessagesInbound, vonageSmsOrphanPart } = require('./signed-requests');
+const { startBenchNodeRed } = require('./node-red-under-load');
+const { measureStartup } = require('./startup');
+const { startFakeProvider } = require('../test/support/fake-provider');
+const { DEFAULT_LIMITS } = require('../nodes/lib/multipart');
+
+const ROOT = path.resolve(__dirname, '..');
+const SCRATCH = path.join(ROOT, '.bench');
+const PORT = 19150;
+const DURATION_S = Number(process.env.BENCH_DURATION_S || 10);
+const ORPHAN_PARTS = 100_000;
+/** Heap the multipart holding may add: its byte cap plus per-group bookkeeping, doubled for slack. */
+const HEAP_CAP = 2 * (DEFAULT_LIMITS.maxBytes + DEFAULT_LIMITS.maxGroups * 4096);
+
+const profile = process.argv.includes('--profile');
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const fmt = (n, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '-');
+const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+function startBareServer() {
+  const child = spawn(process.execPath, [path.join(__dirname, 'bare-server.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.stdout.once('data', (d) => resolve({ url: `http://127.0.0.1:${String(d).trim()}`, stop: () => child.kill() }));
+  });
+}
+
+async function heapOf(url) {
+  const res = await fetch(`${url}/bench/heap`);
+  return Number(await res.text());
+}
+
+/** Waits until `count()` stops growing (replies still in flight after the load ended). */
+async function settle(count, quietMs = 500, maxMs = 30_000) {
+  const end = Date.now() + maxMs;
+  let last = -1;
+  while (Date.now() < end) {
+    const now = count();
+    if (now === last) return;
+    last = now;
+    await sleep(quietMs);
+  }
+}
+
+function row(cells, widths) {
+  return cells.map((c, i) => String(c).padEnd(widths[i])).join('  ');
+}
+
+function printTable(title, header, rows) {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  console.log(`\n${title}`);
+  console.log(row(header, widths));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const r of rows) console.log(row(r, widths));
+}
+
+async function main() {
+  fs.mkdirSync(SCRATCH, { recursive: true });
+  const started = Date.now();
+
+  console.log('start-up: Node-RED with and without the package (alternating, median of 7) …');
+  const startup = measureStartup(SCRATCH);
+
+  const fake = await startFakeProvider();
+  const profileDir = profile ? path.join(SCRATCH, 'profiles') : undefined;
+  if (profileDir) fs.mkdirSync(profileDir, { recursive: true });
+  const red = await startBenchNodeRed({ scratch: SCRATCH, port: PORT, fakeProviderUrl: fake.url, profileDir });
+  const bare = await startBareServer();
+  const results = {};
+  try {
+    const variants = [
+      ['a', 'sms in → switch → sms reply (signed)', `${red.url}/bench/a`, () => twilioInbound('/bench/a')],
+      ['b', 'http in → function → http response', `${red.url}/bench/b`, () => twilioInbound('/bench/b')],
+      ['c', 'bare node:http (ceiling)', bare.url, () => twilioInbound('/')],
+    ];
+    for (const [key, label, url, make] of variants) {
+      console.log(`(${key}) ${label}: ${DURATION_S} s …`);
+      results[key] = { label, ...(await measure({ url, make, durationS: DURATION_S })) };
+    }
+
+    if (!profile) {
+      console.log(`Vonage Messages API → sms reply → fake Messages API: 5 s …`);
+      fake.reset();
+      const connectionsBefore = fake.connections;
+      const t0 = Date.now();
+      const v = await measure({ url: `${red.url}/bench/vonage`, make: vonageMessagesInbound, durationS: 5, warmupS: 0 });
+      await settle(() => fake.requests.length);
+      const replies = fake.requests.filter((r) => r.route === 'vonage-messages').length;
+      const lastAt = Date.now() - 500;
+      results.vonage = { ...v, replies, repliesPerS: replies / ((lastAt - t0) / 1000), connections: fake.connections - connectionsBefore };
+
+      console.log(`memory: ${ORPHAN_PARTS} Vonage SMS API parts that never complete …`);
+      const heapBefore = await heapOf(red.url);
+      const m = await measure({ url: `${red.url}/bench/parts`, make: vonageSmsOrphanPart, amount: ORPHAN_PARTS, warmupS: 0 });
+      const heapAfter = await heapOf(red.url);
+      results.memory = { ...m, heapBefore, heapAfter, growth: heapAfter - heapBefore };
+    }
+  } finally {
+    bare.stop();
+    await red.stop();
+    await fake.close();
+  }
+
+  const { a, b, c } = results;
+  printTable(
+    'Twilio inbound → keyword → TwiML reply (10 connections, loopback)',
+    ['flow', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors'],
+    ['a', 'b', 'c'].map((k) => {
+      const r = results[k];
+      return [`(${k}) ${r.label}`, fmt(r.rps), fmt(r.p50, 1), fmt(r.p99, 1), r.non2xx, r.errors];
+    }),
+  );
+  printTable('Ratios (req/s)', ['ratio', 'value', 'target'], [
+    ['a/b  package vs hand-wired', fmt(a.rps / b.rps, 2), '>= 1.00'],
+    ['a/c  package vs bare node:http', fmt(a.rps / c.rps, 2), '(ceiling)'],
+  ]);
+  if (results.vonage) {
+    const v = results.vonage;
+    printTable('Vonage Messages API inbound (JWT verified) → sms reply → fake Messages API', ['measure', 'value'], [
+      ['inbound accepted (req/s)', fmt(v.rps)],
+      ['inbound p50 / p99 ms', `${fmt(v.p50, 1)} / ${fmt(v.p99, 1)}`],
+      ['replies sent', `${v.replies} of ${v.requests} (non-2xx ${v.non2xx})`],
+      ['replies per second', fmt(v.repliesPerS)],
+      ['connections opened to the fake', String(v.connections)],
+    ]);
+  }
+  printTable('Start-up (Node-RED start, empty flow)', ['measure', 'value', 'target'], [
+    ['empty Node-RED (median ms)', fmt(startup.emptyMs), ''],
+    ['with this package (median ms)', fmt(startup.packageMs), ''],
+    ['added (difference of medians, ms)', fmt(startup.addedMs), '< 30'],
+    ["require() of the package's nodes (median ms)", fmt(startup.requireMs, 1), '< 30'],
+    ['provider SDK modules loaded at start', String(startup.sdkModules), '0'],
+  ]);
+  if (results.memory) {
+    const m = results.memory;
+    printTable(`Memory: ${ORPHAN_PARTS} never-completed Vonage SMS API multipart parts`, ['measure', 'value'], [
+      ['parts acknowledged', `${m.requests - m.non2xx} of ${m.requests} (${fmt(m.rps)} req/s)`],
+      ['heap before / after (after full GC)', `${mb(m.heapBefore)} / ${mb(m.heapAfter)}`],
+      ['heap growth', `${mb(m.growth)} (cap ${mb(HEAP_CAP)}): ${m.growth < HEAP_CAP ? 'under the cap' : 'OVER THE CAP'}`],
+    ]);
+  }
+  if (profileDir) console.log(`\nCPU profiles of Node-RED: ${profileDir} (node bench/profile-summary.js)`);
+  console.log(`\nbench finished in ${fmt((Date.now() - started) / 1000)} s`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
