@@ -1,10 +1,13 @@
 import bodyParser from 'body-parser';
 import type { ErrorRequestHandler, Express, NextFunction, Request, RequestHandler, Response } from 'express';
 import type { NodeAPI } from './red';
-import type { ParsedRequest } from './request';
+import { type ParsedRequest, parseUrlEncoded } from './request';
 
 /** An SMS webhook is a few kilobytes; anything near this is not from a provider. */
 export const BODY_LIMIT = '256kb';
+/** As body-parser's default: a webhook carries a few dozen parameters. */
+const PARAMETER_LIMIT = 1000;
+const FORM_CHARSETS = new Set(['utf-8', 'utf8', 'iso-8859-1']);
 
 export type WebhookHandler = (req: ParsedRequest, res: Response) => void;
 
@@ -18,8 +21,28 @@ function captureRaw(type: 'form' | 'json') {
 
 // Parsers are shared: they hold no per-route state.
 const jsonParser = bodyParser.json({ limit: BODY_LIMIT, verify: captureRaw('json') });
-// extended:false keeps `a[b]=c` a flat name, exactly as the provider signed it.
-const formParser = bodyParser.urlencoded({ limit: BODY_LIMIT, extended: false, verify: captureRaw('form') });
+// Forms are read raw and parsed once, flat, by parseForm: body-parser's own urlencoded parse
+// (qs) nests `a[b]=c` and folds repeated names, and costs as much again as our parse.
+const formReader = bodyParser.raw({ type: 'application/x-www-form-urlencoded', limit: BODY_LIMIT, verify: captureRaw('form') });
+
+function bodyError(type: string, status: number): Error {
+  return Object.assign(new Error(type), { type, status });
+}
+
+/** The form's parameters as `req.body`: flat, a repeated name as an array (see request.ts). */
+function parseForm(req: Request, _res: Response, next: NextFunction): void {
+  const parsed = req as ParsedRequest;
+  if (parsed.smsBodyType !== 'form' || parsed.smsForm) return next();
+  const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(req.headers['content-type'] ?? '')?.[1]?.toLowerCase();
+  if (charset && !FORM_CHARSETS.has(charset)) return next(bodyError('charset.unsupported', 415));
+  const text = parsed.rawBody ? parsed.rawBody.toString('utf8') : '';
+  let count = 1;
+  for (let i = text.indexOf('&'); i >= 0 && count <= PARAMETER_LIMIT; i = text.indexOf('&', i + 1)) count += 1;
+  if (count > PARAMETER_LIMIT) return next(bodyError('parameters.too.many', 413));
+  parsed.smsForm = parseUrlEncoded(text);
+  parsed.body = parsed.smsForm;
+  next();
+}
 
 /** A body some earlier middleware already parsed still tells us its type. */
 function adoptParsedBody(req: Request, _res: Response, next: NextFunction): void {
@@ -115,7 +138,8 @@ export function addWebhookRoute(RED: NodeAPI, path: string, handler: WebhookHand
   const chain = [
     ...middlewareFromSettings(RED),
     jsonParser,
-    formParser,
+    formReader,
+    parseForm,
     adoptParsedBody,
     rejectUnreadableBody,
     callback,

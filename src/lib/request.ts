@@ -6,6 +6,8 @@ import { isPlainObject } from './params';
 export interface ParsedRequest extends Request {
   rawBody?: Buffer;
   smsBodyType?: 'form' | 'json';
+  /** The form body's parameters, parsed once (endpoint.ts). */
+  smsForm?: Params;
 }
 
 function firstHeader(value: string | string[] | undefined): string | undefined {
@@ -42,7 +44,7 @@ function addParam(params: Params, name: string, value: string): void {
  * signatures do not know), repeated names as arrays, and lenient decoding like browsers
  * (a stray `%` stays a `%` rather than leaving the whole value undecoded).
  */
-function parseUrlEncoded(text: string): Params {
+export function parseUrlEncoded(text: string): Params {
   const params: Params = {};
   for (const [name, value] of new URLSearchParams(text)) addParam(params, name, value);
   return params;
@@ -60,6 +62,7 @@ function queryParams(originalUrl: string): Params {
  * lost the parameter (`missing MessageSid`) and broke the signature over it.
  */
 function formParams(req: ParsedRequest): Params {
+  if (req.smsForm) return req.smsForm;
   if (req.rawBody && req.rawBody.length > 0) return parseUrlEncoded(req.rawBody.toString('utf8'));
   // Parsed by middleware before ours (see adoptParsedBody in endpoint.ts): take what is flat.
   const params: Params = {};

@@ -5,5 +5,8 @@ import Mustache from 'mustache';
  * `Tom & Jerry` must arrive as written (TwiML escaping happens when the XML is built).
  */
 export function renderText(template: string, view: object): string {
+  // Every mustache tag (delimiter changes included) starts with `{{`: fixed text is the
+  // common case of an auto-responder and needs no render.
+  if (!template.includes('{{')) return template;
   return Mustache.render(template, view, undefined, { escape: (value: string) => String(value) });
 }
