@@ -34,8 +34,8 @@ async function startBenchNodeRed({ scratch, port, fakeProviderUrl, profileDir })
   fs.writeFileSync(path.join(userDir, 'flows_cred.json'), JSON.stringify(CREDENTIALS, null, 2));
   prepareUserDir(userDir, { flows: benchFlows({ fakeProviderUrl }) });
   const log = fs.openSync(path.join(scratch, 'node-red.log'), 'w');
-  const env = profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {};
-  return startNodeRed({ userDir, port, stdio: ['ignore', log, log], env });
+  const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  return startNodeRed({ userDir, port, stdio: ['ignore', log, log], nodeArgs });
 }
 
 module.exports = { startBenchNodeRed };

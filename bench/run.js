@@ -1,11 +1,15 @@
 'use strict';
 // `npm run bench`: one Node-RED runtime, load from this process over loopback (autocannon),
 // ratios against baselines measured in the same run. See README "Benchmark".
-//   node bench/run.js [--profile]   --profile: Node-RED runs with --cpu-prof (.bench/profiles)
+//   node bench/run.js [--profile] [--http-only]
+//   --profile[=b]: only (a) (or the one named), with Node-RED under --cpu-prof (.bench/profiles; bench/profile-summary.js)
+//   --http-only: only (a), (b), (c), for quick comparisons while working on the hot path
+//   BENCH_ONLY=ab: only the flows named; BENCH_DURATION_S=5: shorter runs
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
 const { measure } = require('./load');
+const { cpuMs } = require('./process-cpu');
 const { twilioInbound, vonageMessagesInbound, vonageSmsOrphanPart } = require('./signed-requests');
 const { startBenchNodeRed } = require('./node-red-under-load');
 const { measureStartup } = require('./startup');
@@ -20,7 +24,10 @@ const ORPHAN_PARTS = 100_000;
 /** Heap the multipart holding may add: its byte cap plus per-group bookkeeping, doubled for slack. */
 const HEAP_CAP = 2 * (DEFAULT_LIMITS.maxBytes + DEFAULT_LIMITS.maxGroups * 4096);
 
-const profile = process.argv.includes('--profile');
+const profileArg = process.argv.find((arg) => arg.startsWith('--profile'));
+const profile = profileArg !== undefined;
+const profiled = (profileArg && profileArg.split('=')[1]) || 'a';
+const httpOnly = profile || process.argv.includes('--http-only');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const fmt = (n, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '-');
 const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
@@ -29,7 +36,7 @@ function startBareServer() {
   const child = spawn(process.execPath, [path.join(__dirname, 'bare-server.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
-    child.stdout.once('data', (d) => resolve({ url: `http://127.0.0.1:${String(d).trim()}`, stop: () => child.kill() }));
+    child.stdout.once('data', (d) => resolve({ url: `http://127.0.0.1:${String(d).trim()}`, pid: child.pid, stop: () => child.kill() }));
   });
 }
 
@@ -66,8 +73,8 @@ async function main() {
   fs.mkdirSync(SCRATCH, { recursive: true });
   const started = Date.now();
 
-  console.log('start-up: Node-RED with and without the package (alternating, median of 7) …');
-  const startup = measureStartup(SCRATCH);
+  if (!httpOnly) console.log('start-up: Node-RED with and without the package (alternating, median of 7) …');
+  const startup = httpOnly ? undefined : measureStartup(SCRATCH);
 
   const fake = await startFakeProvider();
   const profileDir = profile ? path.join(SCRATCH, 'profiles') : undefined;
@@ -77,16 +84,19 @@ async function main() {
   const results = {};
   try {
     const variants = [
-      ['a', 'sms in → switch → sms reply (signed)', `${red.url}/bench/a`, () => twilioInbound('/bench/a')],
-      ['b', 'http in → function → http response', `${red.url}/bench/b`, () => twilioInbound('/bench/b')],
-      ['c', 'bare node:http (ceiling)', bare.url, () => twilioInbound('/')],
+      ['a', 'sms in → switch → sms reply (signed)', `${red.url}/bench/a`, () => twilioInbound('/bench/a'), red.child.pid],
+      ['b', 'http in → function → http response', `${red.url}/bench/b`, () => twilioInbound('/bench/b'), red.child.pid],
+      ['c', 'bare node:http (ceiling)', bare.url, () => twilioInbound('/'), bare.pid],
     ];
-    for (const [key, label, url, make] of variants) {
+    // A profile of one flow at a time reads clearer: --profile runs (a) only.
+    const only = profile ? profiled : process.env.BENCH_ONLY || 'abc';
+    for (const [key, label, url, make, pid] of variants.filter(([k]) => only.includes(k))) {
       console.log(`(${key}) ${label}: ${DURATION_S} s …`);
-      results[key] = { label, ...(await measure({ url, make, durationS: DURATION_S })) };
+      const r = await measure({ url, make, durationS: DURATION_S, onMeasureStart: () => cpuMs(pid) });
+      results[key] = { label, ...r, cpuUsPerRequest: ((cpuMs(pid) - r.startValue) * 1000) / r.requests };
     }
 
-    if (!profile) {
+    if (!httpOnly) {
       console.log(`Vonage Messages API → sms reply → fake Messages API: 5 s …`);
       fake.reset();
       const connectionsBefore = fake.connections;
@@ -109,18 +119,28 @@ async function main() {
     await fake.close();
   }
 
+  if (profile) {
+    const r = results[profiled];
+    console.log(`(${profiled}) ${fmt(r.rps)} req/s, p50 ${fmt(r.p50, 1)} ms, p99 ${fmt(r.p99, 1)} ms`);
+    console.log(`\nCPU profile of Node-RED under (${profiled}): ${profileDir} (node bench/profile-summary.js)`);
+    return;
+  }
+  if (Object.keys(results).length < 3) {
+    for (const [k, r] of Object.entries(results)) console.log(`(${k}) ${fmt(r.rps)} req/s, ${fmt(r.cpuUsPerRequest)} µs CPU/req`);
+    return;
+  }
   const { a, b, c } = results;
   printTable(
     'Twilio inbound → keyword → TwiML reply (10 connections, loopback)',
-    ['flow', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors'],
+    ['flow', 'req/s', 'p50 ms', 'p99 ms', 'server CPU µs/req', 'non-2xx', 'errors'],
     ['a', 'b', 'c'].map((k) => {
       const r = results[k];
-      return [`(${k}) ${r.label}`, fmt(r.rps), fmt(r.p50, 1), fmt(r.p99, 1), r.non2xx, r.errors];
+      return [`(${k}) ${r.label}`, fmt(r.rps), fmt(r.p50, 1), fmt(r.p99, 1), fmt(r.cpuUsPerRequest), r.non2xx, r.errors];
     }),
   );
-  printTable('Ratios (req/s)', ['ratio', 'value', 'target'], [
-    ['a/b  package vs hand-wired', fmt(a.rps / b.rps, 2), '>= 1.00'],
-    ['a/c  package vs bare node:http', fmt(a.rps / c.rps, 2), '(ceiling)'],
+  printTable('Ratios (higher is better for the package)', ['ratio', 'req/s', 'CPU per request, inverted', 'target'], [
+    ['a/b  package vs hand-wired', fmt(a.rps / b.rps, 2), fmt(b.cpuUsPerRequest / a.cpuUsPerRequest, 2), '>= 1.00'],
+    ['a/c  package vs bare node:http', fmt(a.rps / c.rps, 2), fmt(c.cpuUsPerRequest / a.cpuUsPerRequest, 2), '(ceiling)'],
   ]);
   if (results.vonage) {
     const v = results.vonage;
@@ -132,7 +152,7 @@ async function main() {
       ['connections opened to the fake', String(v.connections)],
     ]);
   }
-  printTable('Start-up (Node-RED start, empty flow)', ['measure', 'value', 'target'], [
+  if (startup) printTable('Start-up (Node-RED start, empty flow)', ['measure', 'value', 'target'], [
     ['empty Node-RED (median ms)', fmt(startup.emptyMs), ''],
     ['with this package (median ms)', fmt(startup.packageMs), ''],
     ['added (difference of medians, ms)', fmt(startup.addedMs), '< 30'],
@@ -147,7 +167,6 @@ async function main() {
       ['heap growth', `${mb(m.growth)} (cap ${mb(HEAP_CAP)}): ${m.growth < HEAP_CAP ? 'under the cap' : 'OVER THE CAP'}`],
     ]);
   }
-  if (profileDir) console.log(`\nCPU profiles of Node-RED: ${profileDir} (node bench/profile-summary.js)`);
   console.log(`\nbench finished in ${fmt((Date.now() - started) / 1000)} s`);
 }
 
