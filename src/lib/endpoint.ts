@@ -1,4 +1,4 @@
-import bodyParser from 'body-parser';
+import type BodyParser from 'body-parser';
 import type { ErrorRequestHandler, Express, NextFunction, Request, RequestHandler, Response } from 'express';
 import type { NodeAPI } from './red';
 import { type ParsedRequest, parseUrlEncoded } from './request';
@@ -19,11 +19,28 @@ function captureRaw(type: 'form' | 'json') {
   };
 }
 
-// Parsers are shared: they hold no per-route state.
-const jsonParser = bodyParser.json({ limit: BODY_LIMIT, verify: captureRaw('json') });
-// Forms are read raw and parsed once, flat, by parseForm: body-parser's own urlencoded parse
-// (qs) nests `a[b]=c` and folds repeated names, and costs as much again as our parse.
-const formReader = bodyParser.raw({ type: 'application/x-www-form-urlencoded', limit: BODY_LIMIT, verify: captureRaw('form') });
+interface BodyReaders {
+  json: RequestHandler;
+  form: RequestHandler;
+}
+let readers: BodyReaders | undefined;
+
+/**
+ * Made when the first endpoint is added, not when Node-RED loads the package: body-parser
+ * and its dependencies are half of the package's load time. Shared: they hold no per-route state.
+ */
+function bodyReaders(): BodyReaders {
+  if (readers) return readers;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const bodyParser = require('body-parser') as typeof BodyParser;
+  readers = {
+    json: bodyParser.json({ limit: BODY_LIMIT, verify: captureRaw('json') }),
+    // Forms are read raw and parsed once, flat, by parseForm: body-parser's own urlencoded
+    // parse (qs) nests `a[b]=c` and folds repeated names, and costs as much again as ours.
+    form: bodyParser.raw({ type: 'application/x-www-form-urlencoded', limit: BODY_LIMIT, verify: captureRaw('form') }),
+  };
+  return readers;
+}
 
 function bodyError(type: string, status: number): Error {
   return Object.assign(new Error(type), { type, status });
@@ -137,8 +154,8 @@ export function addWebhookRoute(RED: NodeAPI, path: string, handler: WebhookHand
   const callback: RequestHandler = (req, res) => handler(req as ParsedRequest, res);
   const chain = [
     ...middlewareFromSettings(RED),
-    jsonParser,
-    formReader,
+    bodyReaders().json,
+    bodyReaders().form,
     parseForm,
     adoptParsedBody,
     rejectUnreadableBody,

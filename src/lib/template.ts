@@ -1,4 +1,6 @@
-import Mustache from 'mustache';
+import type MustacheModule from 'mustache';
+
+let mustache: typeof MustacheModule | undefined;
 
 /**
  * Renders a mustache template over `msg`. No HTML escaping: this is SMS text, and
@@ -8,5 +10,8 @@ export function renderText(template: string, view: object): string {
   // Every mustache tag (delimiter changes included) starts with `{{`: fixed text is the
   // common case of an auto-responder and needs no render.
   if (!template.includes('{{')) return template;
-  return Mustache.render(template, view, undefined, { escape: (value: string) => String(value) });
+  // Loaded on the first template, not with the package.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  mustache ??= require('mustache') as typeof MustacheModule;
+  return mustache.render(template, view, undefined, { escape: (value: string) => String(value) });
 }
