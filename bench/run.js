@@ -57,6 +57,23 @@ async function settle(count, quietMs = 500, maxMs = 30_000) {
   }
 }
 
+const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+const sum = (xs) => xs.reduce((t, x) => t + x, 0);
+
+/** Totals over the rounds; latency percentiles as the median round's. */
+function combineRounds(rounds) {
+  const requests = sum(rounds.map((r) => r.requests));
+  return {
+    requests,
+    rps: requests / sum(rounds.map((r) => r.durationS)),
+    p50: median(rounds.map((r) => r.p50)),
+    p99: median(rounds.map((r) => r.p99)),
+    non2xx: sum(rounds.map((r) => r.non2xx)),
+    errors: sum(rounds.map((r) => r.errors)),
+    cpuUsPerRequest: (sum(rounds.map((r) => r.cpuMs)) * 1000) / requests,
+  };
+}
+
 function row(cells, widths) {
   return cells.map((c, i) => String(c).padEnd(widths[i])).join('  ');
 }
@@ -90,12 +107,22 @@ async function main() {
     ];
     // A profile of one flow at a time reads clearer: --profile runs (a) only.
     const only = profile ? profiled : process.env.BENCH_ONLY || 'abc';
-    for (const [key, label, url, make, pid] of variants.filter(([k]) => only.includes(k))) {
-      console.log(`(${key}) ${label}: ${DURATION_S} s …`);
-      const r = await measure({ url, make, durationS: DURATION_S, onMeasureStart: () => cpuMs(pid) });
-      results[key] = { label, ...r, cpuUsPerRequest: ((cpuMs(pid) - r.startValue) * 1000) / r.requests };
+    const chosen = variants.filter(([k]) => only.includes(k));
+    // Rounds alternate the flows, so a neighbour's load on a shared machine (or CPU clock
+    // changes) falls on all of them alike rather than on whichever ran at that moment.
+    const rounds = Math.max(1, Math.round(DURATION_S / 2));
+    console.log(`${chosen.map(([k]) => `(${k})`).join(' ')}: ${rounds} alternating rounds of ${fmt(DURATION_S / rounds, 1)} s each …`);
+    for (const [key, label, url, make] of chosen) {
+      await measure({ url, make, durationS: 2, warmupS: 0 });
+      results[key] = { label, rounds: [] };
     }
-
+    for (let i = 0; i < rounds; i++) {
+      for (const [key, , url, make, pid] of chosen) {
+        const r = await measure({ url, make, durationS: DURATION_S / rounds, warmupS: 0, onMeasureStart: () => cpuMs(pid) });
+        results[key].rounds.push({ ...r, cpuMs: cpuMs(pid) - r.startValue });
+      }
+    }
+    for (const key of Object.keys(results)) Object.assign(results[key], combineRounds(results[key].rounds));
     if (!httpOnly) {
       console.log(`Vonage Messages API → sms reply → fake Messages API: 5 s …`);
       fake.reset();

@@ -8,6 +8,7 @@ import { canReachAnswer } from './lib/reachability';
 import { RecentIds } from './lib/recent-ids';
 import type { Node, NodeAPI, NodeDef, NodeMessage } from './lib/red';
 import { wrapResponse } from './lib/response-wrapper';
+import { sendTwiml } from './lib/twiml-response';
 import { allowedProviders, receive } from './lib/webhook';
 import type { InboundSms, ProviderSetting } from './providers/types';
 
@@ -49,7 +50,7 @@ function multipartLimits(configured: unknown): MultipartLimits {
 }
 
 function answerEmptyTwiml(res: Response): void {
-  if (!res.headersSent) res.status(200).type('text/xml').send(EMPTY_TWIML);
+  if (!res.headersSent) sendTwiml(res, EMPTY_TWIML);
 }
 
 export = function register(RED: NodeAPI): void {

@@ -8,6 +8,7 @@ import type { Node, NodeAPI, NodeDef, NodeMessage } from './lib/red';
 import { wrapResponse } from './lib/response-wrapper';
 import { allowedProviders, receive } from './lib/webhook';
 import type { ProviderSetting, StatusEvent } from './providers/types';
+import { sendTwiml } from './lib/twiml-response';
 
 /** Twilio ignores the body of a status-callback answer; an empty TwiML document is the norm. */
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
@@ -33,7 +34,7 @@ const memory = new NodeMemory<Memory>(() => ({ recent: new RecentIds() }));
 
 function acknowledge(event: StatusEvent, res: Response): void {
   if (res.headersSent) return;
-  if (event.provider === 'twilio') res.status(200).type('text/xml').send(EMPTY_TWIML);
+  if (event.provider === 'twilio') sendTwiml(res, EMPTY_TWIML);
   else res.status(200).end();
 }
 
