@@ -1,10 +1,15 @@
 import type BodyParser from 'body-parser';
-import type { ErrorRequestHandler, Express, NextFunction, Request, RequestHandler, Response } from 'express';
+import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import type { NodeAPI } from './red';
+import { readPlainBody } from './body-reader';
+import { raiseEarlyBodyError, readBodiesEarly } from './early-body';
+import { routerStack } from './router-stack';
 import { type ParsedRequest, parseUrlEncoded } from './request';
 
 /** An SMS webhook is a few kilobytes; anything near this is not from a provider. */
 export const BODY_LIMIT = '256kb';
+const BODY_LIMIT_BYTES = 256 * 1024;
+const plainBody = readPlainBody(BODY_LIMIT_BYTES);
 /** As body-parser's default: a webhook carries a few dozen parameters. */
 const PARAMETER_LIMIT = 1000;
 const FORM_CHARSETS = new Set(['utf-8', 'utf8', 'iso-8859-1']);
@@ -122,22 +127,6 @@ function middlewareFromSettings(RED: NodeAPI): RequestHandler[] {
   return chain;
 }
 
-interface Layer {
-  route?: { stack: { handle: unknown }[] };
-}
-
-/** Express 4 keeps the router on `_router`, Express 5 (Node-RED 5) on `router`. */
-function routerStack(app: Express): Layer[] {
-  const a = app as unknown as { _router?: { stack: Layer[] }; router?: { stack: Layer[] } };
-  if (a._router) return a._router.stack;
-  try {
-    // Express 4's `router` getter throws ("app.router is deprecated") rather than return undefined.
-    return a.router?.stack ?? [];
-  } catch {
-    return [];
-  }
-}
-
 /** Normalizes a user-typed path: leading slash, no trailing slash. */
 export function normalizePath(path: string): string {
   const p = path.trim().replace(/\/{2,}/g, '/');
@@ -150,12 +139,24 @@ export function normalizePath(path: string): string {
  * middleware, CORS, parsers, handler, error handler) and returns the function that
  * removes exactly these routes — by handler, so another node on the same path keeps its own.
  */
+/** The body readers in order, as one middleware: each leaves alone what another has read. */
+function readBody(req: Request, res: Response, done: NextFunction): void {
+  const readers = [plainBody, bodyReaders().json, bodyReaders().form];
+  let i = 0;
+  const step = (err?: unknown): void => {
+    if (err || i === readers.length) return done(err);
+    readers[i++](req, res, step);
+  };
+  step();
+}
+
 export function addWebhookRoute(RED: NodeAPI, path: string, handler: WebhookHandler): () => void {
   const callback: RequestHandler = (req, res) => handler(req as ParsedRequest, res);
+  const stopReadingEarly = readBodiesEarly(RED, path, readBody);
   const chain = [
     ...middlewareFromSettings(RED),
-    bodyReaders().json,
-    bodyReaders().form,
+    raiseEarlyBodyError,
+    readBody,
     parseForm,
     adoptParsedBody,
     rejectUnreadableBody,
@@ -165,6 +166,7 @@ export function addWebhookRoute(RED: NodeAPI, path: string, handler: WebhookHand
   RED.httpNode.get(path, ...chain);
   RED.httpNode.post(path, ...chain);
   return () => {
+    stopReadingEarly();
     const stack = routerStack(RED.httpNode);
     for (let i = stack.length - 1; i >= 0; i--) {
       if (stack[i].route?.stack.some((layer) => layer.handle === callback)) stack.splice(i, 1);

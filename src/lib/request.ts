@@ -8,6 +8,8 @@ export interface ParsedRequest extends Request {
   smsBodyType?: 'form' | 'json';
   /** The form body's parameters, parsed once (endpoint.ts). */
   smsForm?: Params;
+  /** A body that could not be read before the route ran (early-body.ts). */
+  smsBodyError?: unknown;
 }
 
 function firstHeader(value: string | string[] | undefined): string | undefined {
