@@ -32,13 +32,18 @@ export function publicUrlOf(req: Request, publicUrl?: string): string {
 
 /**
  * Adds one occurrence of a parameter; a repeated name becomes an array in arrival order.
- * Defined rather than assigned, so a parameter named `__proto__` is an own property like
- * any other instead of replacing the object's prototype.
+ * `__proto__` is defined rather than assigned, so it is an own property like any other
+ * instead of replacing the object's prototype; every other name is assigned, which V8 keeps
+ * fast (defining each one cost a tenth of a webhook's CPU time).
  */
 function addParam(params: Params, name: string, value: string): void {
   const had = Object.prototype.hasOwnProperty.call(params, name) ? params[name] : undefined;
   const next = had === undefined ? value : ([] as string[]).concat(had, value);
-  Object.defineProperty(params, name, { value: next, enumerable: true, writable: true, configurable: true });
+  if (name === '__proto__') {
+    Object.defineProperty(params, name, { value: next, enumerable: true, writable: true, configurable: true });
+  } else {
+    params[name] = next;
+  }
 }
 
 /**
