@@ -20,24 +20,28 @@ function freshDir(dir) {
   return dir;
 }
 
-function measureStartup(scratch, runs = 7) {
+function measureStartup(scratch, runs = 9) {
   const empty = freshDir(path.join(scratch, 'startup-empty'));
   const withPackage = freshDir(path.join(scratch, 'startup-package'));
   prepareUserDir(withPackage);
   startOnce(empty); // warm the file cache for both
   startOnce(withPackage);
-  const times = { empty: [], withPackage: [], require: [] };
+  const times = { empty: [], withPackage: [], require: [], emptyCpu: [], withPackageCpu: [] };
   let sdkModules = 0;
   for (let i = 0; i < runs; i++) {
-    times.empty.push(startOnce(empty).startMs);
+    const e = startOnce(empty);
+    times.empty.push(e.startMs);
+    times.emptyCpu.push(e.startCpuMs);
     const r = startOnce(withPackage);
     times.withPackage.push(r.startMs);
+    times.withPackageCpu.push(r.startCpuMs);
     times.require.push(r.packageRequireMs);
     sdkModules = Math.max(sdkModules, r.sdkModules);
   }
   const emptyMs = median(times.empty);
   const packageMs = median(times.withPackage);
-  return { emptyMs, packageMs, addedMs: packageMs - emptyMs, requireMs: median(times.require), sdkModules };
+  const addedCpuMs = median(times.withPackageCpu) - median(times.emptyCpu);
+  return { emptyMs, packageMs, addedMs: packageMs - emptyMs, addedCpuMs, requireMs: median(times.require), sdkModules };
 }
 
 module.exports = { measureStartup };
