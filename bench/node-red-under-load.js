@@ -25,8 +25,11 @@ module.exports = {
 };
 `;
 
-/** Starts Node-RED on `port`; `profileDir` runs it with --cpu-prof into that folder. */
-async function startBenchNodeRed({ scratch, port, fakeProviderUrl, profileDir }) {
+/**
+ * Starts Node-RED on `port`; `profileDir` runs it with --cpu-prof into that folder;
+ * `nodeRedPath` (its red.js) and `execPath` run another Node-RED on another Node.
+ */
+async function startBenchNodeRed({ scratch, port, fakeProviderUrl, profileDir, nodeRedPath, execPath }) {
   const userDir = path.join(scratch, 'node-red');
   fs.rmSync(userDir, { recursive: true, force: true });
   fs.mkdirSync(userDir, { recursive: true });
@@ -35,7 +38,7 @@ async function startBenchNodeRed({ scratch, port, fakeProviderUrl, profileDir })
   prepareUserDir(userDir, { flows: benchFlows({ fakeProviderUrl }) });
   const log = fs.openSync(path.join(scratch, 'node-red.log'), 'w');
   const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  return startNodeRed({ userDir, port, stdio: ['ignore', log, log], nodeArgs });
+  return startNodeRed({ userDir, port, stdio: ['ignore', log, log], nodeArgs, nodeRedPath, execPath });
 }
 
 module.exports = { startBenchNodeRed };

@@ -10,13 +10,13 @@ let seq = 0;
 const next = () => (seq += 1);
 
 /** A Twilio inbound-message form as Twilio posts it, signed for `PUBLIC_URL + path`. */
-function twilioInbound(path) {
+function twilioInbound(path, text) {
   const n = next();
   const sid = `SM${String(n).padStart(32, '0')}`;
   const params = {
     ToCountry: 'US', ToState: 'CA', SmsMessageSid: sid, NumMedia: '0', ToCity: 'SAN FRANCISCO',
     FromZip: '94105', SmsSid: sid, FromState: 'CA', SmsStatus: 'received', FromCity: 'SAN FRANCISCO',
-    Body: WORDS[n % WORDS.length], FromCountry: 'US', To: '+15557654321', ToZip: '94105',
+    Body: text ?? WORDS[n % WORDS.length], FromCountry: 'US', To: '+15557654321', ToZip: '94105',
     NumSegments: '1', MessageSid: sid, AccountSid: 'ACbench', From: `+1555${String(n % 10_000_000).padStart(7, '0')}`,
     ApiVersion: '2010-04-01',
   };

@@ -30,10 +30,12 @@ npm run --silent build
 set +e
 NODE_RED_PATH="$NODE_RED_PATH" "$NODE22" node_modules/mocha/bin/mocha.js "$@"
 status=$?
+# The test helper is not Node-RED's own launcher: also run the real one, package installed.
+"$NODE22" scripts/smoke-real-node-red.js "$NODE_RED_PATH" || status=1
 set -e
 if [[ $status -eq 0 ]]; then
   echo "Node-RED 5 compatibility: PASS (Node-RED $red_version on Node $node_version)"
 else
-  echo "Node-RED 5 compatibility: FAIL (Node-RED $red_version on Node $node_version; mocha exit $status)"
+  echo "Node-RED 5 compatibility: FAIL (Node-RED $red_version on Node $node_version)"
 fi
 exit $status
