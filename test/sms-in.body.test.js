@@ -40,6 +40,16 @@ describe('sms in — reading the body', function () {
     assert.equal(out.messages.length, 0);
   });
 
+  it('refuses a webhook whose JSON nests thousands deep (it would overflow the stack of the next node that walks it)', async function () {
+    const deep = '{"a":'.repeat(5000) + '1' + '}'.repeat(5000);
+    const body = JSON.stringify(inbound('aaaaaaaa-bbbb-4ccc-8ddd-00000000b002')).replace(/}$/, `,"extra":${deep}}`);
+    const res = await rt.send(url('/bd/vm'), { headers: { 'content-type': 'application/json' }, body });
+    assert.equal(res.status, 400);
+    assert.match(res.text, /nested more than 32 levels/);
+    await rt.sleep(20);
+    assert.equal(out.messages.length, 0);
+  });
+
   it('reads a form in UTF-8, with percent-escapes and a repeated name', async function () {
     const body = 'MessageSid=SMbody0001&AccountSid=AC1&From=%2B14155550100&To=%2B14155550199&Body=caf%C3%A9+%26+cr%C3%A8me&Tag=a&Tag=b';
     const res = await rt.send(url('/bd/tw'), { headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, body });

@@ -3,6 +3,7 @@ import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Respon
 import type { NodeAPI } from './red';
 import { readPlainBody } from './body-reader';
 import { raiseEarlyBodyError, readBodiesEarly } from './early-body';
+import { nestsDeeperThan } from './json-depth';
 import { routerStack } from './router-stack';
 import { type ParsedRequest, parseUrlEncoded } from './request';
 
@@ -72,6 +73,22 @@ function adoptParsedBody(req: Request, _res: Response, next: NextFunction): void
   if (parsed._body && !parsed.smsBodyType && parsed.body && typeof parsed.body === 'object') {
     parsed.smsBodyType = req.is('json') ? 'json' : 'form';
     parsed.rawBody = Buffer.from(parsed.smsBodyType === 'json' ? JSON.stringify(parsed.body) : '');
+  }
+  next();
+}
+
+/**
+ * Provider webhooks nest JSON three or four levels deep. A body nested thousands deep parses,
+ * but overflows the stack of whatever walks it next (Node-RED cloning the message for a
+ * second wire, the debug sidebar), so it is refused here.
+ */
+const MAX_JSON_DEPTH = 32;
+
+function rejectDeepJson(req: Request, res: Response, next: NextFunction): void {
+  const parsed = req as ParsedRequest;
+  if (parsed.smsBodyType === 'json' && nestsDeeperThan(parsed.body, MAX_JSON_DEPTH)) {
+    res.status(400).type('text/plain').send(`JSON nested more than ${MAX_JSON_DEPTH} levels deep: not a provider webhook`);
+    return;
   }
   next();
 }
@@ -159,6 +176,7 @@ export function addWebhookRoute(RED: NodeAPI, path: string, handler: WebhookHand
     readBody,
     parseForm,
     adoptParsedBody,
+    rejectDeepJson,
     rejectUnreadableBody,
     callback,
     bodyErrorHandler,
