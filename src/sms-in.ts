@@ -11,6 +11,7 @@ import { wrapResponse } from './lib/response-wrapper';
 import { sendTwiml } from './lib/twiml-response';
 import { allowedProviders, receive } from './lib/webhook';
 import type { InboundSms, ProviderSetting } from './providers/types';
+import { sendSafely } from './lib/safe-send';
 
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
 /** Twilio gives up at 15 s (error 11200); answering later is pointless. */
@@ -109,7 +110,7 @@ export = function register(RED: NodeAPI): void {
       };
       if (live.req) msg.req = live.req;
       if (live.res) msg.res = wrapResponse(node, live.res);
-      node.send(msg);
+      sendSafely(node, msg);
     };
     mem.emit = emit;
     const limits = multipartLimits(RED.settings.smsMultipart);

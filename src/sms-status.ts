@@ -9,6 +9,7 @@ import { wrapResponse } from './lib/response-wrapper';
 import { allowedProviders, receive } from './lib/webhook';
 import type { ProviderSetting, StatusEvent } from './providers/types';
 import { sendTwiml } from './lib/twiml-response';
+import { sendSafely } from './lib/safe-send';
 
 /** Twilio ignores the body of a status-callback answer; an empty TwiML document is the norm. */
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
@@ -100,7 +101,7 @@ export = function register(RED: NodeAPI): void {
         req,
         res: wrapResponse(node, res),
       };
-      node.send(msg);
+      sendSafely(node, msg);
     };
 
     const removeRoute = addWebhookRoute(RED, path, handle);

@@ -31,8 +31,10 @@ for (const type of ['sms in', 'sms status']) {
 const flow = [
   { id: 'fz-acct-tw', type: 'sms account', provider: 'twilio' },
   { id: 'fz-acct-vo', type: 'sms account', provider: 'vonage', signatureMethod: 'md5hash' },
-  ...ENDPOINTS.map((e, i) => ({ id: `fz-${i}`, type: e.type, provider: e.provider, account: e.account || '', path: e.path, wires: [['fz-sink']] })),
+  // Two wires: Node-RED clones the message for the second, walking all of it.
+  ...ENDPOINTS.map((e, i) => ({ id: `fz-${i}`, type: e.type, provider: e.provider, account: e.account || '', path: e.path, wires: [['fz-sink', 'fz-sink2']] })),
   { id: 'fz-sink', type: 'helper' },
+  { id: 'fz-sink2', type: 'helper' },
 ];
 const credentials = {
   'fz-acct-tw': { accountSid: 'ACfuzz', authToken: SECRETS.authToken },
@@ -113,6 +115,11 @@ describe('fuzz: sms in and sms status endpoints over HTTP', function () {
     assert.ok(statuses[200] > 0, 'some requests were accepted: the accepted path was fuzzed too');
     assert.deepEqual(badMessages, [], 'every emitted message has a string payload and topic, or a known state');
     assert.deepEqual(rejections, []);
+    const errors = rt.helper
+      .log()
+      .args.map(([entry]) => entry)
+      .filter((entry) => entry && entry.level <= 20 && !/not listening|no path/.test(String(entry.msg)));
+    assert.deepEqual(errors.map((e) => String(e.msg)), [], 'nothing went wrong inside Node-RED');
   });
 
   it('survives bodies cut short (the client hangs up mid-body) and emits nothing', async function () {

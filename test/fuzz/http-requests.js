@@ -50,6 +50,8 @@ const shaped = fc.record({
   provider: fc.constantFrom('twilio', 'vonage-sms', 'vonage-messages'),
   params: arb.params,
   json: arb.json,
+  // Sometimes a body nested far deeper than any provider's, under an extra field.
+  deep: fc.option(fc.integer({ min: 40, max: 5000 }), { freq: 4, nil: undefined }),
   sign: fc.boolean(),
 });
 
@@ -68,7 +70,8 @@ function encoded(bytes, encoding) {
 function shapedRequest(c, endpoint, baseUrl, secrets) {
   const path = endpoint.path;
   if (c.provider === 'vonage-messages') {
-    const raw = JSON.stringify(c.json) ?? '{}';
+    let raw = JSON.stringify(c.json) ?? '{}';
+    if (c.deep && raw.startsWith('{') && raw.length > 2) raw = `${raw.slice(0, -1)},"deep":${'['.repeat(c.deep)}${']'.repeat(c.deep)}}`;
     const headers = { 'content-type': 'application/json' };
     if (c.sign) headers.authorization = `Bearer ${vonageMessagesJwt(secrets.signatureSecret, raw)}`;
     return { method: 'POST', path, headers, body: Buffer.from(raw) };
