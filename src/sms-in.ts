@@ -8,6 +8,8 @@ import { canReachAnswer } from './lib/reachability';
 import { RecentIds } from './lib/recent-ids';
 import type { Node, NodeAPI, NodeDef, NodeMessage } from './lib/red';
 import { wrapResponse } from './lib/response-wrapper';
+import { sendSafely } from './lib/safe-send';
+import { sendTwiml } from './lib/twiml-response';
 import { receive } from './lib/webhook';
 import type { InboundSms } from './providers/types';
 
@@ -49,7 +51,7 @@ function multipartLimits(configured: unknown): MultipartLimits {
 }
 
 function answerEmptyTwiml(res: Response): void {
-  if (!res.headersSent) res.status(200).type('text/xml').send(EMPTY_TWIML);
+  if (!res.headersSent) sendTwiml(res, EMPTY_TWIML);
 }
 
 export = function register(RED: NodeAPI): void {
@@ -82,7 +84,7 @@ export = function register(RED: NodeAPI): void {
       };
       if (live.req) msg.req = live.req;
       if (live.res) msg.res = wrapResponse(node, live.res);
-      node.send(msg);
+      sendSafely(node, msg);
     };
     mem.emit = emit;
     const limits = multipartLimits(RED.settings.smsMultipart);

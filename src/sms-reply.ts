@@ -1,9 +1,10 @@
 import type { Response } from 'express';
 import type { SmsAccountNode } from './lib/account';
 import { type RetryPolicy, DEFAULT_RETRY } from './lib/retry';
-import type { Node, NodeAPI, NodeDef, NodeMessage } from './lib/red';
+import type { Node, NodeAPI, NodeDef, NodeMessage, NodeStatus } from './lib/red';
 import { statusCallbackUrl } from './lib/status-url';
 import { replyContent } from './lib/reply-content';
+import { sendTwiml } from './lib/twiml-response';
 import { ReplyError, type ReplyRequest, type ReplyResult } from './providers/reply-types';
 import type { InboundSms } from './providers/types';
 import { buildTwiml, sendTwilio } from './providers/twilio-reply';
@@ -25,6 +26,16 @@ export = function register(RED: NodeAPI): void {
     const { textOf, mediaOf } = replyContent(RED, node, def);
     const statusId = typeof def.status === 'string' && def.status ? def.status : undefined;
     const retry = { ...DEFAULT_RETRY, ...(RED.settings.smsRetry as Partial<RetryPolicy> | undefined) };
+
+    // The status only changes when the outcome does: an auto-responder replying a thousand
+    // times a second would otherwise publish a thousand identical statuses to the editor.
+    let shown = '';
+    function showStatus(status: NodeStatus & { text: string }): void {
+      const key = `${status.fill}/${status.shape}/${status.text}`;
+      if (key === shown) return;
+      shown = key;
+      node.status(status);
+    }
 
     function accountFor(sms: InboundSms): SmsAccountNode | null {
       const id = (def.account as string) || sms.account;
@@ -68,8 +79,8 @@ export = function register(RED: NodeAPI): void {
       if (sms.provider === 'twilio') {
         const res = msg.res?._res as Response | undefined;
         if (res && !res.headersSent) {
-          res.status(200).type('text/xml').send(buildTwiml(request));
-          node.status({ fill: 'green', shape: 'dot', text: nothing ? 'acknowledged' : 'replied' });
+          sendTwiml(res, buildTwiml(request));
+          showStatus({ fill: 'green', shape: 'dot', text: nothing ? 'acknowledged' : 'replied' });
           return nothing ? undefined : summary({});
         }
         if (nothing) return undefined;
@@ -82,7 +93,7 @@ export = function register(RED: NodeAPI): void {
           );
         }
         const result = await sendTwilio(request, { ...account.credentials, apiHost: account.apiHost }, accountName, retry);
-        node.status({ fill: 'yellow', shape: 'dot', text: 'late: sent by API' });
+        showStatus({ fill: 'yellow', shape: 'dot', text: 'late: sent by API' });
         return summary(result);
       }
 
@@ -98,7 +109,7 @@ export = function register(RED: NodeAPI): void {
         sms.provider === 'vonage-sms'
           ? await sendVonageSms(request, creds, accountName, retry)
           : await sendVonageMessages(request, creds, accountName, retry);
-      node.status({ fill: 'green', shape: 'dot', text: 'sent' });
+      showStatus({ fill: 'green', shape: 'dot', text: 'sent' });
       return summary(result);
     }
 
@@ -109,7 +120,7 @@ export = function register(RED: NodeAPI): void {
         send(msg);
         done();
       } catch (err) {
-        node.status({ fill: 'red', shape: 'ring', text: 'failed' });
+        showStatus({ fill: 'red', shape: 'ring', text: 'failed' });
         done(err instanceof Error ? err : new Error(String(err)));
       }
     });

@@ -7,6 +7,8 @@ import { StatusCounter } from './lib/node-status';
 import { RecentIds } from './lib/recent-ids';
 import type { Node, NodeAPI, NodeDef, NodeMessage } from './lib/red';
 import { wrapResponse } from './lib/response-wrapper';
+import { sendSafely } from './lib/safe-send';
+import { sendTwiml } from './lib/twiml-response';
 import { receive } from './lib/webhook';
 import type { StatusEvent } from './providers/types';
 
@@ -34,7 +36,7 @@ const memory = new NodeMemory<Memory>(() => ({ recent: new RecentIds() }));
 
 function acknowledge(event: StatusEvent, res: Response): void {
   if (res.headersSent) return;
-  if (event.provider === 'twilio') res.status(200).type('text/xml').send(EMPTY_TWIML);
+  if (event.provider === 'twilio') sendTwiml(res, EMPTY_TWIML);
   else res.status(200).end();
 }
 
@@ -81,7 +83,7 @@ export = function register(RED: NodeAPI): void {
         req,
         res: wrapResponse(node, res),
       };
-      node.send(msg);
+      sendSafely(node, msg);
     };
 
     const removeRoute = addWebhookRoute(RED, path, handle);

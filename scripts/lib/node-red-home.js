@@ -81,12 +81,13 @@ function exampleOnTab(name, tab) {
 
 /**
  * Starts Node-RED (from devDependencies, or `nodeRedPath`) on `userDir` and resolves once
- * the editor answers. `stdio` as for child_process.spawn (default: inherit).
+ * the editor answers. `stdio` as for child_process.spawn (default: inherit); `nodeArgs` go to
+ * node itself (e.g. --cpu-prof, which NODE_OPTIONS does not take).
  * Returns `{ url, child, stop() }`.
  */
-async function startNodeRed({ userDir, port = 1880, host = '127.0.0.1', stdio = 'inherit', nodeRedPath, execPath, env } = {}) {
+async function startNodeRed({ userDir, port = 1880, host = '127.0.0.1', stdio = 'inherit', nodeRedPath, execPath, env, nodeArgs = [] } = {}) {
   const redJs = nodeRedPath || require.resolve('node-red/red.js', { paths: [ROOT] });
-  const child = spawn(execPath || process.execPath, [redJs, '--userDir', userDir, '--port', String(port), '--no-telemetry'], {
+  const child = spawn(execPath || process.execPath, [...nodeArgs, redJs, '--userDir', userDir, '--port', String(port), '--no-telemetry'], {
     stdio,
     env: { ...process.env, HOST: host, ...env },
   });

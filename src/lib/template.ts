@@ -1,9 +1,17 @@
-import Mustache from 'mustache';
+import type MustacheModule from 'mustache';
+
+let mustache: typeof MustacheModule | undefined;
 
 /**
  * Renders a mustache template over `msg`. No HTML escaping: this is SMS text, and
  * `Tom & Jerry` must arrive as written (TwiML escaping happens when the XML is built).
  */
 export function renderText(template: string, view: object): string {
-  return Mustache.render(template, view, undefined, { escape: (value: string) => String(value) });
+  // Every mustache tag (delimiter changes included) starts with `{{`: fixed text is the
+  // common case of an auto-responder and needs no render.
+  if (!template.includes('{{')) return template;
+  // Loaded on the first template, not with the package.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  mustache ??= require('mustache') as typeof MustacheModule;
+  return mustache.render(template, view, undefined, { escape: (value: string) => String(value) });
 }

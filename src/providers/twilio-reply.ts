@@ -12,8 +12,23 @@ function twilioSdk(): TwilioModule {
   return sdk;
 }
 
+/** Recent TwiML by content: an auto-responder sends the same few answers over and over. */
+const twimlCache = new Map<string, string>();
+const TWIML_CACHE_SIZE = 256;
+
 /** TwiML for the open webhook response: `<Message>` with the text, `<Media>` per URL. */
 export function buildTwiml(reply: Pick<ReplyRequest, 'text' | 'media' | 'statusUrl'>): string {
+  const key = JSON.stringify([reply.text, reply.media, reply.statusUrl ?? null]);
+  let twiml = twimlCache.get(key);
+  if (twiml === undefined) {
+    twiml = renderTwiml(reply);
+    if (twimlCache.size >= TWIML_CACHE_SIZE) twimlCache.delete(twimlCache.keys().next().value as string);
+    twimlCache.set(key, twiml);
+  }
+  return twiml;
+}
+
+function renderTwiml(reply: Pick<ReplyRequest, 'text' | 'media' | 'statusUrl'>): string {
   const response = new (twilioSdk().twiml.MessagingResponse)();
   if (!reply.text && reply.media.length === 0) return response.toString();
   const attributes = reply.statusUrl ? { action: reply.statusUrl, method: 'POST' as const } : {};

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import { keywordOf, optOutOf } from '../lib/keywords';
 import { first, isPlainObject, positiveInt } from '../lib/params';
 import { toE164 } from '../lib/phone';
@@ -170,6 +171,7 @@ function parseStatus(req: WebhookRequest): ParseResult<StatusEvent> {
 
 /** The part of the `twilio` package used here. */
 interface TwilioValidators {
+  getExpectedTwilioSignature(authToken: string, url: string, params: Record<string, unknown>): string;
   validateRequest(authToken: string, signature: string, url: string, params: Record<string, unknown>): boolean;
   validateRequestWithBody(authToken: string, signature: string, url: string, body: string): boolean;
 }
@@ -183,6 +185,18 @@ function sdk(): TwilioValidators {
   return twilioSdk;
 }
 
+/**
+ * The URL exactly as received is what Twilio signed in all but odd cases, and one HMAC
+ * checks it; `validateRequest` then tries its port and escaping variants, each an HMAC
+ * over URL parsing, which cost six times as much on every request when done first.
+ */
+function validParams(token: string, signature: string, url: string, params: Params): boolean {
+  const expected = Buffer.from(sdk().getExpectedTwilioSignature(token, url, params));
+  const given = Buffer.from(signature);
+  if (expected.length === given.length && timingSafeEqual(expected, given)) return true;
+  return sdk().validateRequest(token, signature, url, params);
+}
+
 function verify(req: WebhookRequest, secrets: VerifySecrets): VerifyResult {
   const token = secrets?.authToken;
   if (!token) return { checked: false, ok: true };
@@ -194,7 +208,7 @@ function verify(req: WebhookRequest, secrets: VerifySecrets): VerifyResult {
     // JSON bodies are signed through the URL's bodySHA256 (hash of the raw body), not as params.
     const ok = new URL(req.url).searchParams.has('bodySHA256')
       ? sdk().validateRequestWithBody(token, signature, req.url, req.rawBody.toString('utf8'))
-      : sdk().validateRequest(token, signature, req.url, req.method?.toUpperCase() === 'POST' ? paramsOf(req) : {});
+      : validParams(token, signature, req.url, req.method?.toUpperCase() === 'POST' ? paramsOf(req) : {});
     return ok ? { checked: true, ok: true } : { checked: true, ok: false, reason: BAD_SIGNATURE };
   } catch (err) {
     return {

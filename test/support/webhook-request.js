@@ -8,10 +8,12 @@ function headersOf(headers) {
   return out;
 }
 
+/** As the endpoint builds it: own properties only, so `toString` or `__proto__` is a field like any other. */
 function queryOf(url) {
   const query = {};
   for (const [k, v] of new URL(url).searchParams) {
-    query[k] = k in query ? [].concat(query[k], v) : v;
+    const value = Object.hasOwn(query, k) ? [].concat(query[k], v) : v;
+    Object.defineProperty(query, k, { value, enumerable: true, writable: true, configurable: true });
   }
   return query;
 }

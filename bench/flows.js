@@ -1,0 +1,89 @@
+'use strict';
+// The flows the benchmark deploys into one Node-RED: (a) this package's Twilio path,
+// (b) the hand-wired core flow users build today, the Vonage Messages reply path, the
+// multipart memory path, and a heap probe. Same keyword answers in every variant.
+const ANSWERS = { HOURS: 'We are open 9-5, Monday to Friday.', PRICE: 'A coffee is 3 dollars.' };
+const MENU = 'Text HOURS or PRICE.';
+const TWILIO_TOKEN = 'bench-twilio-auth-token';
+const VONAGE_SECRET = 'bench-vonage-signature-secret';
+/** The URL the load generator signs, as a tunnel in front of Node-RED would present it. */
+const PUBLIC_URL = 'https://bench.example.app';
+
+const TAB = 'bench0000000tab1';
+
+function node(id, type, props, wires = []) {
+  return { id, type, z: TAB, x: 100, y: 100, wires, ...props };
+}
+
+/** The keyword switch with one reply per answer (flow a, and the Vonage path). */
+function keywordReplies(prefix, extra = {}) {
+  const words = Object.keys(ANSWERS);
+  const rules = [...words.map((v) => ({ t: 'eq', v, vt: 'str' })), { t: 'else' }];
+  const replyIds = [...words, 'ELSE'].map((w) => `${prefix}-reply-${w}`);
+  return [
+    node(`${prefix}-switch`, 'switch', {
+      property: 'sms.keyword',
+      propertyType: 'msg',
+      rules,
+      checkall: 'false',
+      repair: false,
+      outputs: rules.length,
+    }, replyIds.map((id) => [id])),
+    ...words.map((w, i) => node(replyIds[i], 'sms reply', { text: ANSWERS[w], media: '', ...extra })),
+    node(replyIds[words.length], 'sms reply', { text: MENU, media: '', ...extra }),
+  ];
+}
+
+/** What users wire today: parse the keyword, build TwiML by hand, no signature check. */
+const HAND_WIRED_FUNCTION = `
+const word = String(msg.payload.Body || '').trim().split(/\\s+/)[0].replace(/^[^\\w]+|[^\\w]+$/g, '').toUpperCase();
+const answers = ${JSON.stringify(ANSWERS)};
+const text = answers[word] || ${JSON.stringify(MENU)};
+msg.payload = '<?xml version="1.0" encoding="UTF-8"?><Response><Message>' + text + '</Message></Response>';
+msg.headers = { 'content-type': 'text/xml' };
+return msg;`;
+
+function benchFlows({ fakeProviderUrl }) {
+  return [
+    { id: TAB, type: 'tab', label: 'bench' },
+    {
+      id: 'bench-acct-twilio',
+      type: 'sms account',
+      name: 'twilio',
+      provider: 'twilio',
+      publicUrl: PUBLIC_URL,
+    },
+    {
+      id: 'bench-acct-vonage',
+      type: 'sms account',
+      name: 'vonage',
+      provider: 'vonage',
+      publicUrl: PUBLIC_URL,
+      signatureMethod: 'md5hash',
+      apiHost: fakeProviderUrl,
+    },
+    // (a)
+    node('a-in', 'sms in', { account: 'bench-acct-twilio', provider: 'twilio', path: '/bench/a', replyTimeout: 10 }, [['a-switch']]),
+    ...keywordReplies('a'),
+    // (b)
+    node('b-in', 'http in', { url: '/bench/b', method: 'post', upload: false, swaggerDoc: '' }, [['b-fn']]),
+    node('b-fn', 'function', { func: HAND_WIRED_FUNCTION, outputs: 1, timeout: 0, noerr: 0 }, [['b-out']]),
+    node('b-out', 'http response', { statusCode: '', headers: {} }),
+    // Vonage Messages API inbound → reply through the (fake) Messages API.
+    node('v-in', 'sms in', { account: 'bench-acct-vonage', provider: 'vonage-messages', path: '/bench/vonage' }, [['v-switch']]),
+    ...keywordReplies('v'),
+    // Vonage SMS API multipart parts that never complete: memory bound.
+    node('m-in', 'sms in', { account: 'bench-acct-vonage', provider: 'vonage-sms', path: '/bench/parts' }),
+    // Heap probe: collects garbage and answers the heap in use (see settings in run.js).
+    node('h-in', 'http in', { url: '/bench/heap', method: 'get', upload: false, swaggerDoc: '' }, [['h-fn']]),
+    node('h-fn', 'function', { func: "msg.payload = global.get('benchHeap')(); return msg;", outputs: 1, timeout: 0, noerr: 0 }, [['h-out']]),
+    node('h-out', 'http response', { statusCode: '', headers: {} }),
+  ];
+}
+
+const CREDENTIALS = {
+  'bench-acct-twilio': { accountSid: 'ACbench', authToken: TWILIO_TOKEN },
+  'bench-acct-vonage': { apiKey: 'benchkey', apiSecret: 'benchsecret', signatureSecret: VONAGE_SECRET },
+};
+
+module.exports = { benchFlows, CREDENTIALS, ANSWERS, MENU, TWILIO_TOKEN, VONAGE_SECRET, PUBLIC_URL, HAND_WIRED_FUNCTION };

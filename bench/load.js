@@ -1,0 +1,31 @@
+'use strict';
+// autocannon from this (load generator) process against loopback, one fresh signed request
+// per call of `make`.
+const autocannon = require('autocannon');
+
+/**
+ * Runs `durationS` seconds of load (after `warmupS` unmeasured) and returns
+ * `{ rps, p50, p99, non2xx, errors, requests, startValue }`; latencies in ms. `onMeasureStart`
+ * is called as the measured part begins; what it returns comes back as `startValue`.
+ */
+async function measure({ url, make, durationS = 10, warmupS = 2, connections = 10, amount, onMeasureStart }) {
+  const requests = [{ method: 'POST', setupRequest: (req) => ({ ...req, ...make() }) }];
+  if (warmupS > 0) await autocannon({ url, connections, duration: warmupS, requests });
+  const opts = { url, connections, requests };
+  if (amount) opts.amount = amount;
+  else opts.duration = durationS;
+  const startValue = onMeasureStart ? onMeasureStart() : undefined;
+  const r = await autocannon(opts);
+  return {
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    non2xx: r.non2xx,
+    errors: r.errors + r.timeouts,
+    requests: r.requests.total,
+    durationS: r.duration,
+    startValue,
+  };
+}
+
+module.exports = { measure };

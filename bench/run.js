@@ -1,0 +1,204 @@
+'use strict';
+// `npm run bench`: one Node-RED runtime, load from this process over loopback (autocannon),
+// ratios against baselines measured in the same run. See README "Benchmark".
+//   node bench/run.js [--profile] [--http-only]
+//   --profile[=b]: only (a) (or the one named), with Node-RED under --cpu-prof (.bench/profiles; bench/profile-summary.js)
+//   --http-only: only (a), (b), (c), for quick comparisons while working on the hot path
+//   BENCH_ONLY=ab: only the flows named; BENCH_DURATION_S=5: shorter runs
+const fs = require('node:fs');
+const path = require('node:path');
+const { spawn } = require('node:child_process');
+const { measure } = require('./load');
+const { cpuMs } = require('./process-cpu');
+const { twilioInbound, vonageMessagesInbound, vonageSmsOrphanPart } = require('./signed-requests');
+const { startBenchNodeRed } = require('./node-red-under-load');
+const { measureStartup } = require('./startup');
+const { startFakeProvider } = require('../test/support/fake-provider');
+const { DEFAULT_LIMITS } = require('../nodes/lib/multipart');
+
+const ROOT = path.resolve(__dirname, '..');
+const SCRATCH = path.join(ROOT, '.bench');
+const PORT = 19150;
+const DURATION_S = Number(process.env.BENCH_DURATION_S || 10);
+const ORPHAN_PARTS = 100_000;
+/** Heap the multipart holding may add: its byte cap plus per-group bookkeeping, doubled for slack. */
+const HEAP_CAP = 2 * (DEFAULT_LIMITS.maxBytes + DEFAULT_LIMITS.maxGroups * 4096);
+
+const profileArg = process.argv.find((arg) => arg.startsWith('--profile'));
+const profile = profileArg !== undefined;
+const profiled = (profileArg && profileArg.split('=')[1]) || 'a';
+const httpOnly = profile || process.argv.includes('--http-only');
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const fmt = (n, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '-');
+const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+function startBareServer() {
+  const child = spawn(process.execPath, [path.join(__dirname, 'bare-server.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.stdout.once('data', (d) => resolve({ url: `http://127.0.0.1:${String(d).trim()}`, pid: child.pid, stop: () => child.kill() }));
+  });
+}
+
+async function heapOf(url) {
+  const res = await fetch(`${url}/bench/heap`);
+  return Number(await res.text());
+}
+
+/** Waits until `count()` stops growing (replies still in flight after the load ended). */
+async function settle(count, quietMs = 500, maxMs = 30_000) {
+  const end = Date.now() + maxMs;
+  let last = -1;
+  while (Date.now() < end) {
+    const now = count();
+    if (now === last) return;
+    last = now;
+    await sleep(quietMs);
+  }
+}
+
+const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+const sum = (xs) => xs.reduce((t, x) => t + x, 0);
+
+/** Totals over the rounds; latency percentiles as the median round's. */
+function combineRounds(rounds) {
+  const requests = sum(rounds.map((r) => r.requests));
+  return {
+    requests,
+    rps: requests / sum(rounds.map((r) => r.durationS)),
+    p50: median(rounds.map((r) => r.p50)),
+    p99: median(rounds.map((r) => r.p99)),
+    non2xx: sum(rounds.map((r) => r.non2xx)),
+    errors: sum(rounds.map((r) => r.errors)),
+    cpuUsPerRequest: (sum(rounds.map((r) => r.cpuMs)) * 1000) / requests,
+  };
+}
+
+function row(cells, widths) {
+  return cells.map((c, i) => String(c).padEnd(widths[i])).join('  ');
+}
+
+function printTable(title, header, rows) {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  console.log(`\n${title}`);
+  console.log(row(header, widths));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const r of rows) console.log(row(r, widths));
+}
+
+async function main() {
+  fs.mkdirSync(SCRATCH, { recursive: true });
+  const started = Date.now();
+
+  if (!httpOnly) console.log('start-up: Node-RED with and without the package (alternating, median of 9) …');
+  const startup = httpOnly ? undefined : measureStartup(SCRATCH);
+
+  const fake = await startFakeProvider();
+  const profileDir = profile ? path.join(SCRATCH, 'profiles') : undefined;
+  if (profileDir) fs.mkdirSync(profileDir, { recursive: true });
+  const red = await startBenchNodeRed({ scratch: SCRATCH, port: PORT, fakeProviderUrl: fake.url, profileDir });
+  const bare = await startBareServer();
+  const results = {};
+  try {
+    const variants = [
+      ['a', 'sms in → switch → sms reply (signed)', `${red.url}/bench/a`, () => twilioInbound('/bench/a'), red.child.pid],
+      ['b', 'http in → function → http response', `${red.url}/bench/b`, () => twilioInbound('/bench/b'), red.child.pid],
+      ['c', 'bare node:http (ceiling)', bare.url, () => twilioInbound('/'), bare.pid],
+    ];
+    // A profile of one flow at a time reads clearer: --profile runs (a) only.
+    const only = profile ? profiled : process.env.BENCH_ONLY || 'abc';
+    const chosen = variants.filter(([k]) => only.includes(k));
+    // Rounds alternate the flows, so a neighbour's load on a shared machine (or CPU clock
+    // changes) falls on all of them alike rather than on whichever ran at that moment.
+    const rounds = Math.max(1, Math.round(DURATION_S / 2));
+    console.log(`${chosen.map(([k]) => `(${k})`).join(' ')}: ${rounds} alternating rounds of ${fmt(DURATION_S / rounds, 1)} s each …`);
+    for (const [key, label, url, make] of chosen) {
+      await measure({ url, make, durationS: 2, warmupS: 0 });
+      results[key] = { label, rounds: [] };
+    }
+    for (let i = 0; i < rounds; i++) {
+      for (const [key, , url, make, pid] of chosen) {
+        const r = await measure({ url, make, durationS: DURATION_S / rounds, warmupS: 0, onMeasureStart: () => cpuMs(pid) });
+        results[key].rounds.push({ ...r, cpuMs: cpuMs(pid) - r.startValue });
+      }
+    }
+    for (const key of Object.keys(results)) Object.assign(results[key], combineRounds(results[key].rounds));
+    if (!httpOnly) {
+      console.log(`Vonage Messages API → sms reply → fake Messages API: 5 s …`);
+      fake.reset();
+      const connectionsBefore = fake.connections;
+      const t0 = Date.now();
+      const v = await measure({ url: `${red.url}/bench/vonage`, make: vonageMessagesInbound, durationS: 5, warmupS: 0 });
+      await settle(() => fake.requests.length);
+      const replies = fake.requests.filter((r) => r.route === 'vonage-messages').length;
+      const lastAt = Date.now() - 500;
+      results.vonage = { ...v, replies, repliesPerS: replies / ((lastAt - t0) / 1000), connections: fake.connections - connectionsBefore };
+
+      console.log(`memory: ${ORPHAN_PARTS} Vonage SMS API parts that never complete …`);
+      const heapBefore = await heapOf(red.url);
+      const m = await measure({ url: `${red.url}/bench/parts`, make: vonageSmsOrphanPart, amount: ORPHAN_PARTS, warmupS: 0 });
+      const heapAfter = await heapOf(red.url);
+      results.memory = { ...m, heapBefore, heapAfter, growth: heapAfter - heapBefore };
+    }
+  } finally {
+    bare.stop();
+    await red.stop();
+    await fake.close();
+  }
+
+  if (profile) {
+    const r = results[profiled];
+    console.log(`(${profiled}) ${fmt(r.rps)} req/s, p50 ${fmt(r.p50, 1)} ms, p99 ${fmt(r.p99, 1)} ms`);
+    console.log(`\nCPU profile of Node-RED under (${profiled}): ${profileDir} (node bench/profile-summary.js)`);
+    return;
+  }
+  if (Object.keys(results).length < 3) {
+    for (const [k, r] of Object.entries(results)) console.log(`(${k}) ${fmt(r.rps)} req/s, ${fmt(r.cpuUsPerRequest)} µs CPU/req`);
+    return;
+  }
+  const { a, b, c } = results;
+  printTable(
+    'Twilio inbound → keyword → TwiML reply (10 connections, loopback)',
+    ['flow', 'req/s', 'p50 ms', 'p99 ms', 'server CPU µs/req', 'non-2xx', 'errors'],
+    ['a', 'b', 'c'].map((k) => {
+      const r = results[k];
+      return [`(${k}) ${r.label}`, fmt(r.rps), fmt(r.p50, 1), fmt(r.p99, 1), fmt(r.cpuUsPerRequest), r.non2xx, r.errors];
+    }),
+  );
+  printTable('Ratios (higher is better for the package)', ['ratio', 'req/s', 'CPU per request, inverted', 'target'], [
+    ['a/b  package vs hand-wired', fmt(a.rps / b.rps, 2), fmt(b.cpuUsPerRequest / a.cpuUsPerRequest, 2), '>= 1.00'],
+    ['a/c  package vs bare node:http', fmt(a.rps / c.rps, 2), fmt(c.cpuUsPerRequest / a.cpuUsPerRequest, 2), '(ceiling)'],
+  ]);
+  if (results.vonage) {
+    const v = results.vonage;
+    printTable('Vonage Messages API inbound (JWT verified) → sms reply → fake Messages API', ['measure', 'value'], [
+      ['inbound accepted (req/s)', fmt(v.rps)],
+      ['inbound p50 / p99 ms', `${fmt(v.p50, 1)} / ${fmt(v.p99, 1)}`],
+      ['replies received by the fake', `${v.replies} for ${v.requests} inbound (non-2xx ${v.non2xx})`],
+      ['replies per second', fmt(v.repliesPerS)],
+      ['connections opened to the fake', String(v.connections)],
+    ]);
+  }
+  if (startup) printTable('Start-up (Node-RED start, empty flow)', ['measure', 'value', 'target'], [
+    ['empty Node-RED (median ms)', fmt(startup.emptyMs), ''],
+    ['with this package (median ms)', fmt(startup.packageMs), ''],
+    ['added, wall time (difference of medians, ms)', fmt(startup.addedMs), '< 30'],
+    ['added, CPU time (difference of medians, ms)', fmt(startup.addedCpuMs), '< 30'],
+    ["require() of the package's nodes (median ms)", fmt(startup.requireMs, 1), '< 30'],
+    ['provider SDK modules loaded at start', String(startup.sdkModules), '0'],
+  ]);
+  if (results.memory) {
+    const m = results.memory;
+    printTable(`Memory: ${ORPHAN_PARTS} never-completed Vonage SMS API multipart parts`, ['measure', 'value'], [
+      ['parts acknowledged', `${m.requests - m.non2xx} of ${m.requests} (${fmt(m.rps)} req/s)`],
+      ['heap before / after (after full GC)', `${mb(m.heapBefore)} / ${mb(m.heapAfter)}`],
+      ['heap growth', `${mb(m.growth)} (cap ${mb(HEAP_CAP)}): ${m.growth < HEAP_CAP ? 'under the cap' : 'OVER THE CAP'}`],
+    ]);
+  }
+  console.log(`\nbench finished in ${fmt((Date.now() - started) / 1000)} s`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,12 @@
+import type { Response } from 'express';
+
+/**
+ * Answers a Twilio webhook with TwiML. Written directly rather than with Express's
+ * `res.send()`: that hashes every body for an ETag and checks request freshness, work a
+ * webhook answer has no use for, on every message.
+ */
+export function sendTwiml(res: Response, twiml: string): void {
+  res.statusCode = 200;
+  res.setHeader('Content-Type', 'text/xml; charset=utf-8');
+  res.end(twiml);
+}
