@@ -8,9 +8,10 @@ const { execFileSync } = require('node:child_process');
 const HEAVY = /node_modules[\\/](twilio|@vonage[\\/][^\\/]+|body-parser|mustache|cors)[\\/]/;
 
 describe('package load (what every Node-RED start pays)', function () {
-  it('loads no provider SDK, body parser or template engine until a node needs one', function () {
+  it('loads no provider SDK, body parser or template engine until a node or the simulator needs one', function () {
     const pkg = require('../package.json');
-    const files = Object.values(pkg['node-red'].nodes).map((f) => path.join(__dirname, '..', f));
+    const entries = { ...pkg['node-red'].nodes, ...pkg['node-red'].plugins };
+    const files = Object.values(entries).map((f) => path.join(__dirname, '..', f));
     const script = `
       for (const f of ${JSON.stringify(files)}) require(f);
       const heavy = Object.keys(require.cache).filter((f) => ${HEAVY}.test(f) && f.endsWith('.js'));

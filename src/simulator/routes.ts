@@ -1,4 +1,4 @@
-import bodyParser from 'body-parser';
+import type BodyParser from 'body-parser';
 import type { Request, RequestHandler, Response } from 'express';
 import type { NodeAPI } from '../lib/red';
 import { readTwiml } from '../providers/twiml-read';
@@ -150,11 +150,19 @@ async function receipt(RED: NodeAPI, req: Request, res: Response): Promise<void>
   }
 }
 
+let jsonParser: RequestHandler | undefined;
+
+/** JSON bodies; body-parser loads with the first simulator request, not with every Node-RED start. */
+const json: RequestHandler = (req, res, next) => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  jsonParser ??= (require('body-parser') as typeof BodyParser).json({ limit: '16kb' });
+  jsonParser(req, res, next);
+};
+
 /** Admin routes of the simulator, behind Node-RED's own permissions. */
 export function addSimulatorRoutes(RED: NodeAPI): void {
   const allow = (permission: string): RequestHandler =>
     (RED.auth?.needsPermission(permission) as RequestHandler | undefined) ?? ((_req, _res, next) => next());
-  const json = bodyParser.json({ limit: '16kb' });
   const run = (fn: (RED: NodeAPI, req: Request, res: Response) => Promise<void>): RequestHandler => (req, res) => {
     fn(RED, req, res).catch((err: Error) => {
       if (!res.headersSent) fail(res, 500, `simulator failed: ${err.message}`);
