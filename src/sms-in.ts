@@ -9,11 +9,11 @@ import { RecentIds } from './lib/recent-ids';
 import type { Node, NodeAPI, NodeDef, NodeMessage } from './lib/red';
 import { wrapResponse } from './lib/response-wrapper';
 import { sendSafely } from './lib/safe-send';
-import { sendTwiml } from './lib/twiml-response';
+import { EMPTY_TWIML, sendTwiml } from './lib/twiml-response';
 import { receive } from './lib/webhook';
+import { simulatedMessages } from './simulator/simulated-messages';
 import type { InboundSms } from './providers/types';
 
-const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
 /** Twilio gives up at 15 s (error 11200); answering later is pointless. */
 const MAX_REPLY_TIMEOUT_S = 14;
 
@@ -106,6 +106,9 @@ export = function register(RED: NodeAPI): void {
         return;
       }
       const sms = received.value;
+      // Judged here, where the simulator's token header is still on the request: the flow
+      // may rebuild the message (function, join) and drop msg.req before sms reply sees it.
+      if (simulatedMessages.isSimulated(sms.provider, sms.messageId, req)) sms.simulated = true;
       const twilio = sms.provider === 'twilio';
       // Retries of an acknowledged message are acknowledged again, not emitted again.
       if (mem.recent.check(`${sms.provider}:${sms.messageId}`)) {

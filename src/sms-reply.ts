@@ -69,9 +69,9 @@ export = function register(RED: NodeAPI): void {
       });
 
       // A message from the editor's SMS simulator: its reply goes back there, not to a provider.
-      const simulated = (): boolean => simulatedMessages.isSimulated(sms.provider, sms.messageId, msg.req);
+      const simulated = (): boolean => simulatedMessages.isStamped(sms);
       const handOver = (): string => {
-        node.status({ fill: 'blue', shape: 'dot', text: 'simulated' });
+        showStatus({ fill: 'blue', shape: 'dot', text: 'simulated' });
         const { to, from, text, media } = request;
         return simulatedMessages.handOver({ inReplyTo: sms.messageId, provider: sms.provider, to, from, text, media, via: 'api' });
       };

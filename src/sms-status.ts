@@ -8,12 +8,9 @@ import { RecentIds } from './lib/recent-ids';
 import type { Node, NodeAPI, NodeDef, NodeMessage } from './lib/red';
 import { wrapResponse } from './lib/response-wrapper';
 import { sendSafely } from './lib/safe-send';
-import { sendTwiml } from './lib/twiml-response';
+import { EMPTY_TWIML, sendTwiml } from './lib/twiml-response';
 import { receive } from './lib/webhook';
 import type { StatusEvent } from './providers/types';
-
-/** Twilio ignores the body of a status-callback answer; an empty TwiML document is the norm. */
-const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
 
 /** The runtime `sms status` node as other nodes (`sms reply`) see it. */
 interface SmsStatusNode extends Node {
@@ -36,6 +33,7 @@ const memory = new NodeMemory<Memory>(() => ({ recent: new RecentIds() }));
 
 function acknowledge(event: StatusEvent, res: Response): void {
   if (res.headersSent) return;
+  // Twilio ignores the body of a status-callback answer; an empty TwiML document is the norm.
   if (event.provider === 'twilio') sendTwiml(res, EMPTY_TWIML);
   else res.status(200).end();
 }

@@ -99,6 +99,26 @@ describe('SMS simulator (admin endpoints)', function () {
         assert.deepEqual(fake.requests, [], 'a simulated message must not reach the provider');
       });
 
+      it('a flow that rebuilds the message (msg.req dropped) still hands the reply to the simulator, never the provider', async function () {
+        const { flow, accountId, inId } = exampleWithStatus(provider, fake.url);
+        // A function node between sms in and the switch that keeps only payload and sms.
+        const rebuild = { id: 'rebuild', type: 'function', z: 'tab', func: 'return { payload: msg.payload, sms: msg.sms };', outputs: 1, wires: [] };
+        const smsIn = flow.find((n) => n.id === inId);
+        rebuild.wires = smsIn.wires;
+        smsIn.wires = [['rebuild']];
+        // Without msg.res no TwiML answer can be given: Twilio's webhook is answered empty after
+        // the reply window, and the reply goes out as a late one — to the simulator.
+        smsIn.replyTimeout = 1;
+        this.timeout(10_000);
+        await rt.load([...flow, rebuild], { [accountId]: SECRETS[provider] });
+        const res = await admin().post('/sms-simulator/send').send({ node: inId, from: '+15551230001', text: 'HELP' }).expect(200);
+        assert.equal(res.body.error, undefined);
+        assert.equal(res.body.replies.length, 1);
+        assert.equal(res.body.replies[0].text, HELP_ANSWER);
+        await rt.sleep(100);
+        assert.deepEqual(fake.requests, [], 'a simulated message must not reach the provider');
+      });
+
       it('the node really checks: the same kind of request without a signature is refused with 403', async function () {
         const { flow, accountId } = exampleWithStatus(provider, fake.url);
         const { url } = await rt.load(flow, { [accountId]: SECRETS[provider] });
@@ -233,6 +253,24 @@ describe('SMS simulator (admin endpoints)', function () {
       assert.equal(fake.requests[0].body.text, 'real reply');
     });
 
+    it('the sms reply status follows each reply: sent, then simulated, then sent again', async function () {
+      const { url } = await rt.load(twoInlets('vonage-messages'), creds);
+      const out = rt.collector('out');
+      const real = async (uuid) => {
+        const body = JSON.stringify({ channel: 'sms', message_type: 'text', message_uuid: uuid, from: '15551230001', to: '15557650002', text: 'hi' });
+        await rt.postJson(url('/sms/b'), body, { authorization: `Bearer ${vonageMessagesJwt(SIG_SECRET, body)}` });
+        await out.next();
+      };
+      await real(crypto.randomUUID());
+      assert.equal(rt.lastStatus('reply').text, 'sent');
+      await admin().post('/sms-simulator/send').send({ node: 'sim', text: 'HELP' }).expect(200);
+      await out.next();
+      assert.equal(rt.lastStatus('reply').text, 'simulated');
+      await real(crypto.randomUUID());
+      assert.equal(rt.lastStatus('reply').text, 'sent');
+      assert.equal(fake.requests.length, 2, 'both real replies went to the provider');
+    });
+
     it('a real SMS API message carrying the header of another simulated message still gets its real reply', async function () {
       const { url } = await rt.load(twoInlets('vonage-sms'), { acct: SECRETS['vonage-sms'] });
       const out = rt.collector('out');
@@ -249,7 +287,7 @@ describe('SMS simulator (admin endpoints)', function () {
     });
   });
 
-  it('refuses a node that is not a deployed sms in, and a message longer than 1600 characters', async function () {
+  it('refuses a node that is not a deployed sms in, a message longer than 1600 characters, and an unknown receipt outcome', async function () {
     const { flow, accountId, inId } = exampleWithStatus('twilio', fake.url);
     await rt.load(flow, { [accountId]: SECRETS.twilio });
     const missing = await admin().post('/sms-simulator/send').send({ node: 'nope', text: 'HELP' }).expect(404);
@@ -257,6 +295,9 @@ describe('SMS simulator (admin endpoints)', function () {
     await admin().post('/sms-simulator/send').send({ node: 'status', text: 'HELP' }).expect(404);
     const long = await admin().post('/sms-simulator/send').send({ node: inId, text: 'x'.repeat(1601) }).expect(400);
     assert.match(long.body.error, /1600/);
+    const receipt = { node: 'status', messageId: 'SM1', to: '+15551230001', from: '+15557650002', outcome: 'read' };
+    const odd = await admin().post('/sms-simulator/receipt').send(receipt).expect(400);
+    assert.match(odd.body.error, /outcome must be one of delivered, undelivered, failed/);
     assert.deepEqual(fake.requests, []);
   });
 });

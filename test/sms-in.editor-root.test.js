@@ -17,6 +17,9 @@ const flow = [
   { id: 'er-vm', type: 'sms in', provider: 'vonage-messages', account: 'er-vo', path: '/er/vm', wires: [['er-out']] },
   { id: 'er-tin', type: 'sms in', provider: 'twilio', account: 'er-tw', path: '/er/tw', wires: [['er-out']] },
   { id: 'er-out', type: 'helper' },
+  // A core endpoint on the same path for another method keeps its own body parsing.
+  { id: 'er-put', type: 'http in', method: 'put', url: '/er/tw', wires: [['er-echo']] },
+  { id: 'er-echo', type: 'http response' },
 ];
 const credentials = { 'er-vo': { signatureSecret: SECRET }, 'er-tw': { authToken: TOKEN } };
 
@@ -57,6 +60,12 @@ describe('sms in under a root app whose editor parses bodies first (Node-RED def
     assert.equal(res.status, 200, res.text);
     const msg = await out.next();
     assert.equal(msg.payload, 'see https://example.com');
+  });
+
+  it('leaves the body of another method on the same path to that route (core http in PUT)', async function () {
+    const res = await rt.send(`${base}/er/tw`, { method: 'PUT', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=1&b=two' });
+    assert.equal(res.status, 200, res.text);
+    assert.deepEqual(JSON.parse(res.text), { a: '1', b: 'two' });
   });
 
   it('still refuses a body changed after signing', async function () {

@@ -158,6 +158,7 @@ describe('sms in — malformed requests over HTTP', function () {
     assert.match((await out.next()).payload, /^100% sure/);
 
     await refused(await rt.send(url('/mf/auto'), { headers: { 'content-type': 'application/x-www-form-urlencoded; charset=latin1' }, body: 'a=b' }), 415, /charset/);
+    await refused(await rt.send(url('/mf/auto'), { headers: { 'content-type': 'application/x-www-form-urlencoded; charset=iso-8859-1' }, body: 'Body=caf%E9' }), 415, /charset/);
     // body-parser takes any utf-*: UTF-8 bytes read as UTF-16 are no JSON.
     await refused(await rt.send(url('/mf/auto'), { headers: { 'content-type': 'application/json; charset=utf-16' }, body: '{}' }));
     await refused(await rt.send(url('/mf/auto'), { headers: { 'content-type': 'application/json; charset=koi8-r' }, body: '{}' }), 415, /charset/);

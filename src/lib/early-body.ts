@@ -33,7 +33,9 @@ function rootOf(app: Express): Express {
 }
 
 function readEarly(req: Request, res: Response, next: NextFunction): void {
-  if (paths.size === 0 || !readBody || !paths.has(keyOf(pathnameOf(req.url)))) return next();
+  // Only the methods our routes take: a core `http in` PUT on the same path parses its own body.
+  if (paths.size === 0 || !readBody || (req.method !== 'POST' && req.method !== 'GET')) return next();
+  if (!paths.has(keyOf(pathnameOf(req.url)))) return next();
   readBody(req, res, (err?: unknown) => {
     // Raised in our route, whose error handler answers it (see raiseEarlyBodyError).
     if (err) (req as ParsedRequest).smsBodyError = err;

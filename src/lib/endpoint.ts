@@ -13,7 +13,8 @@ const BODY_LIMIT_BYTES = 256 * 1024;
 const plainBody = readPlainBody(BODY_LIMIT_BYTES);
 /** As body-parser's default: a webhook carries a few dozen parameters. */
 const PARAMETER_LIMIT = 1000;
-const FORM_CHARSETS = new Set(['utf-8', 'utf8', 'iso-8859-1']);
+// Twilio and Vonage send UTF-8; another charset gets a 415 saying so rather than mis-decoded text.
+const FORM_CHARSETS = new Set(['utf-8', 'utf8']);
 
 export type WebhookHandler = (req: ParsedRequest, res: Response) => void;
 

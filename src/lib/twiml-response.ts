@@ -10,3 +10,6 @@ export function sendTwiml(res: Response, twiml: string): void {
   res.setHeader('Content-Type', 'text/xml; charset=utf-8');
   res.end(twiml);
 }
+
+/** The TwiML that acknowledges without replying. */
+export const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';

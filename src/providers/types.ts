@@ -48,6 +48,8 @@ export interface InboundSms {
   account?: string;
   /** Set on a reassembled multipart message when some parts never arrived. */
   incomplete?: boolean;
+  /** True on a message sent from the editor's SMS simulator: sms reply hands its reply back there. */
+  simulated?: boolean;
   raw: unknown;
   /** One part of a Vonage SMS API multipart message; removed once reassembled. */
   concat?: ConcatPart;

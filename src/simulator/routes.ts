@@ -1,5 +1,6 @@
 import type BodyParser from 'body-parser';
 import type { Request, RequestHandler, Response } from 'express';
+import { toE164 } from '../lib/phone';
 import type { NodeAPI } from '../lib/red';
 import { readTwiml } from '../providers/twiml-read';
 import {
@@ -25,10 +26,6 @@ const OUTCOMES: SimulatedOutcome[] = ['delivered', 'undelivered', 'failed'];
 
 function fail(res: Response, status: number, error: string): void {
   res.status(status).json({ error });
-}
-
-function e164(value: string): string {
-  return /^\d+$/.test(value) ? `+${value}` : value;
 }
 
 function endpointById(RED: NodeAPI, id: unknown, type: SimulatorEndpoint['type']): SimulatorEndpoint | undefined {
@@ -93,7 +90,7 @@ async function send(RED: NodeAPI, req: Request, res: Response): Promise<void> {
   const { secrets, accountSid } = secretsOf(RED, endpoint);
   let webhook: OutgoingWebhook;
   try {
-    webhook = buildInbound(provider, { messageId, from: e164(from), to: e164(to), text }, { secrets, accountSid, url: urls.signed });
+    webhook = buildInbound(provider, { messageId, from: toE164(from), to: toE164(to), text }, { secrets, accountSid, url: urls.signed });
   } catch (err) {
     return fail(res, 400, `could not sign the simulated message: ${(err as Error).message}`);
   }
@@ -104,7 +101,7 @@ async function send(RED: NodeAPI, req: Request, res: Response): Promise<void> {
     const error = refusal(answer);
     if (!error && provider === 'twilio') {
       for (const m of readTwiml(answer.text)) {
-        simulatedMessages.handOver({ inReplyTo: messageId, provider, to: e164(from), from: e164(to), text: m.text, media: m.media, via: 'twiml' });
+        simulatedMessages.handOver({ inReplyTo: messageId, provider, to: toE164(from), from: toE164(to), text: m.text, media: m.media, via: 'twiml' });
       }
     }
     const waitMs = Math.min(Math.max(Number(body.waitMs ?? DEFAULT_WAIT_MS) || 0, 0), 10_000);
@@ -135,13 +132,16 @@ async function receipt(RED: NodeAPI, req: Request, res: Response): Promise<void>
   if (!messageId || !PHONE.test(to) || !PHONE.test(from)) {
     return fail(res, 400, 'messageId, to and from of the reply are needed: send a message that gets a reply first');
   }
-  const outcome = OUTCOMES.includes(body.outcome as SimulatedOutcome) ? (body.outcome as SimulatedOutcome) : 'delivered';
+  if (body.outcome !== undefined && !OUTCOMES.includes(body.outcome as SimulatedOutcome)) {
+    return fail(res, 400, `outcome must be one of ${OUTCOMES.join(', ')}`);
+  }
+  const outcome = (body.outcome as SimulatedOutcome | undefined) ?? 'delivered';
   const urls = urlsFor(RED, endpoint);
   if (!urls) return fail(res, 503, 'Node-RED is not listening on a network address the simulator can reach');
   const provider = simulatedProvider(endpoint, typeof body.provider === 'string' ? body.provider : undefined);
   const { secrets, accountSid } = secretsOf(RED, endpoint);
   try {
-    const webhook = buildReceipt(provider, { messageId, to: e164(to), from: e164(from), outcome }, { secrets, accountSid, url: urls.signed });
+    const webhook = buildReceipt(provider, { messageId, to: toE164(to), from: toE164(from), outcome }, { secrets, accountSid, url: urls.signed });
     const answer = await postToSelf(urls.target, webhook, {}, WEBHOOK_TIMEOUT_MS);
     const error = refusal(answer);
     res.json({ provider, outcome, url: urls.target, status: answer.status, ...(error ? { error } : {}) });
@@ -162,7 +162,8 @@ const json: RequestHandler = (req, res, next) => {
 /** Admin routes of the simulator, behind Node-RED's own permissions. */
 export function addSimulatorRoutes(RED: NodeAPI): void {
   const allow = (permission: string): RequestHandler =>
-    (RED.auth?.needsPermission(permission) as RequestHandler | undefined) ?? ((_req, _res, next) => next());
+    // No permission check available means no access: these routes sign with real secrets.
+    (RED.auth?.needsPermission(permission) as RequestHandler | undefined) ?? ((_req, res) => fail(res, 403, 'Node-RED offers no permission check here'));
   const run = (fn: (RED: NodeAPI, req: Request, res: Response) => Promise<void>): RequestHandler => (req, res) => {
     fn(RED, req, res).catch((err: Error) => {
       if (!res.headersSent) fail(res, 500, `simulator failed: ${err.message}`);

@@ -65,6 +65,17 @@ export class SimulatedMessages {
     return timingSafeEqual(entry.token, Buffer.from(header, 'hex'));
   }
 
+  /**
+   * Whether `sms in` stamped this message as simulated (see isSimulated) and the id is
+   * still one the simulator sent: what `sms reply` checks, since nodes between the two may
+   * rebuild the message and drop `msg.req` with its header.
+   */
+  isStamped(sms: { provider: string; messageId: string; simulated?: boolean }, now = Date.now()): boolean {
+    if (sms.simulated !== true) return false;
+    this.prune(now);
+    return this.entries.has(`${sms.provider}:${sms.messageId}`);
+  }
+
   /** Passes a reply to the simulator; returns the id it gets (the provider would give one). */
   handOver(reply: Omit<SimulatedReply, 'messageId'>): string {
     this.sequence += 1;
