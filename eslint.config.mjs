@@ -15,6 +15,11 @@ export default tseslint.config(
     },
   },
   {
+    // Editor code, served to the browser by Node-RED from resources/.
+    files: ['resources/**/*.js'],
+    languageOptions: { sourceType: 'script', globals: { ...globals.browser, RED: 'readonly', $: 'readonly' } },
+  },
+  {
     files: ['test/**/*.js', 'scripts/**/*.js', 'bench/**/*.js'],
     languageOptions: {
       sourceType: 'commonjs',
