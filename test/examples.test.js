@@ -11,7 +11,6 @@ const execFile = promisify(require('node:child_process').execFile);
 const fs = require('node:fs');
 const path = require('node:path');
 const rt = require('./support/runtime');
-const { startFakeProvider } = require('./support/fake-provider');
 const { twilioSignature, signVonageSms, vonageMessagesJwt } = require('./support/sign');
 const { exampleOnTab } = require('../scripts/lib/node-red-home');
 const { twilioErrorMessage } = require('../nodes/providers/twilio-errors');
@@ -51,15 +50,9 @@ function twimlMessages(xml) {
 
 describe('example flows', function () {
   let fake;
-  before(async () => {
-    fake = await startFakeProvider();
+  rt.useFakeProvider((f) => {
+    fake = f;
   });
-  after(async () => {
-    await fake.close();
-    await rt.stopServer();
-  });
-  beforeEach(() => fake.reset());
-  afterEach(() => rt.unload());
 
   it('every example opens with a comment saying what it does and uses only this package and core nodes', function () {
     const ours = new Set(['sms in', 'sms status', 'sms reply', 'sms account']);

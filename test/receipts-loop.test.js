@@ -3,7 +3,6 @@
 // `sms status` — the whole loop over real HTTP.
 const assert = require('node:assert/strict');
 const rt = require('./support/runtime');
-const { startFakeProvider } = require('./support/fake-provider');
 const crypto = require('node:crypto');
 const { twilioSignature, signVonageSms, vonageMessagesJwt } = require('./support/sign');
 
@@ -33,15 +32,9 @@ async function postTwilio(url, path, params) {
 
 describe('reply → delivery receipt loop', function () {
   let fake;
-  before(async () => {
-    fake = await startFakeProvider();
+  rt.useFakeProvider((f) => {
+    fake = f;
   });
-  after(async () => {
-    await fake.close();
-    await rt.stopServer();
-  });
-  beforeEach(() => fake.reset());
-  afterEach(() => rt.unload());
 
   it('Twilio TwiML: <Message action> names the sms status URL, and the callback comes out of sms status', async function () {
     const { url } = await rt.load(loopFlow({ provider: 'twilio' }), { acct: { authToken: TOKEN } });

@@ -5,7 +5,6 @@
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const rt = require('./support/runtime');
-const { startFakeProvider } = require('./support/fake-provider');
 const { signVonageSms, vonageMessagesJwt } = require('./support/sign');
 const { exampleOnTab } = require('../scripts/lib/node-red-home');
 
@@ -52,15 +51,9 @@ function commsSpy() {
 
 describe('SMS simulator (admin endpoints)', function () {
   let fake;
-  before(async () => {
-    fake = await startFakeProvider();
+  rt.useFakeProvider((f) => {
+    fake = f;
   });
-  after(async () => {
-    await fake.close();
-    await rt.stopServer();
-  });
-  beforeEach(() => fake.reset());
-  afterEach(() => rt.unload());
 
   it('lists the deployed sms in and sms status nodes with their paths, and never the secrets', async function () {
     const { flow, accountId } = exampleWithStatus('twilio', fake.url);

@@ -3,7 +3,6 @@ const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const jwt = require('jsonwebtoken');
 const rt = require('./support/runtime');
-const { startFakeProvider } = require('./support/fake-provider');
 const { twilioSignature, signVonageSms, vonageMessagesJwt } = require('./support/sign');
 
 const TOKEN = 'twilio-token-for-tests';
@@ -57,17 +56,13 @@ const delay = (id, ms, next) => ({
 
 describe('sms reply', function () {
   let fake;
-  before(async () => {
-    fake = await startFakeProvider();
+  rt.useFakeProvider((f) => {
+    fake = f;
+  });
+  before(() => {
     // Short waits between retries keep the suite fast; the policy is the same.
     rt.helper.settings({ smsRetry: { baseMs: 20 } });
   });
-  after(async () => {
-    await fake.close();
-    await rt.stopServer();
-  });
-  beforeEach(() => fake.reset());
-  afterEach(() => rt.unload());
 
   describe('Twilio', function () {
     const account = { provider: 'twilio' };

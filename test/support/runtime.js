@@ -176,7 +176,29 @@ function routes() {
     .flatMap((layer) => Object.keys(layer.route.methods).map((m) => `${m.toUpperCase()} ${layer.route.path}`));
 }
 
+/**
+ * Mocha hooks for a describe block whose flows send through the fake provider on 127.0.0.1:
+ * one fake for the block (handed to `use`), reset before each test, each test's flow unloaded
+ * after it, and everything stopped at the end.
+ */
+function useFakeProvider(use) {
+  // Required here: only suites that send through a provider need the fake.
+  const { startFakeProvider } = require('./fake-provider');
+  let fake;
+  before(async () => {
+    fake = await startFakeProvider();
+    use(fake);
+  });
+  after(async () => {
+    await fake.close();
+    await stopServer();
+  });
+  beforeEach(() => fake.reset());
+  afterEach(() => unload());
+}
+
 module.exports = {
+  useFakeProvider,
   helper,
   captured,
   load,
