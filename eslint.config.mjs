@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['nodes/**/*.js', 'node_modules/**', '.node-red/**', '.node-red-5/**', '.bench/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '.node-red/**', '.node-red-5/**', '.bench/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

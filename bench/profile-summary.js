@@ -1,6 +1,6 @@
 'use strict';
 // Where the time went in the newest .cpuprofile of `node bench/run.js --profile`: self time
-// by function and by package (node_modules/<name>, this package's nodes/, node internals).
+// by function and by package (node_modules/<name>, this package's dist/, node internals).
 //   node bench/profile-summary.js [file.cpuprofile] [top]
 const fs = require('node:fs');
 const path = require('node:path');
@@ -26,7 +26,7 @@ function packageOf(url) {
   if (url.startsWith('node:')) return 'node internals';
   const m = /node_modules\/((?:@[^/]+\/)?[^/]+)\/(?!.*node_modules)/.exec(url);
   if (m) return m[1];
-  if (/\/nodes\//.test(url)) return 'this package (nodes/)';
+  if (/\/dist\//.test(url)) return 'this package (dist/)';
   return url;
 }
 
@@ -45,13 +45,13 @@ for (const [id, us] of self) {
 // Inclusive time of this package's functions (a function counted once per sample).
 const parent = new Map();
 for (const n of profile.nodes) for (const c of n.children || []) parent.set(c, n.id);
-const keyOf = (cf) => `${cf.functionName || '(anonymous)'}  ${cf.url.replace(/^.*node_modules\//, '').replace(/^.*\/nodes\//, 'nodes/')}:${cf.lineNumber + 1}`;
+const keyOf = (cf) => `${cf.functionName || '(anonymous)'}  ${cf.url.replace(/^.*node_modules\//, '').replace(/^.*\/dist\//, 'dist/')}:${cf.lineNumber + 1}`;
 const inclusive = new Map();
 for (const [id, us] of self) {
   const seen = new Set();
   for (let at = id; at !== undefined; at = parent.get(at)) {
     const cf = byId.get(at).callFrame;
-    if (!/\/nodes\/|@node-red\/runtime\/lib\/nodes\/Node\.js/.test(cf.url)) continue;
+    if (!/\/dist\/|@node-red\/runtime\/lib\/nodes\/Node\.js/.test(cf.url)) continue;
     const key = keyOf(cf);
     if (seen.has(key)) continue;
     seen.add(key);

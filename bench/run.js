@@ -14,7 +14,7 @@ const { twilioInbound, vonageMessagesInbound, vonageSmsOrphanPart } = require('.
 const { startBenchNodeRed } = require('./node-red-under-load');
 const { measureStartup } = require('./startup');
 const { startFakeProvider } = require('../test/support/fake-provider');
-const { DEFAULT_LIMITS } = require('../nodes/lib/multipart');
+const { DEFAULT_LIMITS } = require('../dist/sms/multipart');
 
 const ROOT = path.resolve(__dirname, '..');
 const SCRATCH = path.join(ROOT, '.bench');

@@ -10,9 +10,9 @@ const RED = require('node-red');
 
 // Time spent inside require() of this package's node files, dependencies included: the
 // part of the start that is ours, without the noise of the rest of Node-RED's start.
-const PACKAGE_NODES = path.join(__dirname, '..', 'nodes') + path.sep;
+const PACKAGE_NODES = path.join(__dirname, '..', 'dist') + path.sep;
 // Node-RED requires the node files through the user directory's link to the package.
-const isPackageNode = (file) => file.startsWith(PACKAGE_NODES) || /[\\/]@smsflow[\\/]node-red-sms[\\/]nodes[\\/]/.test(file);
+const isPackageNode = (file) => file.startsWith(PACKAGE_NODES) || /[\\/]@smsflow[\\/]node-red-sms[\\/]dist[\\/]/.test(file);
 let packageRequireMs = 0;
 let depth = 0;
 const load = Module._load;

@@ -13,7 +13,7 @@ const path = require('node:path');
 const rt = require('./support/runtime');
 const { twilioSignature, signVonageSms, vonageMessagesJwt } = require('./support/sign');
 const { exampleOnTab } = require('../scripts/lib/node-red-home');
-const { twilioErrorMessage } = require('../nodes/providers/twilio-errors');
+const { twilioErrorMessage } = require('../dist/providers/twilio/errors');
 
 const EXAMPLES = path.join(__dirname, '..', 'examples');
 const PUBLIC = 'https://public.example';

@@ -1,7 +1,8 @@
-import type { ProviderId, ProviderModule, ProviderSetting, WebhookKind, WebhookRequest } from './types';
-import { twilio } from './twilio';
-import { vonageSms } from './vonage-sms';
-import { vonageMessages } from './vonage-messages';
+import type { ProviderId } from '../sms/types';
+import type { ProviderModule, ProviderSetting, WebhookKind, WebhookRequest } from './types';
+import { twilio } from './twilio/webhook';
+import { vonageSms } from './vonage-sms/webhook';
+import { vonageMessages } from './vonage-messages/webhook';
 
 export const PROVIDERS: Record<ProviderId, ProviderModule> = {
   twilio,

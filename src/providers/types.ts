@@ -1,9 +1,6 @@
-/** Provider ids as used in `msg.sms.provider` and the `provider` setting (SPEC §1). */
-export type ProviderId = 'twilio' | 'vonage-sms' | 'vonage-messages';
-export type ProviderSetting = 'auto' | ProviderId;
+import type { InboundSms, Params, ProviderId, StatusEvent } from '../sms/types';
 
-/** Query or form parameters; a repeated name arrives as an array. */
-export type Params = Record<string, string | string[]>;
+export type ProviderSetting = 'auto' | ProviderId;
 
 /**
  * A webhook request reduced to plain data, so provider modules stay pure and testable
@@ -22,77 +19,6 @@ export interface WebhookRequest {
   json: unknown;
   /** The body bytes exactly as received (empty when there was none). */
   rawBody: Buffer;
-}
-
-export interface MediaItem {
-  url: string;
-  contentType?: string;
-  caption?: string;
-}
-
-export type OptOut = 'stop' | 'start' | 'help';
-
-/** The normalized inbound SMS: `msg.sms` (SPEC §3). */
-export interface InboundSms {
-  provider: ProviderId;
-  messageId: string;
-  from: string;
-  to: string;
-  text: string;
-  keyword: string;
-  optOut?: OptOut;
-  media: MediaItem[];
-  segments: number;
-  channel: string;
-  timestamp: string;
-  account?: string;
-  /** Set on a reassembled multipart message when some parts never arrived. */
-  incomplete?: boolean;
-  /** True on a message sent from the editor's SMS simulator: sms reply hands its reply back there. */
-  simulated?: boolean;
-  raw: unknown;
-  /** One part of a Vonage SMS API multipart message; removed once reassembled. */
-  concat?: ConcatPart;
-  /** Set by `sms reply`: what was sent back. */
-  reply?: { provider: ProviderId; messageId?: string; to: string; from: string; text: string };
-}
-
-export interface ConcatPart {
-  ref: string;
-  total: number;
-  /** 1-based. */
-  part: number;
-}
-
-export type DeliveryState =
-  | 'accepted'
-  | 'queued'
-  | 'sending'
-  | 'sent'
-  | 'delivered'
-  | 'undelivered'
-  | 'failed'
-  | 'read'
-  | 'unknown';
-
-/** The normalized delivery event: `msg.status` (SPEC §3). */
-export interface StatusEvent {
-  provider: ProviderId;
-  messageId: string;
-  state: DeliveryState;
-  final: boolean;
-  providerStatus: string;
-  errorCode?: string;
-  errorMessage?: string;
-  to?: string;
-  from?: string;
-  timestamp: string;
-  price?: number;
-  currency?: string;
-  segments?: number;
-  clientRef?: string;
-  account?: string;
-  raw: unknown;
 }
 
 /** Secrets a provider module may need to check a signature; from the account's credentials. */
@@ -128,3 +54,33 @@ export interface ProviderModule {
   parseStatus(req: WebhookRequest): ParseResult<StatusEvent>;
   verify(req: WebhookRequest, secrets: VerifySecrets): VerifyResult;
 }
+
+/** What `sms reply` asks a provider to send: the answer to one inbound message. */
+export interface ReplyRequest {
+  /** The sender of the inbound message, who gets the reply. */
+  to: string;
+  /** The number the inbound message was sent to, which the reply comes from. */
+  from: string;
+  text: string;
+  media: string[];
+  /** Per-message status callback URL, where the provider takes one. */
+  statusUrl?: string;
+  /** Inbound channel (Messages API replies on the same channel). */
+  channel?: string;
+}
+
+export interface ReplyResult {
+  messageId?: string;
+}
+
+/** A send failure worded for the person reading a Catch node. */
+export class ReplyError extends Error {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+// On the prototype, so logs show the message rather than an own `name` property.
+ReplyError.prototype.name = 'ReplyError';

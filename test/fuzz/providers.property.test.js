@@ -4,7 +4,7 @@
 // documented shapes, accept what the provider signs and refuse it once changed.
 const assert = require('node:assert/strict');
 const fc = require('fast-check');
-const { PROVIDERS } = require('../../nodes/providers');
+const { PROVIDERS } = require('../../dist/providers');
 const { twilioSignature, signVonageSms, vonageMessagesJwt } = require('../support/sign');
 const { formRequest, jsonRequest, getRequest } = require('../support/webhook-request');
 const arb = require('./arbitraries');

@@ -10,11 +10,11 @@ const helper = require('node-red-node-test-helper');
 const NODE_RED = process.env.NODE_RED_PATH ? require.resolve(process.env.NODE_RED_PATH) : require.resolve('node-red');
 helper.init(NODE_RED);
 
-const NODES_DIR = path.join(__dirname, '..', '..', 'nodes');
+const ROOT = path.join(__dirname, '..', '..');
 const captured = { httpNode: null, RED: null };
 
-function ours(name) {
-  const register = require(path.join(NODES_DIR, `${name}.js`));
+function ours(file) {
+  const register = require(path.join(ROOT, file));
   return function (RED) {
     captured.httpNode = RED.httpNode;
     captured.RED = RED;
@@ -38,9 +38,9 @@ const CORE = {
 /** This package's node and plugin modules (from package.json) plus the core ones the flow uses. */
 function nodesFor(flow) {
   const pkg = require('../../package.json');
-  const list = Object.keys(pkg['node-red'].nodes).map(ours);
+  const list = Object.values(pkg['node-red'].nodes).map(ours);
   // Plugins load like node modules here: the helper gives them the same RED API.
-  for (const file of Object.values(pkg['node-red'].plugins || {})) list.push(require(path.join(__dirname, '..', '..', file)));
+  for (const file of Object.values(pkg['node-red'].plugins || {})) list.push(require(path.join(ROOT, file)));
   const core = new Set(flow.map((n) => CORE[n.type]).filter(Boolean));
   for (const file of core) list.push(require(require.resolve(file, { paths: [NODE_RED] })));
   return list;

@@ -1,8 +1,0 @@
-import type { DeliveryState } from '../providers/types';
-
-const FINAL_STATES: ReadonlySet<DeliveryState> = new Set(['delivered', 'undelivered', 'failed', 'read']);
-
-/** SPEC §3: delivered, undelivered, failed and read end a message's life. */
-export function isFinal(state: DeliveryState): boolean {
-  return FINAL_STATES.has(state);
-}

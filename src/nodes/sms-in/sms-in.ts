@@ -1,0 +1,166 @@
+import type { Request, Response } from 'express';
+import { addWebhookRoute } from '../../http/webhook-route';
+import { endpointSetup } from '../common/endpoint-setup';
+import { DEFAULT_LIMITS, MultipartAssembler, type MultipartLimits } from '../../sms/multipart';
+import { NodeMemory } from '../../runtime/node-memory';
+import { StatusCounter } from '../../runtime/node-status';
+import { canReachAnswer } from '../../runtime/reachability';
+import { RecentIds } from '../../sms/recent-ids';
+import type { Node, NodeAPI, NodeDef, NodeMessage } from '../../runtime/red';
+import { wrapResponse } from '../../runtime/response-wrapper';
+import { sendSafely } from '../../runtime/safe-send';
+import { EMPTY_TWIML, sendTwiml } from '../../providers/twilio/twiml';
+import { receive } from '../../http/receive';
+import { simulatedMessages } from '../../plugins/simulator/simulated-messages';
+import type { InboundSms } from '../../sms/types';
+
+/** Twilio gives up at 15 s (error 11200); answering later is pointless. */
+const MAX_REPLY_TIMEOUT_S = 14;
+
+interface Live {
+  req?: Request;
+  res?: Response;
+}
+
+interface Memory {
+  recent: RecentIds;
+  assembler?: MultipartAssembler;
+  /** Where completed multipart messages go; unset between close and the next start. */
+  emit?: (sms: InboundSms, live: Live) => void;
+  held: { sms: InboundSms; live: Live }[];
+  /** The request that delivered the most recent part of each held message. */
+  lastLive?: Live;
+}
+
+const memory = new NodeMemory<Memory>(() => ({ recent: new RecentIds(), held: [] }));
+
+/**
+ * Multipart limits, from `smsMultipart` in settings.js when set (for very busy numbers, and
+ * for tests that cannot wait five minutes for a group to expire):
+ *   smsMultipart: { expiryMs: 300000, maxGroups: 1000, maxBytes: 4194304 }
+ * A field that is missing or not a positive number keeps its default.
+ */
+function multipartLimits(configured: unknown): MultipartLimits {
+  const limits = { ...DEFAULT_LIMITS };
+  if (typeof configured !== 'object' || configured === null) return limits;
+  for (const key of Object.keys(limits) as (keyof MultipartLimits)[]) {
+    const value = Number((configured as Record<string, unknown>)[key]);
+    if (Number.isFinite(value) && value > 0) limits[key] = value;
+  }
+  return limits;
+}
+
+function answerEmptyTwiml(res: Response): void {
+  if (!res.headersSent) sendTwiml(res, EMPTY_TWIML);
+}
+
+export = function register(RED: NodeAPI): void {
+  function SmsIn(this: Node, def: NodeDef): void {
+    RED.nodes.createNode(this, def);
+    const node = this;
+    const setup = endpointSetup(RED, node, def, '/sms/inbound');
+    if (!setup) return;
+    const { path, account, setting, allowed, verifiable } = setup;
+    const timeoutS = Number(def.replyTimeout);
+    const replyTimeoutMs = 1000 * Math.min(Number.isFinite(timeoutS) && timeoutS > 0 ? timeoutS : 10, MAX_REPLY_TIMEOUT_S);
+    const counter = new StatusCounter(node, path, verifiable);
+
+    const mem = memory.get(node.id);
+    const heldTwilio = new Set<Response>();
+
+    // Whether any answering node is downstream; wiring elsewhere can change on any deploy.
+    let answerable: boolean | undefined;
+    const forget = (): void => {
+      answerable = undefined;
+    };
+    RED.events.on('flows:started', forget);
+
+    const emit = (sms: InboundSms, live: Live): void => {
+      const msg: NodeMessage = {
+        _msgid: RED.util.generateId(),
+        payload: sms.text,
+        topic: sms.from,
+        sms,
+      };
+      if (live.req) msg.req = live.req;
+      if (live.res) msg.res = wrapResponse(node, live.res);
+      sendSafely(node, msg);
+    };
+    mem.emit = emit;
+    const limits = multipartLimits(RED.settings.smsMultipart);
+    if (mem.assembler) mem.assembler.setLimits(limits);
+    else {
+      mem.assembler = new MultipartAssembler((sms) => {
+        const live = mem.lastLive ?? {};
+        if (mem.emit) mem.emit(sms, live);
+        else mem.held.push({ sms, live });
+      }, limits);
+    }
+    // Messages completed while this node was being redeployed.
+    for (const { sms, live } of mem.held.splice(0)) emit(sms, live);
+
+    const handle = (req: Request, res: Response): void => {
+      const received = receive('inbound', setting, allowed, account, req, res);
+      if (!received) {
+        counter.add('rejected');
+        return;
+      }
+      const sms = received.value;
+      // Judged here, where the simulator's token header is still on the request: the flow
+      // may rebuild the message (function, join) and drop msg.req before sms reply sees it.
+      if (simulatedMessages.isSimulated(sms.provider, sms.messageId, req)) sms.simulated = true;
+      const twilio = sms.provider === 'twilio';
+      // Retries of an acknowledged message are acknowledged again, not emitted again.
+      if (mem.recent.check(`${sms.provider}:${sms.messageId}`)) {
+        if (twilio) answerEmptyTwiml(res);
+        else res.status(200).end();
+        counter.add('duplicate');
+        return;
+      }
+      counter.add('received');
+      if (!twilio) {
+        // Vonage retries anything but 2xx for a day: acknowledge before the flow runs.
+        res.status(200).end();
+        if (sms.concat) {
+          // A group completes synchronously inside add(): that part's request goes with it.
+          mem.lastLive = { req, res };
+          mem.assembler?.add(sms);
+          mem.lastLive = undefined;
+        } else {
+          emit(sms, { req, res });
+        }
+        return;
+      }
+      answerable ??= canReachAnswer(RED, node.wires, node.id);
+      if (!answerable) {
+        answerEmptyTwiml(res);
+        emit(sms, { req, res });
+        return;
+      }
+      heldTwilio.add(res);
+      const timer = setTimeout(() => answerEmptyTwiml(res), replyTimeoutMs);
+      res.on('close', () => {
+        clearTimeout(timer);
+        heldTwilio.delete(res);
+      });
+      emit(sms, { req, res });
+    };
+
+    const removeRoute = addWebhookRoute(RED, path, handle);
+    counter.listening();
+
+    node.on('close', (removed: boolean, done: () => void) => {
+      removeRoute();
+      RED.events.removeListener('flows:started', forget);
+      for (const res of heldTwilio) answerEmptyTwiml(res);
+      if (removed) {
+        // Parts already acknowledged go out with what arrived rather than vanish.
+        mem.assembler?.flush();
+        memory.delete(node.id);
+      }
+      mem.emit = undefined;
+      done();
+    });
+  }
+  RED.nodes.registerType('sms in', SmsIn);
+};

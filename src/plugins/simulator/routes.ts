@@ -1,0 +1,177 @@
+import type BodyParser from 'body-parser';
+import type { Request, RequestHandler, Response } from 'express';
+import { toE164 } from '../../sms/phone';
+import type { NodeAPI } from '../../runtime/red';
+import { readTwiml } from '../../providers/twilio/twiml-read';
+import {
+  type OutgoingWebhook,
+  type SimulatedOutcome,
+  buildInbound,
+  buildReceipt,
+  newMessageId,
+} from '../../providers/simulation';
+import { type SimulatorEndpoint, listEndpoints, secretsOf, simulatedProvider } from './endpoints';
+import { type LoopbackAnswer, ownOrigin, postToSelf } from './loopback';
+import { SIMULATION_HEADER, type SimulatedReply, simulatedMessages } from './simulated-messages';
+
+export const ROUTE_PREFIX = '/sms-simulator';
+
+/** Twilio holds the webhook for at most 14 s (sms in's longest reply window) plus margin. */
+const WEBHOOK_TIMEOUT_MS = 20_000;
+/** How long a send waits for an API reply (Vonage) before answering; later ones arrive over comms. */
+const DEFAULT_WAIT_MS = 3000;
+const MAX_TEXT = 1600;
+const PHONE = /^\+?\d{5,15}$|^[A-Za-z0-9 ]{1,11}$/;
+const OUTCOMES: SimulatedOutcome[] = ['delivered', 'undelivered', 'failed'];
+
+function fail(res: Response, status: number, error: string): void {
+  res.status(status).json({ error });
+}
+
+function endpointById(RED: NodeAPI, id: unknown, type: SimulatorEndpoint['type']): SimulatorEndpoint | undefined {
+  return listEndpoints(RED).find((e) => e.id === id && e.type === type);
+}
+
+/** Full URL to post to, and the URL the node checks a Twilio signature against. */
+function urlsFor(RED: NodeAPI, endpoint: SimulatorEndpoint): { target: string; signed: string } | undefined {
+  const origin = ownOrigin(RED);
+  if (!origin) return undefined;
+  const target = origin + endpoint.fullPath;
+  return { target, signed: endpoint.publicUrl ? endpoint.publicUrl + endpoint.fullPath : target };
+}
+
+/** A non-2xx answer from the node, in words for the conversation pane. */
+function refusal(answer: LoopbackAnswer): string | undefined {
+  if (answer.status >= 200 && answer.status < 300) return undefined;
+  const said = answer.contentType.startsWith('text/plain') ? `: ${answer.text.slice(0, 300)}` : '';
+  const auth = answer.status === 401 ? ' (httpNodeAuth in settings.js protects the endpoints; the simulator cannot log in)' : '';
+  return `the node answered HTTP ${answer.status}${said}${auth}`;
+}
+
+/** Collects the simulator replies to `messageId`; `wait(ms)` ends at the first one or after `ms`. */
+function collectReplies(messageId: string): { replies: SimulatedReply[]; wait(ms: number): Promise<void>; stop(): void } {
+  const replies: SimulatedReply[] = [];
+  let wake: (() => void) | undefined;
+  const stop = simulatedMessages.onReply((reply) => {
+    if (reply.inReplyTo !== messageId) return;
+    replies.push(reply);
+    wake?.();
+  });
+  return {
+    replies,
+    stop,
+    wait(ms) {
+      if (replies.length || ms <= 0) return Promise.resolve();
+      return new Promise((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    },
+  };
+}
+
+async function send(RED: NodeAPI, req: Request, res: Response): Promise<void> {
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  const endpoint = endpointById(RED, body.node, 'sms in');
+  if (!endpoint) return fail(res, 404, 'no deployed sms in node with that id: deploy the flow first');
+  const text = typeof body.text === 'string' ? body.text : '';
+  if (text.length > MAX_TEXT) return fail(res, 400, `text longer than ${MAX_TEXT} characters`);
+  const from = typeof body.from === 'string' && body.from.trim() ? body.from.trim() : '+15551230001';
+  const to = typeof body.to === 'string' && body.to.trim() ? body.to.trim() : '+15557650002';
+  if (!PHONE.test(from) || !PHONE.test(to)) return fail(res, 400, 'from and to must be phone numbers such as +15551230001');
+  const urls = urlsFor(RED, endpoint);
+  if (!urls) return fail(res, 503, 'Node-RED is not listening on a network address the simulator can reach');
+
+  const provider = simulatedProvider(endpoint, typeof body.provider === 'string' ? body.provider : undefined);
+  const messageId = newMessageId(provider);
+  const { secrets, accountSid } = secretsOf(RED, endpoint);
+  let webhook: OutgoingWebhook;
+  try {
+    webhook = buildInbound(provider, { messageId, from: toE164(from), to: toE164(to), text }, { secrets, accountSid, url: urls.signed });
+  } catch (err) {
+    return fail(res, 400, `could not sign the simulated message: ${(err as Error).message}`);
+  }
+  const token = simulatedMessages.remember(provider, messageId);
+  const collector = collectReplies(messageId);
+  try {
+    const answer = await postToSelf(urls.target, webhook, { [SIMULATION_HEADER]: token }, WEBHOOK_TIMEOUT_MS);
+    const error = refusal(answer);
+    if (!error && provider === 'twilio') {
+      for (const m of readTwiml(answer.text)) {
+        simulatedMessages.handOver({ inReplyTo: messageId, provider, to: toE164(from), from: toE164(to), text: m.text, media: m.media, via: 'twiml' });
+      }
+    }
+    const waitMs = Math.min(Math.max(Number(body.waitMs ?? DEFAULT_WAIT_MS) || 0, 0), 10_000);
+    if (!error && provider !== 'twilio') await collector.wait(waitMs);
+    res.json({
+      messageId,
+      provider,
+      url: urls.target,
+      signed: endpoint.signed,
+      status: answer.status,
+      replies: collector.replies,
+      ...(error ? { error } : {}),
+    });
+  } catch (err) {
+    fail(res, 502, `could not reach the sms in node at ${urls.target}: ${(err as Error).message}`);
+  } finally {
+    collector.stop();
+  }
+}
+
+async function receipt(RED: NodeAPI, req: Request, res: Response): Promise<void> {
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  const endpoint = endpointById(RED, body.node, 'sms status');
+  if (!endpoint) return fail(res, 404, 'no deployed sms status node with that id: deploy the flow first');
+  const messageId = typeof body.messageId === 'string' ? body.messageId.trim() : '';
+  const to = typeof body.to === 'string' ? body.to.trim() : '';
+  const from = typeof body.from === 'string' ? body.from.trim() : '';
+  if (!messageId || !PHONE.test(to) || !PHONE.test(from)) {
+    return fail(res, 400, 'messageId, to and from of the reply are needed: send a message that gets a reply first');
+  }
+  if (body.outcome !== undefined && !OUTCOMES.includes(body.outcome as SimulatedOutcome)) {
+    return fail(res, 400, `outcome must be one of ${OUTCOMES.join(', ')}`);
+  }
+  const outcome = (body.outcome as SimulatedOutcome | undefined) ?? 'delivered';
+  const urls = urlsFor(RED, endpoint);
+  if (!urls) return fail(res, 503, 'Node-RED is not listening on a network address the simulator can reach');
+  const provider = simulatedProvider(endpoint, typeof body.provider === 'string' ? body.provider : undefined);
+  const { secrets, accountSid } = secretsOf(RED, endpoint);
+  try {
+    const webhook = buildReceipt(provider, { messageId, to: toE164(to), from: toE164(from), outcome }, { secrets, accountSid, url: urls.signed });
+    const answer = await postToSelf(urls.target, webhook, {}, WEBHOOK_TIMEOUT_MS);
+    const error = refusal(answer);
+    res.json({ provider, outcome, url: urls.target, status: answer.status, ...(error ? { error } : {}) });
+  } catch (err) {
+    fail(res, 502, `could not send the receipt to ${urls.target}: ${(err as Error).message}`);
+  }
+}
+
+let jsonParser: RequestHandler | undefined;
+
+/** JSON bodies; body-parser loads with the first simulator request, not with every Node-RED start. */
+const json: RequestHandler = (req, res, next) => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  jsonParser ??= (require('body-parser') as typeof BodyParser).json({ limit: '16kb' });
+  jsonParser(req, res, next);
+};
+
+/** Admin routes of the simulator, behind Node-RED's own permissions. */
+export function addSimulatorRoutes(RED: NodeAPI): void {
+  const allow = (permission: string): RequestHandler =>
+    // No permission check available means no access: these routes sign with real secrets.
+    (RED.auth?.needsPermission(permission) as RequestHandler | undefined) ?? ((_req, res) => fail(res, 403, 'Node-RED offers no permission check here'));
+  const run = (fn: (RED: NodeAPI, req: Request, res: Response) => Promise<void>): RequestHandler => (req, res) => {
+    fn(RED, req, res).catch((err: Error) => {
+      if (!res.headersSent) fail(res, 500, `simulator failed: ${err.message}`);
+    });
+  };
+  RED.httpAdmin.get(`${ROUTE_PREFIX}/endpoints`, allow('sms-simulator.read'), (_req, res) => {
+    res.json({ endpoints: listEndpoints(RED) });
+  });
+  RED.httpAdmin.post(`${ROUTE_PREFIX}/send`, allow('sms-simulator.write'), json, run(send));
+  RED.httpAdmin.post(`${ROUTE_PREFIX}/receipt`, allow('sms-simulator.write'), json, run(receipt));
+}

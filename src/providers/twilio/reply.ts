@@ -1,0 +1,150 @@
+import type { RetryPolicy } from '../retry';
+import { DEFAULT_RETRY, isTransientStatus, withRetry } from '../retry';
+import { ReplyError, type ReplyRequest, type ReplyResult } from '../types';
+import { twilioErrorMessage } from './errors';
+
+// The twilio package costs ~250 ms to load: only a reply or a signature check pays it.
+type TwilioModule = typeof import('twilio');
+let sdk: TwilioModule | undefined;
+function twilioSdk(): TwilioModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  sdk ??= require('twilio') as TwilioModule;
+  return sdk;
+}
+
+/** Recent TwiML by content: an auto-responder sends the same few answers over and over. */
+const twimlCache = new Map<string, string>();
+const TWIML_CACHE_SIZE = 256;
+
+/** TwiML for the open webhook response: `<Message>` with the text, `<Media>` per URL. */
+export function buildTwiml(reply: Pick<ReplyRequest, 'text' | 'media' | 'statusUrl'>): string {
+  const key = JSON.stringify([reply.text, reply.media, reply.statusUrl ?? null]);
+  let twiml = twimlCache.get(key);
+  if (twiml === undefined) {
+    twiml = renderTwiml(reply);
+    if (twimlCache.size >= TWIML_CACHE_SIZE) twimlCache.delete(twimlCache.keys().next().value as string);
+    twimlCache.set(key, twiml);
+  }
+  return twiml;
+}
+
+function renderTwiml(reply: Pick<ReplyRequest, 'text' | 'media' | 'statusUrl'>): string {
+  const response = new (twilioSdk().twiml.MessagingResponse)();
+  if (!reply.text && reply.media.length === 0) return response.toString();
+  const attributes = reply.statusUrl ? { action: reply.statusUrl, method: 'POST' as const } : {};
+  if (reply.media.length === 0) {
+    response.message(attributes, reply.text);
+    return response.toString();
+  }
+  const message = response.message(attributes, '');
+  if (reply.text) message.body(reply.text);
+  for (const url of reply.media) message.media(url);
+  return response.toString();
+}
+
+export interface TwilioCredentials {
+  accountSid?: string;
+  authToken?: string;
+  apiHost?: string;
+}
+
+interface HttpResponse {
+  statusCode: number;
+  headers: Record<string, unknown>;
+}
+interface HttpClient {
+  request(opts: { uri: string; [k: string]: unknown }): Promise<HttpResponse>;
+}
+
+/**
+ * Twilio's own request client (keep-alive), pointed at `apiHost` when the account sets
+ * one, retrying 429 and 5xx: the SDK itself retries only 429.
+ */
+function httpClient(apiHost: string | undefined, policy: RetryPolicy): HttpClient {
+  const inner = new (twilioSdk().RequestClient)({ keepAlive: true }) as unknown as HttpClient;
+  const target = apiHost ? new URL(apiHost) : undefined;
+  return {
+    request(opts) {
+      let uri = opts.uri;
+      if (target) {
+        const u = new URL(uri);
+        uri = `${target.origin}${target.pathname.replace(/\/$/, '')}${u.pathname}${u.search}`;
+      }
+      return withRetry(
+        async () => {
+          const res = await inner.request({ ...opts, uri });
+          if (isTransientStatus(res.statusCode)) throw Object.assign(new Error('transient'), { res });
+          return res;
+        },
+        (err) => {
+          const res = (err as { res?: HttpResponse }).res;
+          const after = Number(res?.headers?.['retry-after']);
+          return { retry: !!res, retryAfterS: Number.isFinite(after) ? after : undefined };
+        },
+        policy,
+      ).catch((err: { res?: HttpResponse }) => {
+        // Out of retries: hand the last response to the SDK so it reports it as usual.
+        if (err.res) return err.res;
+        throw err;
+      });
+    },
+  };
+}
+
+const clients = new Map<string, unknown>();
+
+/** One client per account and host, so connections are reused across replies. */
+function clientFor(creds: Required<Pick<TwilioCredentials, 'accountSid' | 'authToken'>> & TwilioCredentials, policy: RetryPolicy) {
+  const key = `${creds.accountSid}\u0000${creds.authToken}\u0000${creds.apiHost ?? ''}`;
+  let client = clients.get(key);
+  if (!client) {
+    const sdkModule = twilioSdk();
+    client = sdkModule(creds.accountSid, creds.authToken, {
+      httpClient: httpClient(creds.apiHost, policy) as unknown as InstanceType<TwilioModule['RequestClient']>,
+    });
+    clients.set(key, client);
+  }
+  return client as ReturnType<TwilioModule>;
+}
+
+interface RestError {
+  status?: number;
+  code?: number;
+  message?: string;
+}
+
+/** Sends the reply through Twilio's REST API (Messages.create). */
+export async function sendTwilio(
+  reply: ReplyRequest,
+  creds: TwilioCredentials,
+  accountName: string,
+  policy: RetryPolicy = DEFAULT_RETRY,
+): Promise<ReplyResult> {
+  if (!creds.accountSid || !creds.authToken) {
+    throw new ReplyError(
+      `account "${accountName}" has no Account SID and auth token, so the reply cannot be sent through Twilio's REST API`,
+    );
+  }
+  const client = clientFor({ ...creds, accountSid: creds.accountSid, authToken: creds.authToken }, policy);
+  try {
+    const message = await client.messages.create({
+      from: reply.from,
+      to: reply.to,
+      ...(reply.text ? { body: reply.text } : {}),
+      ...(reply.media.length ? { mediaUrl: reply.media } : {}),
+      ...(reply.statusUrl ? { statusCallback: reply.statusUrl } : {}),
+    });
+    return { messageId: message.sid };
+  } catch (err) {
+    const e = err as RestError;
+    if (e.status === undefined) {
+      throw new ReplyError(`could not reach Twilio for account "${accountName}": ${e.message ?? String(err)}`);
+    }
+    const advice = e.code ? ` ${twilioErrorMessage(String(e.code))}` : '';
+    const check = e.status === 401 ? ' Check the Account SID and auth token of the account.' : '';
+    throw new ReplyError(
+      `Twilio refused the reply for account "${accountName}" (HTTP ${e.status}${e.code ? `, error ${e.code}` : ''}: ${e.message}).${advice}${check}`,
+      e.status,
+    );
+  }
+}
