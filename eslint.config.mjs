@@ -20,6 +20,11 @@ export default tseslint.config(
     languageOptions: { sourceType: 'script', globals: { ...globals.browser, RED: 'readonly', $: 'readonly' } },
   },
   {
+    // Loaded by the editor and required by the runtime.
+    files: ['resources/sms-account-credentials.js'],
+    languageOptions: { globals: { module: 'readonly' } },
+  },
+  {
     files: ['test/**/*.js', 'scripts/**/*.js', 'bench/**/*.js'],
     languageOptions: {
       sourceType: 'commonjs',

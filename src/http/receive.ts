@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { EXPECTED, PROVIDERS, chooseProvider, providersOfAccount } from '../providers';
+import { PROVIDERS, chooseProvider, providersOfAccount } from '../providers';
 import type { InboundSms, ProviderId, StatusEvent } from '../sms/types';
 import type { ProviderModule, ProviderSetting, VerifySecrets, WebhookKind, WebhookRequest } from '../providers/types';
 import { type ParsedRequest, toWebhookRequest } from './request';
@@ -13,11 +13,9 @@ export interface AccountView {
 }
 
 export interface Received<T> {
+  /** The provider the request came from: it answers and replies in its own way. */
   provider: ProviderModule;
   value: T;
-  /** False when no secret was configured, so nothing was checked. */
-  verified: boolean;
-  request: WebhookRequest;
 }
 
 function answer(res: Response, status: number, text: string): void {
@@ -44,8 +42,8 @@ function otherKindHint(allowed: ProviderId[], request: WebhookRequest, kind: Web
   const id = allowed.find((p) => PROVIDERS[p].recognizes(request, other));
   if (!id) return '';
   return kind === 'inbound'
-    ? `; it looks like ${EXPECTED[id].status}: point that callback at an sms status node`
-    : `; it looks like ${EXPECTED[id].inbound}: point that webhook at an sms in node`;
+    ? `; it looks like ${PROVIDERS[id].describe.status}: point that callback at an sms status node`
+    : `; it looks like ${PROVIDERS[id].describe.inbound}: point that webhook at an sms in node`;
 }
 
 /**
@@ -79,7 +77,7 @@ export function receive(
   const request = toWebhookRequest(req, account?.publicUrl);
   const provider = chooseProvider(setting, allowed, request, kind);
   if (!provider) {
-    const expected = allowed.map((id) => EXPECTED[id][kind]).join(', or ');
+    const expected = allowed.map((id) => PROVIDERS[id].describe[kind]).join(', or ');
     answer(res, 400, `this request does not look like ${expected}${otherKindHint(allowed, request, kind)}`);
     return undefined;
   }
@@ -88,7 +86,7 @@ export function receive(
   if (setting !== 'auto' && !provider.recognizes(request, kind)) {
     const other = lookalike(request, kind, provider.id);
     if (other) {
-      answer(res, 400, `this node expects ${EXPECTED[provider.id][kind]}, but the request looks like ${EXPECTED[other][kind]}`);
+      answer(res, 400, `this node expects ${provider.describe[kind]}, but the request looks like ${PROVIDERS[other].describe[kind]}`);
       return undefined;
     }
   }
@@ -99,9 +97,9 @@ export function receive(
   }
   const parsed = kind === 'inbound' ? provider.parseInbound(request) : provider.parseStatus(request);
   if (!parsed.ok) {
-    answer(res, 400, `${parsed.error}: expected ${EXPECTED[provider.id][kind]}`);
+    answer(res, 400, `${parsed.error}: expected ${provider.describe[kind]}`);
     return undefined;
   }
   if (account) parsed.value.account = account.id;
-  return { provider, value: parsed.value, verified: check.checked, request };
+  return { provider, value: parsed.value };
 }

@@ -1,5 +1,6 @@
 import type BodyParser from 'body-parser';
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
+import { lazyRequire } from '../runtime/lazy-require';
 import type { NodeAPI } from '../runtime/red';
 import { readPlainBody } from './body-reader';
 import { raiseEarlyBodyError, readBodiesEarly } from './early-body';
@@ -8,15 +9,13 @@ import { routerStack } from './router-stack';
 import { type ParsedRequest, parseUrlEncoded } from './request';
 
 /** An SMS webhook is a few kilobytes; anything near this is not from a provider. */
-export const BODY_LIMIT = '256kb';
+const BODY_LIMIT = '256kb';
 const BODY_LIMIT_BYTES = 256 * 1024;
 const plainBody = readPlainBody(BODY_LIMIT_BYTES);
 /** As body-parser's default: a webhook carries a few dozen parameters. */
 const PARAMETER_LIMIT = 1000;
 // Twilio and Vonage send UTF-8; another charset gets a 415 saying so rather than mis-decoded text.
 const FORM_CHARSETS = new Set(['utf-8', 'utf8']);
-
-export type WebhookHandler = (req: ParsedRequest, res: Response) => void;
 
 function captureRaw(type: 'form' | 'json') {
   return (req: Request, _res: Response, buf: Buffer): void => {
@@ -31,6 +30,8 @@ interface BodyReaders {
   form: RequestHandler;
 }
 let readers: BodyReaders | undefined;
+const loadBodyParser = lazyRequire<typeof BodyParser>('body-parser');
+const loadCors = lazyRequire<(opts: unknown) => RequestHandler>('cors');
 
 /**
  * Made when the first endpoint is added, not when Node-RED loads the package: body-parser
@@ -38,8 +39,7 @@ let readers: BodyReaders | undefined;
  */
 function bodyReaders(): BodyReaders {
   if (readers) return readers;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const bodyParser = require('body-parser') as typeof BodyParser;
+  const bodyParser = loadBodyParser();
   readers = {
     json: bodyParser.json({ limit: BODY_LIMIT, verify: captureRaw('json') }),
     // Forms are read raw and parsed once, flat, by parseForm: body-parser's own urlencoded
@@ -138,9 +138,7 @@ function middlewareFromSettings(RED: NodeAPI): RequestHandler[] {
   if (typeof configured === 'function') chain.push(configured as RequestHandler);
   else if (Array.isArray(configured)) chain.push(...(configured as RequestHandler[]));
   if (RED.settings.httpNodeCors) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const cors = require('cors') as (opts: unknown) => RequestHandler;
-    chain.push(cors(RED.settings.httpNodeCors));
+    chain.push(loadCors()(RED.settings.httpNodeCors));
   }
   return chain;
 }
@@ -152,11 +150,6 @@ export function normalizePath(path: string): string {
   return withSlash.length > 1 ? withSlash.replace(/\/$/, '') : withSlash;
 }
 
-/**
- * Registers GET and POST on `RED.httpNode` in the order core `http in` uses (settings
- * middleware, CORS, parsers, handler, error handler) and returns the function that
- * removes exactly these routes — by handler, so another node on the same path keeps its own.
- */
 /** The body readers in order, as one middleware: each leaves alone what another has read. */
 function readBody(req: Request, res: Response, done: NextFunction): void {
   const readers = [plainBody, bodyReaders().json, bodyReaders().form];
@@ -168,7 +161,12 @@ function readBody(req: Request, res: Response, done: NextFunction): void {
   step();
 }
 
-export function addWebhookRoute(RED: NodeAPI, path: string, handler: WebhookHandler): () => void {
+/**
+ * Registers GET and POST on `RED.httpNode` in the order core `http in` uses (settings
+ * middleware, CORS, parsers, handler, error handler) and returns the function that
+ * removes exactly these routes — by handler, so another node on the same path keeps its own.
+ */
+export function addWebhookRoute(RED: NodeAPI, path: string, handler: (req: ParsedRequest, res: Response) => void): () => void {
   const callback: RequestHandler = (req, res) => handler(req as ParsedRequest, res);
   const stopReadingEarly = readBodiesEarly(RED, path, readBody);
   const chain = [

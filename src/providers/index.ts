@@ -1,36 +1,36 @@
 import type { ProviderId } from '../sms/types';
-import type { ProviderModule, ProviderSetting, WebhookKind, WebhookRequest } from './types';
-import { twilio } from './twilio/webhook';
-import { vonageSms } from './vonage-sms/webhook';
-import { vonageMessages } from './vonage-messages/webhook';
+import type { AccountCredentials, AccountKind, ProviderModule, ProviderSetting, VerifySecrets, WebhookKind, WebhookRequest } from './types';
+import { twilio } from './twilio';
+import { vonageMessages } from './vonage-messages';
+import { vonageSms } from './vonage-sms';
 
+export type { ProviderModule } from './types';
+
+/** The registry: a new provider is one folder beside these and one line here. */
 export const PROVIDERS: Record<ProviderId, ProviderModule> = {
   twilio,
   'vonage-sms': vonageSms,
   'vonage-messages': vonageMessages,
 };
 
-/** What each provider's webhook looks like, for the sentence a 400 answers with. */
-export const EXPECTED: Record<ProviderId, Record<WebhookKind, string>> = {
-  twilio: {
-    inbound: 'a Twilio incoming-message webhook (form fields MessageSid, From, To, Body)',
-    status: 'a Twilio status callback (form fields MessageSid, MessageStatus)',
-  },
-  'vonage-sms': {
-    inbound: 'a Vonage SMS API inbound webhook (msisdn, to, messageId, text)',
-    status: 'a Vonage SMS API delivery receipt (messageId, status, err-code)',
-  },
-  'vonage-messages': {
-    inbound: 'a Vonage Messages API inbound webhook (JSON with message_uuid, from, to, channel)',
-    status: 'a Vonage Messages API status webhook (JSON with message_uuid, status)',
-  },
-};
+const IDS = Object.keys(PROVIDERS) as ProviderId[];
 
-/** The providers an account's credentials can vouch for. */
-export function providersOfAccount(accountProvider: string | undefined): ProviderId[] {
-  if (accountProvider === 'twilio') return ['twilio'];
-  if (accountProvider === 'vonage') return ['vonage-sms', 'vonage-messages'];
-  return ['twilio', 'vonage-sms', 'vonage-messages'];
+export function isProviderId(value: unknown): value is ProviderId {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(PROVIDERS, value);
+}
+
+export function isAccountKind(value: unknown): value is AccountKind {
+  return IDS.some((id) => PROVIDERS[id].account === value);
+}
+
+/** The providers an account's credentials can vouch for; all of them without an account. */
+export function providersOfAccount(kind: string | undefined): ProviderId[] {
+  return isAccountKind(kind) ? IDS.filter((id) => PROVIDERS[id].account === kind) : IDS;
+}
+
+/** The secrets an account of `kind` holds for checking its providers' signatures. */
+export function accountSecrets(kind: AccountKind, credentials: AccountCredentials, signatureMethod: string): VerifySecrets {
+  return PROVIDERS[providersOfAccount(kind)[0]].secretsOf(credentials, signatureMethod);
 }
 
 /**
@@ -49,4 +49,21 @@ export function chooseProvider(
     if (PROVIDERS[id].recognizes(req, kind)) return PROVIDERS[id];
   }
   return undefined;
+}
+
+/**
+ * The providers whose webhooks the simulator can send to an endpoint: the node's own, or for
+ * `auto` those its account allows, the preferred ones first.
+ */
+export function simulatedProviders(setting: ProviderSetting, accountKind: string | undefined): ProviderId[] {
+  if (setting !== 'auto') return [setting];
+  const allowed = providersOfAccount(accountKind);
+  const preferred = allowed.filter((id) => PROVIDERS[id].simulate.preferred);
+  return [...preferred, ...allowed.filter((id) => !preferred.includes(id))];
+}
+
+/** The provider the simulator sends as: the one `hint` names when the endpoint takes it, else the first. */
+export function simulatedProvider(setting: ProviderSetting, accountKind: string | undefined, hint?: string): ProviderId {
+  const choices = simulatedProviders(setting, accountKind);
+  return isProviderId(hint) && choices.includes(hint) ? hint : choices[0];
 }

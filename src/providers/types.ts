@@ -1,4 +1,6 @@
+import type { Response } from 'express';
 import type { InboundSms, Params, ProviderId, StatusEvent } from '../sms/types';
+import type { RetryPolicy } from './retry';
 
 export type ProviderSetting = 'auto' | ProviderId;
 
@@ -46,13 +48,28 @@ export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string
 
 export type WebhookKind = 'inbound' | 'status';
 
-export interface ProviderModule {
-  id: ProviderId;
-  /** Cheap check on the shape of the request, used by `provider: auto`. */
-  recognizes(req: WebhookRequest, kind: WebhookKind): boolean;
-  parseInbound(req: WebhookRequest): ParseResult<InboundSms>;
-  parseStatus(req: WebhookRequest): ParseResult<StatusEvent>;
-  verify(req: WebhookRequest, secrets: VerifySecrets): VerifyResult;
+/** The kinds of `sms account` (its `provider` setting); each vouches for one or more providers. */
+export type AccountKind = 'twilio' | 'vonage';
+
+/** Credentials of an `sms account` (SPEC §2), held in Node-RED's credential store. */
+export interface AccountCredentials {
+  accountSid?: string;
+  authToken?: string;
+  apiKey?: string;
+  apiSecret?: string;
+  applicationId?: string;
+  privateKey?: string;
+  signatureSecret?: string;
+  [key: string]: string | undefined;
+}
+
+/** What a provider needs of an account to send a reply through its API. */
+export interface SendingAccount {
+  /** The account's name (or id), for error messages. */
+  name: string;
+  credentials: AccountCredentials;
+  /** Another API host (a regional one, or a local fake in tests). */
+  apiHost?: string;
 }
 
 /** What `sms reply` asks a provider to send: the answer to one inbound message. */
@@ -84,3 +101,88 @@ export class ReplyError extends Error {
 }
 // On the prototype, so logs show the message rather than an own `name` property.
 ReplyError.prototype.name = 'ReplyError';
+
+/**
+ * Everything about one provider's wire format: recognizing, parsing and verifying its
+ * webhooks, answering them, replying, and simulating them. Every difference between
+ * providers is a member here, so no code outside src/providers/ asks which provider it has.
+ */
+export interface ProviderModule {
+  id: ProviderId;
+  /** The kind of `sms account` whose credentials vouch for this provider. */
+  account: AccountKind;
+  /** What this provider's webhooks look like, for the sentence a 400 answers with. */
+  describe: Record<WebhookKind, string>;
+  /** Cheap check on the shape of the request, used by `provider: auto`. */
+  recognizes(req: WebhookRequest, kind: WebhookKind): boolean;
+  parseInbound(req: WebhookRequest): ParseResult<InboundSms>;
+  parseStatus(req: WebhookRequest): ParseResult<StatusEvent>;
+  /** The secrets an account of this provider's kind holds for `verify`. */
+  secretsOf(credentials: AccountCredentials, signatureMethod: string): VerifySecrets;
+  /** Whether `secrets` hold what `verify` needs, so that every request is checked. */
+  canVerify(secrets: VerifySecrets): boolean;
+  verify(req: WebhookRequest, secrets: VerifySecrets): VerifyResult;
+  /** Answers a webhook that carries no reply; nothing when it was already answered. */
+  acknowledge(res: Response): void;
+  reply: ProviderReply;
+  simulate: ProviderSimulation;
+}
+
+export interface ProviderReply {
+  /**
+   * Replies inside the open webhook answer, for a provider that takes one there (TwiML).
+   * Such a provider's inbound webhooks are held open for the flow to answer.
+   */
+  inAnswer?(res: Response, reply: ReplyRequest): void;
+  /** Why `account` cannot send a reply through the API, or undefined when it can. */
+  cannotSend(account: SendingAccount | undefined): string | undefined;
+  /** Sends the reply through the provider's API. */
+  send(reply: ReplyRequest, account: SendingAccount, policy: RetryPolicy): Promise<ReplyResult>;
+}
+
+export interface ProviderSimulation {
+  /** The provider the simulator picks for an `auto` endpoint whose account allows several. */
+  preferred: boolean;
+  /** A message id in the provider's own shape. */
+  newMessageId(): string;
+  inbound(sms: SimulatedText, ctx: SigningContext): OutgoingWebhook;
+  receipt(receipt: SimulatedReceipt, ctx: SigningContext): OutgoingWebhook;
+  /** The replies inside the node's answer to a simulated message, for a provider that replies there. */
+  repliesInAnswer?(answer: string): { text: string; media: string[] }[];
+}
+
+/** One HTTP request the simulator sends: always a POST to the node's endpoint. */
+export interface OutgoingWebhook {
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface SimulatedText {
+  messageId: string;
+  /** Sender, E.164 (`+15551230001`). */
+  from: string;
+  /** Receiving number, E.164. */
+  to: string;
+  text: string;
+}
+
+export type SimulatedOutcome = 'delivered' | 'undelivered' | 'failed';
+
+export interface SimulatedReceipt {
+  /** The id of the reply the receipt is about. */
+  messageId: string;
+  /** The phone the reply went to, E.164. */
+  to: string;
+  /** The number the reply came from, E.164. */
+  from: string;
+  outcome: SimulatedOutcome;
+}
+
+export interface SigningContext {
+  secrets: VerifySecrets;
+  /** Twilio signs the full URL the node rebuilds (public URL + path, or the request's own). */
+  url: string;
+  /** Twilio `AccountSid` to put in the request (not a secret). */
+  accountSid?: string;
+  now?: Date;
+}

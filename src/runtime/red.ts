@@ -46,7 +46,6 @@ export interface Node<Creds = Record<string, string | undefined>> {
   credentials: Creds;
   send(msg: NodeMessage | (NodeMessage | null)[]): void;
   status(status: NodeStatus | string): void;
-  log(msg: unknown): void;
   warn(msg: unknown): void;
   error(msg: unknown, sourceMsg?: NodeMessage): void;
   on(event: 'input', cb: (msg: NodeMessage, send: SendFn, done: DoneFn) => void | Promise<void>): void;
@@ -75,7 +74,6 @@ export interface NodeAPI {
   };
   util: {
     generateId(): string;
-    cloneMessage<T>(msg: T): T;
     evaluateNodeProperty(value: unknown, type: string, node: Node, msg: NodeMessage, cb: (err: Error | null, result: unknown) => void): void;
   };
   events: {
@@ -84,5 +82,4 @@ export interface NodeAPI {
   };
   auth?: { needsPermission(permission: string): (req: Request, res: Response, next: () => void) => void };
   comms?: { publish(topic: string, data: unknown, retain?: boolean): void };
-  _(key: string, substitutions?: Record<string, unknown>): string;
 }

@@ -2,11 +2,14 @@
 // What the simulator sends must be exactly what the provider modules accept: each built
 // webhook goes through the same verify + parse as a real one, and a changed one fails.
 const assert = require('node:assert/strict');
-const { buildInbound, buildReceipt, newMessageId } = require('../../dist/providers/simulation');
 const { readTwiml } = require('../../dist/providers/twilio/twiml-read');
 const { buildTwiml } = require('../../dist/providers/twilio/reply');
 const { PROVIDERS } = require('../../dist/providers');
 const { formRequest, jsonRequest } = require('../support/webhook-request');
+
+const buildInbound = (provider, sms, ctx) => PROVIDERS[provider].simulate.inbound(sms, ctx);
+const buildReceipt = (provider, receipt, ctx) => PROVIDERS[provider].simulate.receipt(receipt, ctx);
+const newMessageId = (provider) => PROVIDERS[provider].simulate.newMessageId();
 
 const URL = 'https://abc.example.app/sms/in';
 const SECRETS = {

@@ -1,6 +1,7 @@
 import type { ProviderId } from '../../sms/types';
 import type { ProviderSetting } from '../../providers/types';
-import type { SmsAccountNode } from '../sms-account/account';
+import { PROVIDERS } from '../../providers';
+import { type SmsAccountNode, accountNode } from '../sms-account/account';
 import { normalizePath } from '../../http/webhook-route';
 import type { Node, NodeAPI, NodeDef } from '../../runtime/red';
 import { allowedProviders } from '../../http/receive';
@@ -29,7 +30,7 @@ export function endpointSetup(RED: NodeAPI, node: Node, def: NodeDef, examplePat
     node.status({ fill: 'red', shape: 'ring', text: 'no path' });
     return undefined;
   }
-  const account = def.account ? (RED.nodes.getNode(String(def.account)) as SmsAccountNode | null) : null;
+  const account = accountNode(RED, def.account);
   if (def.account && !account) {
     // Fail closed: listening without the account would accept unsigned requests that the
     // user meant to be checked. Without a route the provider retries (Vonage) or logs it.
@@ -38,13 +39,13 @@ export function endpointSetup(RED: NodeAPI, node: Node, def: NodeDef, examplePat
     return undefined;
   }
   const setting = (def.provider || 'auto') as ProviderSetting;
-  const allowed = allowedProviders(setting, account ?? undefined);
+  const allowed = allowedProviders(setting, account);
   if (typeof allowed === 'string') {
     node.error(allowed);
     node.status({ fill: 'red', shape: 'ring', text: allowed });
     return undefined;
   }
   const secrets = account?.secrets() ?? {};
-  const verifiable = allowed.every((id) => (id === 'twilio' ? !!secrets.authToken : !!secrets.signatureSecret));
-  return { path: normalizePath(def.path), account: account ?? undefined, setting, allowed, verifiable };
+  const verifiable = allowed.every((id) => PROVIDERS[id].canVerify(secrets));
+  return { path: normalizePath(def.path), account, setting, allowed, verifiable };
 }

@@ -1,23 +1,25 @@
-import type { Node } from '../../runtime/red';
+import path from 'node:path';
 import type { AccountView } from '../../http/receive';
-
-/** Credentials of an `sms account` (SPEC §2), held in Node-RED's credential store. */
-export interface AccountCredentials {
-  accountSid?: string;
-  authToken?: string;
-  apiKey?: string;
-  apiSecret?: string;
-  applicationId?: string;
-  privateKey?: string;
-  signatureSecret?: string;
-  [key: string]: string | undefined;
-}
+import type { AccountCredentials, AccountKind } from '../../providers/types';
+import { lazyRequire } from '../../runtime/lazy-require';
+import type { Node, NodeAPI } from '../../runtime/red';
 
 /** The runtime `sms account` config node. */
 export interface SmsAccountNode extends Node<AccountCredentials>, AccountView {
-  provider: 'twilio' | 'vonage';
+  provider: AccountKind;
   publicUrl?: string;
   signatureMethod: string;
   apiHost?: string;
 }
 
+type CredentialSchema = Record<keyof AccountCredentials, { type: 'text' | 'password' }>;
+
+/** The credential schema the editor's dialog uses too (resources/ at the package root). */
+export const credentialSchema = lazyRequire<CredentialSchema>(
+  path.join(__dirname, '..', '..', '..', 'resources', 'sms-account-credentials.js'),
+);
+
+/** The deployed `sms account` with this id, if any (a node's `account` setting). */
+export function accountNode(RED: NodeAPI, id: unknown): SmsAccountNode | undefined {
+  return typeof id === 'string' && id ? ((RED.nodes.getNode(id) as SmsAccountNode | null) ?? undefined) : undefined;
+}

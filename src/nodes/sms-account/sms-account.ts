@@ -1,6 +1,6 @@
-import type { VerifySecrets } from '../../providers/types';
-import type { SmsAccountNode } from './account';
+import { accountSecrets, isAccountKind } from '../../providers';
 import type { NodeAPI, NodeDef } from '../../runtime/red';
+import { type SmsAccountNode, credentialSchema } from './account';
 
 const SIGNATURE_METHODS = ['md5hash', 'md5', 'sha1', 'sha256', 'sha512'];
 
@@ -11,28 +11,11 @@ function trimmed(value: unknown): string | undefined {
 export = function register(RED: NodeAPI): void {
   function SmsAccount(this: SmsAccountNode, def: NodeDef): void {
     RED.nodes.createNode(this, def);
-    this.provider = def.provider === 'vonage' ? 'vonage' : 'twilio';
+    this.provider = isAccountKind(def.provider) ? def.provider : 'twilio';
     this.publicUrl = trimmed(def.publicUrl)?.replace(/\/+$/, '');
     this.signatureMethod = SIGNATURE_METHODS.includes(String(def.signatureMethod)) ? String(def.signatureMethod) : 'md5hash';
     this.apiHost = trimmed(def.apiHost)?.replace(/\/+$/, '');
-    // Only the secret of this account's own provider counts: a leftover Twilio token on a
-    // Vonage account must not be mistaken for signature checking.
-    this.secrets = (): VerifySecrets => {
-      const c = this.credentials ?? {};
-      return this.provider === 'twilio'
-        ? { authToken: trimmed(c.authToken) }
-        : { signatureSecret: trimmed(c.signatureSecret), signatureMethod: this.signatureMethod };
-    };
+    this.secrets = () => accountSecrets(this.provider, this.credentials ?? {}, this.signatureMethod);
   }
-  RED.nodes.registerType('sms account', SmsAccount, {
-    credentials: {
-      accountSid: { type: 'text' },
-      authToken: { type: 'password' },
-      apiKey: { type: 'text' },
-      apiSecret: { type: 'password' },
-      applicationId: { type: 'text' },
-      privateKey: { type: 'password' },
-      signatureSecret: { type: 'password' },
-    },
-  });
+  RED.nodes.registerType('sms account', SmsAccount, { credentials: credentialSchema() });
 };

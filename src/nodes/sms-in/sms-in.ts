@@ -9,10 +9,10 @@ import { RecentIds } from '../../sms/recent-ids';
 import type { Node, NodeAPI, NodeDef, NodeMessage } from '../../runtime/red';
 import { wrapResponse } from '../../runtime/response-wrapper';
 import { sendSafely } from '../../runtime/safe-send';
-import { EMPTY_TWIML, sendTwiml } from '../../providers/twilio/twiml';
 import { receive } from '../../http/receive';
 import { simulatedMessages } from '../../plugins/simulator/simulated-messages';
 import type { InboundSms } from '../../sms/types';
+import type { ProviderModule } from '../../providers/types';
 
 /** Twilio gives up at 15 s (error 11200); answering later is pointless. */
 const MAX_REPLY_TIMEOUT_S = 14;
@@ -50,10 +50,6 @@ function multipartLimits(configured: unknown): MultipartLimits {
   return limits;
 }
 
-function answerEmptyTwiml(res: Response): void {
-  if (!res.headersSent) sendTwiml(res, EMPTY_TWIML);
-}
-
 export = function register(RED: NodeAPI): void {
   function SmsIn(this: Node, def: NodeDef): void {
     RED.nodes.createNode(this, def);
@@ -66,7 +62,8 @@ export = function register(RED: NodeAPI): void {
     const counter = new StatusCounter(node, path, verifiable);
 
     const mem = memory.get(node.id);
-    const heldTwilio = new Set<Response>();
+    /** Webhooks held open for the flow to reply in, with the provider that acknowledges each. */
+    const held = new Map<Response, ProviderModule>();
 
     // Whether any answering node is downstream; wiring elsewhere can change on any deploy.
     let answerable: boolean | undefined;
@@ -105,22 +102,21 @@ export = function register(RED: NodeAPI): void {
         counter.add('rejected');
         return;
       }
-      const sms = received.value;
+      const { provider, value: sms } = received;
       // Judged here, where the simulator's token header is still on the request: the flow
       // may rebuild the message (function, join) and drop msg.req before sms reply sees it.
       if (simulatedMessages.isSimulated(sms.provider, sms.messageId, req)) sms.simulated = true;
-      const twilio = sms.provider === 'twilio';
       // Retries of an acknowledged message are acknowledged again, not emitted again.
       if (mem.recent.check(`${sms.provider}:${sms.messageId}`)) {
-        if (twilio) answerEmptyTwiml(res);
-        else res.status(200).end();
+        provider.acknowledge(res);
         counter.add('duplicate');
         return;
       }
       counter.add('received');
-      if (!twilio) {
-        // Vonage retries anything but 2xx for a day: acknowledge before the flow runs.
-        res.status(200).end();
+      if (!provider.reply.inAnswer) {
+        // A provider that takes no reply in the answer (Vonage retries anything but 2xx for
+        // a day): acknowledge before the flow runs.
+        provider.acknowledge(res);
         if (sms.concat) {
           // A group completes synchronously inside add(): that part's request goes with it.
           mem.lastLive = { req, res };
@@ -133,15 +129,15 @@ export = function register(RED: NodeAPI): void {
       }
       answerable ??= canReachAnswer(RED, node.wires, node.id);
       if (!answerable) {
-        answerEmptyTwiml(res);
+        provider.acknowledge(res);
         emit(sms, { req, res });
         return;
       }
-      heldTwilio.add(res);
-      const timer = setTimeout(() => answerEmptyTwiml(res), replyTimeoutMs);
+      held.set(res, provider);
+      const timer = setTimeout(() => provider.acknowledge(res), replyTimeoutMs);
       res.on('close', () => {
         clearTimeout(timer);
-        heldTwilio.delete(res);
+        held.delete(res);
       });
       emit(sms, { req, res });
     };
@@ -152,7 +148,7 @@ export = function register(RED: NodeAPI): void {
     node.on('close', (removed: boolean, done: () => void) => {
       removeRoute();
       RED.events.removeListener('flows:started', forget);
-      for (const res of heldTwilio) answerEmptyTwiml(res);
+      for (const [res, provider] of held) provider.acknowledge(res);
       if (removed) {
         // Parts already acknowledged go out with what arrived rather than vanish.
         mem.assembler?.flush();

@@ -1,14 +1,12 @@
 import type { Response } from 'express';
-import type { SmsAccountNode } from '../sms-account/account';
+import { PROVIDERS, isProviderId } from '../../providers';
+import { accountNode } from '../sms-account/account';
 import { type RetryPolicy, DEFAULT_RETRY } from '../../providers/retry';
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeStatus } from '../../runtime/red';
 import { statusCallbackUrl } from '../../runtime/status-url';
 import { replyContent } from './reply-content';
-import { sendTwiml } from '../../providers/twilio/twiml';
 import { ReplyError, type ReplyRequest, type ReplyResult } from '../../providers/types';
 import type { InboundSms } from '../../sms/types';
-import { buildTwiml, sendTwilio } from '../../providers/twilio/reply';
-import { sendVonageMessages, sendVonageSms } from '../../providers/vonage/client';
 import { simulatedMessages } from '../../plugins/simulator/simulated-messages';
 
 /** What the reply said, on the output message (SPEC §3). */
@@ -16,7 +14,7 @@ type ReplySummary = NonNullable<InboundSms['reply']>;
 
 function isInbound(sms: unknown): sms is InboundSms {
   const s = sms as InboundSms | undefined;
-  return !!s && typeof s.provider === 'string' && typeof s.from === 'string' && typeof s.to === 'string';
+  return !!s && isProviderId(s.provider) && typeof s.from === 'string' && typeof s.to === 'string';
 }
 
 export = function register(RED: NodeAPI): void {
@@ -37,17 +35,12 @@ export = function register(RED: NodeAPI): void {
       node.status(status);
     }
 
-    function accountFor(sms: InboundSms): SmsAccountNode | null {
-      const id = (def.account as string) || sms.account;
-      return id ? (RED.nodes.getNode(id) as SmsAccountNode | null) : null;
-    }
-
     async function reply(msg: NodeMessage): Promise<ReplySummary | undefined> {
       const sms = msg.sms;
       if (!isInbound(sms)) {
         throw new ReplyError('msg.sms is missing: sms reply answers messages that come from an sms in node');
       }
-      const account = accountFor(sms);
+      const account = accountNode(RED, def.account || sms.account);
       const accountName = account?.name || account?.id || '(none)';
       const request: ReplyRequest = {
         to: sms.from,
@@ -76,40 +69,21 @@ export = function register(RED: NodeAPI): void {
         return simulatedMessages.handOver({ inReplyTo: sms.messageId, provider: sms.provider, to, from, text, media, via: 'api' });
       };
 
-      if (sms.provider === 'twilio') {
-        const res = msg.res?._res as Response | undefined;
-        if (res && !res.headersSent) {
-          sendTwiml(res, buildTwiml(request));
-          showStatus({ fill: 'green', shape: 'dot', text: nothing ? 'acknowledged' : 'replied' });
-          return nothing ? undefined : summary({});
-        }
-        if (nothing) return undefined;
-        if (simulated()) return summary({ messageId: handOver() });
-        // The webhook was already answered (reply window passed, or a second reply).
-        if (!account?.credentials?.accountSid || !account.credentials.authToken) {
-          throw new ReplyError(
-            'the reply came after Twilio\'s webhook was answered, and there is no account with an Account SID and auth token to send it through the REST API: ' +
-              'reply sooner (raise "Reply within" on sms in, at most 14 s) or add the Account SID and auth token to the sms account',
-          );
-        }
-        const result = await sendTwilio(request, { ...account.credentials, apiHost: account.apiHost }, accountName, retry);
-        showStatus({ fill: 'yellow', shape: 'dot', text: 'late: sent by API' });
-        return summary(result);
+      const provider = PROVIDERS[sms.provider];
+      const res = msg.res?._res as Response | undefined;
+      if (provider.reply.inAnswer && res && !res.headersSent) {
+        provider.reply.inAnswer(res, request);
+        showStatus({ fill: 'green', shape: 'dot', text: nothing ? 'acknowledged' : 'replied' });
+        return nothing ? undefined : summary({});
       }
-
       if (nothing) return undefined;
       if (simulated()) return summary({ messageId: handOver() });
-      if (!account) {
-        throw new ReplyError(
-          `no sms account to reply with: choose one on the sms reply node or on the sms in node (Vonage replies are sent through the API)`,
-        );
-      }
-      const creds = { ...account.credentials, apiHost: account.apiHost };
-      const result =
-        sms.provider === 'vonage-sms'
-          ? await sendVonageSms(request, creds, accountName, retry)
-          : await sendVonageMessages(request, creds, accountName, retry);
-      showStatus({ fill: 'green', shape: 'dot', text: 'sent' });
+      const sending = account && { name: accountName, credentials: account.credentials ?? {}, apiHost: account.apiHost };
+      const cannot = provider.reply.cannotSend(sending);
+      if (cannot || !sending) throw new ReplyError(cannot ?? 'no sms account to reply with');
+      const result = await provider.reply.send(request, sending, retry);
+      // A provider that replies in the webhook's answer sends through its API only when that answer is gone.
+      showStatus(provider.reply.inAnswer ? { fill: 'yellow', shape: 'dot', text: 'late: sent by API' } : { fill: 'green', shape: 'dot', text: 'sent' });
       return summary(result);
     }
 

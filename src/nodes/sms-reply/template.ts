@@ -1,6 +1,8 @@
 import type MustacheModule from 'mustache';
+import { lazyRequire } from '../../runtime/lazy-require';
 
-let mustache: typeof MustacheModule | undefined;
+/** Loaded on the first template, not with the package. */
+const mustache = lazyRequire<typeof MustacheModule>('mustache');
 
 /**
  * Renders a mustache template over `msg`. No HTML escaping: this is SMS text, and
@@ -10,8 +12,5 @@ export function renderText(template: string, view: object): string {
   // Every mustache tag (delimiter changes included) starts with `{{`: fixed text is the
   // common case of an auto-responder and needs no render.
   if (!template.includes('{{')) return template;
-  // Loaded on the first template, not with the package.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  mustache ??= require('mustache') as typeof MustacheModule;
-  return mustache.render(template, view, undefined, { escape: (value: string) => String(value) });
+  return mustache().render(template, view, undefined, { escape: (value: string) => String(value) });
 }

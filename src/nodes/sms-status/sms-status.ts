@@ -1,5 +1,5 @@
-import type { Response } from 'express';
-import type { SmsAccountNode } from '../sms-account/account';
+import { endpointUrl } from '../../runtime/public-url';
+import { accountNode } from '../sms-account/account';
 import { addWebhookRoute } from '../../http/webhook-route';
 import { endpointSetup } from '../common/endpoint-setup';
 import { NodeMemory } from '../../runtime/node-memory';
@@ -8,9 +8,7 @@ import { RecentIds } from '../../sms/recent-ids';
 import type { Node, NodeAPI, NodeDef, NodeMessage } from '../../runtime/red';
 import { wrapResponse } from '../../runtime/response-wrapper';
 import { sendSafely } from '../../runtime/safe-send';
-import { EMPTY_TWIML, sendTwiml } from '../../providers/twilio/twiml';
 import { receive } from '../../http/receive';
-import type { StatusEvent } from '../../sms/types';
 
 /** The runtime `sms status` node as other nodes (`sms reply`) see it. */
 interface SmsStatusNode extends Node {
@@ -31,26 +29,12 @@ interface Memory {
 // Kept across redeploys of the same node id: a provider retrying after a deploy is still a retry.
 const memory = new NodeMemory<Memory>(() => ({ recent: new RecentIds() }));
 
-function acknowledge(event: StatusEvent, res: Response): void {
-  if (res.headersSent) return;
-  // Twilio ignores the body of a status-callback answer; an empty TwiML document is the norm.
-  if (event.provider === 'twilio') sendTwiml(res, EMPTY_TWIML);
-  else res.status(200).end();
-}
-
 export = function register(RED: NodeAPI): void {
   function SmsStatus(this: SmsStatusNode, def: NodeDef): void {
     RED.nodes.createNode(this, def);
     const node = this;
-    const account = def.account ? (RED.nodes.getNode(String(def.account)) as SmsAccountNode | null) : null;
-
-    node.callbackUrl = (base?: string): string | undefined => {
-      if (!node.path) return undefined;
-      const origin = (account?.publicUrl || base || '').replace(/\/+$/, '');
-      if (!origin) return undefined;
-      const root = typeof RED.settings.httpNodeRoot === 'string' ? RED.settings.httpNodeRoot : '/';
-      return origin + (root.replace(/\/+$/, '') + node.path);
-    };
+    const account = accountNode(RED, def.account);
+    node.callbackUrl = (base?: string) => (node.path ? endpointUrl(RED, account?.publicUrl || base, node.path) : undefined);
 
     const setup = endpointSetup(RED, node, def, '/sms/status');
     if (!setup) return;
@@ -68,7 +52,7 @@ export = function register(RED: NodeAPI): void {
       }
       const event = received.value;
       // Every provider retries a receipt that is not answered 2xx: acknowledge before the flow runs.
-      acknowledge(event, res);
+      received.provider.acknowledge(res);
       // A retried receipt is the same message in the same state; a later state still comes through.
       if (mem.recent.check(`${event.provider}:${event.messageId}:${event.state}`)) return;
       counter.add(event.state);

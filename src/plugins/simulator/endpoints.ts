@@ -1,7 +1,9 @@
-import type { SmsAccountNode } from '../../nodes/sms-account/account';
-import { normalizePath } from '../../http/webhook-route';
-import type { NodeAPI } from '../../runtime/red';
+import { accountNode } from '../../nodes/sms-account/account';
+import { isProviderId, simulatedProviders } from '../../providers';
 import type { ProviderId } from '../../sms/types';
+import { normalizePath } from '../../http/webhook-route';
+import { endpointPath } from '../../runtime/public-url';
+import type { NodeAPI } from '../../runtime/red';
 import type { ProviderSetting, VerifySecrets } from '../../providers/types';
 
 /** A deployed `sms in` / `sms status` node as the simulator sidebar lists it (no secrets). */
@@ -21,6 +23,8 @@ export interface SimulatorEndpoint {
   publicUrl?: string;
   /** True when the account holds the secret, so simulated requests are signed and checked. */
   signed: boolean;
+  /** The webhook formats the sidebar offers to choose from (none when there is one only). */
+  formats: ProviderId[];
 }
 
 /** What the runtime needs to sign for an endpoint; never sent to the editor. */
@@ -30,15 +34,10 @@ export interface EndpointSecrets {
 }
 
 const TYPES = new Set(['sms in', 'sms status']);
-const PROVIDER_SETTINGS = new Set(['auto', 'twilio', 'vonage-sms', 'vonage-messages']);
 
-export function nodeRoot(RED: NodeAPI): string {
-  const root = typeof RED.settings.httpNodeRoot === 'string' ? RED.settings.httpNodeRoot : '/';
-  return root.replace(/\/+$/, '');
-}
-
-function accountOf(RED: NodeAPI, id: unknown): SmsAccountNode | undefined {
-  return typeof id === 'string' && id ? ((RED.nodes.getNode(id) as SmsAccountNode | null) ?? undefined) : undefined;
+function formatsOf(setting: ProviderSetting, accountKind: string | undefined): ProviderId[] {
+  const choices = simulatedProviders(setting, accountKind);
+  return choices.length > 1 ? choices : [];
 }
 
 /** The running `sms in` / `sms status` nodes of the deployed flows, with a path. */
@@ -49,10 +48,10 @@ export function listEndpoints(RED: NodeAPI): SimulatorEndpoint[] {
     if (!TYPES.has(def.type) || typeof def.path !== 'string' || !def.path.trim()) return;
     // Disabled nodes and nodes on disabled tabs are not running.
     if (!RED.nodes.getNode(def.id)) return;
-    const account = accountOf(RED, def.account);
+    const account = accountNode(RED, def.account);
     const path = normalizePath(def.path);
     const secrets = account?.secrets() ?? {};
-    const provider = PROVIDER_SETTINGS.has(String(def.provider)) ? (def.provider as ProviderSetting) : 'auto';
+    const provider: ProviderSetting = isProviderId(def.provider) ? def.provider : 'auto';
     found.push({
       id: def.id,
       type: def.type as SimulatorEndpoint['type'],
@@ -60,28 +59,18 @@ export function listEndpoints(RED: NodeAPI): SimulatorEndpoint[] {
       z: def.z,
       provider,
       path,
-      fullPath: nodeRoot(RED) + path,
+      fullPath: endpointPath(RED, path),
       ...(account ? { account: account.id, accountProvider: account.provider } : {}),
       ...(account?.publicUrl ? { publicUrl: account.publicUrl } : {}),
       signed: !!(secrets.authToken || secrets.signatureSecret),
+      formats: formatsOf(provider, account?.provider),
     });
   });
   return found.sort((a, b) => (a.type === b.type ? a.fullPath.localeCompare(b.fullPath) : a.type === 'sms in' ? -1 : 1));
 }
 
 export function secretsOf(RED: NodeAPI, endpoint: SimulatorEndpoint): EndpointSecrets {
-  const account = accountOf(RED, endpoint.account);
+  const account = accountNode(RED, endpoint.account);
   if (!account) return { secrets: {} };
   return { secrets: account.secrets(), accountSid: account.credentials?.accountSid?.trim() || undefined };
-}
-
-/**
- * The provider whose webhook to simulate: the node's own, or for `auto` the account's
- * (Vonage: the Messages API unless `hint` names the SMS API), Twilio without an account.
- */
-export function simulatedProvider(endpoint: SimulatorEndpoint, hint?: string): ProviderId {
-  if (endpoint.provider !== 'auto') return endpoint.provider;
-  if (endpoint.accountProvider === 'vonage') return hint === 'vonage-sms' ? 'vonage-sms' : 'vonage-messages';
-  if (endpoint.accountProvider === 'twilio') return 'twilio';
-  return hint === 'vonage-sms' || hint === 'vonage-messages' ? hint : 'twilio';
 }

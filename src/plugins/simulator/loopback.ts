@@ -3,7 +3,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import tls from 'node:tls';
 import type { NodeAPI } from '../../runtime/red';
-import type { OutgoingWebhook } from '../../providers/simulation';
+import type { OutgoingWebhook } from '../../providers/types';
 
 export interface LoopbackAnswer {
   status: number;

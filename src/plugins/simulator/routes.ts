@@ -1,20 +1,15 @@
 import type BodyParser from 'body-parser';
 import type { Request, RequestHandler, Response } from 'express';
 import { toE164 } from '../../sms/phone';
+import { lazyRequire } from '../../runtime/lazy-require';
 import type { NodeAPI } from '../../runtime/red';
-import { readTwiml } from '../../providers/twilio/twiml-read';
-import {
-  type OutgoingWebhook,
-  type SimulatedOutcome,
-  buildInbound,
-  buildReceipt,
-  newMessageId,
-} from '../../providers/simulation';
-import { type SimulatorEndpoint, listEndpoints, secretsOf, simulatedProvider } from './endpoints';
+import { PROVIDERS, simulatedProvider } from '../../providers';
+import type { OutgoingWebhook, SimulatedOutcome } from '../../providers/types';
+import { type SimulatorEndpoint, listEndpoints, secretsOf } from './endpoints';
 import { type LoopbackAnswer, ownOrigin, postToSelf } from './loopback';
 import { SIMULATION_HEADER, type SimulatedReply, simulatedMessages } from './simulated-messages';
 
-export const ROUTE_PREFIX = '/sms-simulator';
+const ROUTE_PREFIX = '/sms-simulator';
 
 /** Twilio holds the webhook for at most 14 s (sms in's longest reply window) plus margin. */
 const WEBHOOK_TIMEOUT_MS = 20_000;
@@ -85,12 +80,13 @@ async function send(RED: NodeAPI, req: Request, res: Response): Promise<void> {
   const urls = urlsFor(RED, endpoint);
   if (!urls) return fail(res, 503, 'Node-RED is not listening on a network address the simulator can reach');
 
-  const provider = simulatedProvider(endpoint, typeof body.provider === 'string' ? body.provider : undefined);
-  const messageId = newMessageId(provider);
+  const provider = simulatedProvider(endpoint.provider, endpoint.accountProvider, typeof body.provider === 'string' ? body.provider : undefined);
+  const simulate = PROVIDERS[provider].simulate;
+  const messageId = simulate.newMessageId();
   const { secrets, accountSid } = secretsOf(RED, endpoint);
   let webhook: OutgoingWebhook;
   try {
-    webhook = buildInbound(provider, { messageId, from: toE164(from), to: toE164(to), text }, { secrets, accountSid, url: urls.signed });
+    webhook = simulate.inbound({ messageId, from: toE164(from), to: toE164(to), text }, { secrets, accountSid, url: urls.signed });
   } catch (err) {
     return fail(res, 400, `could not sign the simulated message: ${(err as Error).message}`);
   }
@@ -99,13 +95,14 @@ async function send(RED: NodeAPI, req: Request, res: Response): Promise<void> {
   try {
     const answer = await postToSelf(urls.target, webhook, { [SIMULATION_HEADER]: token }, WEBHOOK_TIMEOUT_MS);
     const error = refusal(answer);
-    if (!error && provider === 'twilio') {
-      for (const m of readTwiml(answer.text)) {
+    // A provider that replies in the webhook's answer (TwiML): the replies are in it.
+    if (!error && simulate.repliesInAnswer) {
+      for (const m of simulate.repliesInAnswer(answer.text)) {
         simulatedMessages.handOver({ inReplyTo: messageId, provider, to: toE164(from), from: toE164(to), text: m.text, media: m.media, via: 'twiml' });
       }
     }
     const waitMs = Math.min(Math.max(Number(body.waitMs ?? DEFAULT_WAIT_MS) || 0, 0), 10_000);
-    if (!error && provider !== 'twilio') await collector.wait(waitMs);
+    if (!error && !simulate.repliesInAnswer) await collector.wait(waitMs);
     res.json({
       messageId,
       provider,
@@ -138,10 +135,10 @@ async function receipt(RED: NodeAPI, req: Request, res: Response): Promise<void>
   const outcome = (body.outcome as SimulatedOutcome | undefined) ?? 'delivered';
   const urls = urlsFor(RED, endpoint);
   if (!urls) return fail(res, 503, 'Node-RED is not listening on a network address the simulator can reach');
-  const provider = simulatedProvider(endpoint, typeof body.provider === 'string' ? body.provider : undefined);
+  const provider = simulatedProvider(endpoint.provider, endpoint.accountProvider, typeof body.provider === 'string' ? body.provider : undefined);
   const { secrets, accountSid } = secretsOf(RED, endpoint);
   try {
-    const webhook = buildReceipt(provider, { messageId, to: toE164(to), from: toE164(from), outcome }, { secrets, accountSid, url: urls.signed });
+    const webhook = PROVIDERS[provider].simulate.receipt({ messageId, to: toE164(to), from: toE164(from), outcome }, { secrets, accountSid, url: urls.signed });
     const answer = await postToSelf(urls.target, webhook, {}, WEBHOOK_TIMEOUT_MS);
     const error = refusal(answer);
     res.json({ provider, outcome, url: urls.target, status: answer.status, ...(error ? { error } : {}) });
@@ -150,12 +147,12 @@ async function receipt(RED: NodeAPI, req: Request, res: Response): Promise<void>
   }
 }
 
+const bodyParser = lazyRequire<typeof BodyParser>('body-parser');
 let jsonParser: RequestHandler | undefined;
 
 /** JSON bodies; body-parser loads with the first simulator request, not with every Node-RED start. */
 const json: RequestHandler = (req, res, next) => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  jsonParser ??= (require('body-parser') as typeof BodyParser).json({ limit: '16kb' });
+  jsonParser ??= bodyParser().json({ limit: '16kb' });
   jsonParser(req, res, next);
 };
 

@@ -1,16 +1,11 @@
-import type { RetryPolicy } from '../retry';
-import { DEFAULT_RETRY, isTransientStatus, withRetry } from '../retry';
-import { ReplyError, type ReplyRequest, type ReplyResult } from '../types';
+import type { Response } from 'express';
+import { type RetryPolicy, isTransientStatus, withRetry } from '../retry';
+import { ReplyError, type ReplyRequest, type ReplyResult, type SendingAccount } from '../types';
 import { twilioErrorMessage } from './errors';
+import { twilioSdk } from './sdk';
+import { sendTwiml } from './twiml';
 
-// The twilio package costs ~250 ms to load: only a reply or a signature check pays it.
 type TwilioModule = typeof import('twilio');
-let sdk: TwilioModule | undefined;
-function twilioSdk(): TwilioModule {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  sdk ??= require('twilio') as TwilioModule;
-  return sdk;
-}
 
 /** Recent TwiML by content: an auto-responder sends the same few answers over and over. */
 const twimlCache = new Map<string, string>();
@@ -42,9 +37,9 @@ function renderTwiml(reply: Pick<ReplyRequest, 'text' | 'media' | 'statusUrl'>):
   return response.toString();
 }
 
-export interface TwilioCredentials {
-  accountSid?: string;
-  authToken?: string;
+interface TwilioCredentials {
+  accountSid: string;
+  authToken: string;
   apiHost?: string;
 }
 
@@ -94,7 +89,7 @@ function httpClient(apiHost: string | undefined, policy: RetryPolicy): HttpClien
 const clients = new Map<string, unknown>();
 
 /** One client per account and host, so connections are reused across replies. */
-function clientFor(creds: Required<Pick<TwilioCredentials, 'accountSid' | 'authToken'>> & TwilioCredentials, policy: RetryPolicy) {
+function clientFor(creds: TwilioCredentials, policy: RetryPolicy) {
   const key = `${creds.accountSid}\u0000${creds.authToken}\u0000${creds.apiHost ?? ''}`;
   let client = clients.get(key);
   if (!client) {
@@ -113,19 +108,30 @@ interface RestError {
   message?: string;
 }
 
+/** Answers the webhook that is still open with the reply as TwiML. */
+export function replyInAnswer(res: Response, reply: ReplyRequest): void {
+  sendTwiml(res, buildTwiml(reply));
+}
+
+/** After the webhook was answered (reply window passed, or a second reply), only the REST API can send. */
+export function cannotSend(account: SendingAccount | undefined): string | undefined {
+  if (account?.credentials.accountSid && account.credentials.authToken) return undefined;
+  return (
+    'the reply came after Twilio\'s webhook was answered, and there is no account with an Account SID and auth token to send it through the REST API: ' +
+    'reply sooner (raise "Reply within" on sms in, at most 14 s) or add the Account SID and auth token to the sms account'
+  );
+}
+
 /** Sends the reply through Twilio's REST API (Messages.create). */
-export async function sendTwilio(
-  reply: ReplyRequest,
-  creds: TwilioCredentials,
-  accountName: string,
-  policy: RetryPolicy = DEFAULT_RETRY,
-): Promise<ReplyResult> {
-  if (!creds.accountSid || !creds.authToken) {
+export async function sendTwilio(reply: ReplyRequest, account: SendingAccount, policy: RetryPolicy): Promise<ReplyResult> {
+  const { accountSid, authToken } = account.credentials;
+  const accountName = account.name;
+  if (!accountSid || !authToken) {
     throw new ReplyError(
       `account "${accountName}" has no Account SID and auth token, so the reply cannot be sent through Twilio's REST API`,
     );
   }
-  const client = clientFor({ ...creds, accountSid: creds.accountSid, authToken: creds.authToken }, policy);
+  const client = clientFor({ accountSid, authToken, apiHost: account.apiHost }, policy);
   try {
     const message = await client.messages.create({
       from: reply.from,

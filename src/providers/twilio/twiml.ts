@@ -13,3 +13,8 @@ export function sendTwiml(res: Response, twiml: string): void {
 
 /** The TwiML that acknowledges without replying. */
 export const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
+
+/** Twilio takes an empty TwiML document as "received, no reply" (it ignores a status callback's answer). */
+export function acknowledge(res: Response): void {
+  if (!res.headersSent) sendTwiml(res, EMPTY_TWIML);
+}

@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import { keywordOf, optOutOf } from '../../sms/keywords';
 import { first, isPlainObject, positiveInt } from '../../sms/params';
 import { toE164 } from '../../sms/phone';
@@ -6,7 +5,7 @@ import { isFinal } from '../../sms/states';
 import { fromCarrierTimestamp, isoNow } from '../../sms/time';
 import { twilioErrorMessage } from './errors';
 import type { DeliveryState, InboundSms, MediaItem, OptOut, Params, StatusEvent } from '../../sms/types';
-import type { ParseResult, ProviderModule, VerifyResult, VerifySecrets, WebhookKind, WebhookRequest } from '../types';
+import type { ParseResult, WebhookKind, WebhookRequest } from '../types';
 
 /** SPEC §3 state table. */
 const STATES: Readonly<Record<string, DeliveryState>> = {
@@ -25,11 +24,8 @@ const STATES: Readonly<Record<string, DeliveryState>> = {
 
 const OPT_OUT_TYPES: Readonly<Record<string, OptOut>> = { STOP: 'stop', START: 'start', HELP: 'help' };
 
-const BAD_SIGNATURE =
-  'signature does not match (check the auth token and that the URL Twilio calls is exactly the one configured, including https and any proxy)';
-
 /** Twilio signs the form body of a POST; GET webhooks carry everything in the query. */
-function paramsOf(req: WebhookRequest): Params {
+export function paramsOf(req: WebhookRequest): Params {
   const source = req.method?.toUpperCase() === 'POST' ? req.form : req.query;
   return isPlainObject(source) ? (source as Params) : {};
 }
@@ -73,7 +69,7 @@ function mediaOf(params: Params): MediaItem[] {
   return media;
 }
 
-function recognizes(req: WebhookRequest, kind: WebhookKind): boolean {
+export function recognizes(req: WebhookRequest, kind: WebhookKind): boolean {
   try {
     const params = paramsOf(req);
     // The status field is what tells a delivery event from an inbound message.
@@ -89,7 +85,7 @@ function recognizes(req: WebhookRequest, kind: WebhookKind): boolean {
   }
 }
 
-function parseInbound(req: WebhookRequest): ParseResult<InboundSms> {
+export function parseInbound(req: WebhookRequest): ParseResult<InboundSms> {
   const params = paramsOf(req);
   const messageId = messageSidOf(params);
   if (!messageId) return { ok: false, error: 'missing MessageSid' };
@@ -125,7 +121,7 @@ function parseInbound(req: WebhookRequest): ParseResult<InboundSms> {
   return { ok: true, value: sms };
 }
 
-function parseStatus(req: WebhookRequest): ParseResult<StatusEvent> {
+export function parseStatus(req: WebhookRequest): ParseResult<StatusEvent> {
   const params = paramsOf(req);
   const messageId = messageSidOf(params);
   if (!messageId) return { ok: false, error: 'missing MessageSid' };
@@ -157,54 +153,7 @@ function parseStatus(req: WebhookRequest): ParseResult<StatusEvent> {
   return { ok: true, value: event };
 }
 
-/** The part of the `twilio` package used here. */
-interface TwilioValidators {
-  getExpectedTwilioSignature(authToken: string, url: string, params: Record<string, unknown>): string;
-  validateRequest(authToken: string, signature: string, url: string, params: Record<string, unknown>): boolean;
-  validateRequestWithBody(authToken: string, signature: string, url: string, body: string): boolean;
-}
-
-// Loaded on the first signed request, not at require time: the SDK takes ~200 ms to load
-// and would slow every Node-RED start.
-let twilioSdk: TwilioValidators | undefined;
-function sdk(): TwilioValidators {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  twilioSdk ??= require('twilio') as TwilioValidators;
-  return twilioSdk;
-}
-
-/**
- * The URL exactly as received is what Twilio signed in all but odd cases, and one HMAC
- * checks it; `validateRequest` then tries its port and escaping variants, each an HMAC
- * over URL parsing, which cost six times as much on every request when done first.
- */
-function validParams(token: string, signature: string, url: string, params: Params): boolean {
-  const expected = Buffer.from(sdk().getExpectedTwilioSignature(token, url, params));
-  const given = Buffer.from(signature);
-  if (expected.length === given.length && timingSafeEqual(expected, given)) return true;
-  return sdk().validateRequest(token, signature, url, params);
-}
-
-function verify(req: WebhookRequest, secrets: VerifySecrets): VerifyResult {
-  const token = secrets?.authToken;
-  if (!token) return { checked: false, ok: true };
-  try {
-    const header = req.headers?.['x-twilio-signature'] as string | string[] | undefined;
-    const signature = Array.isArray(header) ? header[0] : header;
-    if (!signature) return { checked: true, ok: false, reason: 'missing X-Twilio-Signature header' };
-
-    // JSON bodies are signed through the URL's bodySHA256 (hash of the raw body), not as params.
-    const ok = new URL(req.url).searchParams.has('bodySHA256')
-      ? sdk().validateRequestWithBody(token, signature, req.url, req.rawBody.toString('utf8'))
-      : validParams(token, signature, req.url, req.method?.toUpperCase() === 'POST' ? paramsOf(req) : {});
-    return ok ? { checked: true, ok: true } : { checked: true, ok: false, reason: BAD_SIGNATURE };
-  } catch (err) {
-    return {
-      checked: true,
-      ok: false,
-      reason: `signature could not be checked: ${err instanceof Error ? err.message : String(err)}`,
-    };
-  }
-}
-
-export const twilio: ProviderModule = { id: 'twilio', recognizes, parseInbound, parseStatus, verify };
+export const DESCRIBE = {
+  inbound: 'a Twilio incoming-message webhook (form fields MessageSid, From, To, Body)',
+  status: 'a Twilio status callback (form fields MessageSid, MessageStatus)',
+};

@@ -1,7 +1,5 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import type * as VonageJwt from '@vonage/jwt';
 import type { DeliveryState, InboundSms, MediaItem, StatusEvent } from '../../sms/types';
-import type { ParseResult, ProviderModule, VerifyResult, WebhookRequest } from '../types';
+import type { ParseResult, ProviderModule, WebhookRequest } from '../types';
 import { keywordOf, optOutOf } from '../../sms/keywords';
 import { isPlainObject, positiveInt } from '../../sms/params';
 import { toE164 } from '../../sms/phone';
@@ -69,9 +67,13 @@ function mediaOf(json: Json): MediaItem[] {
   return found.filter((m): m is MediaItem => !!m && !seen.has(m.url) && !!seen.add(m.url));
 }
 
-export const vonageMessages: ProviderModule = {
-  id: 'vonage-messages',
+export const DESCRIBE = {
+  inbound: 'a Vonage Messages API inbound webhook (JSON with message_uuid, from, to, channel)',
+  status: 'a Vonage Messages API status webhook (JSON with message_uuid, status)',
+};
 
+/** Parsing of Messages API webhooks; `verify` is in jwt.ts, beside the signing. */
+export const webhook: Pick<ProviderModule, 'recognizes' | 'parseInbound' | 'parseStatus'> = {
   recognizes(req, kind) {
     const json = body(req);
     if (!json || !present(json.message_uuid)) return false;
@@ -148,61 +150,4 @@ export const vonageMessages: ProviderModule = {
     }
     return { ok: true, value: event };
   },
-
-  verify(req, secrets): VerifyResult {
-    const secret = secrets.signatureSecret;
-    if (!secret) return { checked: false, ok: true };
-    const fail = (reason: string): VerifyResult => ({ checked: true, ok: false, reason });
-    try {
-      const auth = req.headers?.authorization ?? '';
-      const token = /^\s*Bearer\s+(\S+)\s*$/i.exec(auth)?.[1];
-      if (!token) {
-        return fail(
-          'missing Authorization: Bearer token (enable signed webhooks for the Vonage application, or remove the signature secret)',
-        );
-      }
-      const parts = token.split('.');
-      const header = parts.length === 3 ? decodePart(parts[0]) : undefined;
-      const claims = parts.length === 3 ? decodePart(parts[1]) : undefined;
-      if (!header || !claims) return fail('malformed Authorization token (not a JWT)');
-      if (header.alg !== 'HS256') return fail(`token algorithm is ${String(header.alg)}, expected HS256`);
-      // Checked here because verifySignature reports an expired token as a bad signature.
-      const now = Math.floor(Date.now() / 1000);
-      if (typeof claims.exp === 'number' && now >= claims.exp) return fail('token has expired (check the server clock)');
-      if (!jwtLib().verifySignature(token, secret)) {
-        return fail('signature does not match (check the signature secret of the Vonage account)');
-      }
-      // verifySignature checks the token, not the body it came with: payload_hash binds them.
-      const claimed = typeof claims.payload_hash === 'string' ? claims.payload_hash.toLowerCase() : '';
-      if (!claimed) return fail('token has no payload_hash');
-      const actual = createHash('sha256').update(req.rawBody ?? Buffer.alloc(0)).digest('hex');
-      const a = Buffer.from(claimed);
-      const b = Buffer.from(actual);
-      if (a.length !== b.length || !timingSafeEqual(a, b)) {
-        return fail('payload_hash does not match the body (the body was changed in transit)');
-      }
-      return { checked: true, ok: true };
-    } catch (err) {
-      return fail(`token could not be checked: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  },
 };
-
-function decodePart(part: string): Json | undefined {
-  if (!/^[A-Za-z0-9_-]+$/.test(part)) return undefined;
-  try {
-    const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-    return isPlainObject(value) ? value : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-let jwtModule: typeof VonageJwt | undefined;
-
-/** Loaded on first signed request: requiring it at the top would slow every Node-RED start. */
-function jwtLib(): typeof VonageJwt {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  jwtModule ??= require('@vonage/jwt') as typeof VonageJwt;
-  return jwtModule;
-}

@@ -1,4 +1,3 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { keywordOf, optOutOf } from '../../sms/keywords';
 import { first, isPlainObject, positiveInt } from '../../sms/params';
 import { toE164 } from '../../sms/phone';
@@ -6,10 +5,15 @@ import { isFinal } from '../../sms/states';
 import { fromCarrierTimestamp, fromVonageTimestamp, isoNow } from '../../sms/time';
 import { vonageSmsErrorText } from './errors';
 import type { ConcatPart, DeliveryState, InboundSms, Params, StatusEvent } from '../../sms/types';
-import type { ParseResult, ProviderModule, VerifyResult, VerifySecrets, WebhookKind, WebhookRequest } from '../types';
+import type { ParseResult, WebhookKind, WebhookRequest } from '../types';
 
 /** Flat string map of the Vonage fields; null prototype so `__proto__` / `toString` are plain keys. */
 type Fields = Record<string, string>;
+
+export const DESCRIBE = {
+  inbound: 'a Vonage SMS API inbound webhook (msisdn, to, messageId, text)',
+  status: 'a Vonage SMS API delivery receipt (messageId, status, err-code)',
+};
 
 interface Flat {
   fields: Fields;
@@ -20,7 +24,7 @@ interface Flat {
 const NOT_FLAT = 'expected a flat JSON object of Vonage SMS API fields';
 
 /** The Vonage fields of a request: query (GET / no body), form, or a flat JSON object. */
-function fieldsOf(req: WebhookRequest): ParseResult<Flat> {
+export function fieldsOf(req: WebhookRequest): ParseResult<Flat> {
   const fields: Fields = Object.create(null);
   if (req.bodyType === 'json') {
     if (!isPlainObject(req.json)) return { ok: false, error: NOT_FLAT };
@@ -46,7 +50,7 @@ function has(fields: Fields, name: string): boolean {
   return typeof fields[name] === 'string' && fields[name] !== '';
 }
 
-function recognizes(req: WebhookRequest, kind: WebhookKind): boolean {
+export function recognizes(req: WebhookRequest, kind: WebhookKind): boolean {
   try {
     const flat = fieldsOf(req);
     if (!flat.ok) return false;
@@ -70,7 +74,7 @@ function concatOf(f: Fields): ConcatPart | string | undefined {
   return { ref: f['concat-ref'], total, part };
 }
 
-function parseInbound(req: WebhookRequest): ParseResult<InboundSms> {
+export function parseInbound(req: WebhookRequest): ParseResult<InboundSms> {
   const flat = fieldsOf(req);
   if (!flat.ok) return flat;
   const f = flat.value.fields;
@@ -112,7 +116,7 @@ const STATES: Readonly<Record<string, DeliveryState>> = {
   unknown: 'unknown',
 };
 
-function parseStatus(req: WebhookRequest): ParseResult<StatusEvent> {
+export function parseStatus(req: WebhookRequest): ParseResult<StatusEvent> {
   const flat = fieldsOf(req);
   if (!flat.ok) return flat;
   const f = flat.value.fields;
@@ -144,65 +148,3 @@ function parseStatus(req: WebhookRequest): ParseResult<StatusEvent> {
   if (has(f, 'client-ref')) event.clientRef = f['client-ref'];
   return { ok: true, value: event };
 }
-
-const HMAC_METHODS: Readonly<Record<string, string>> = { md5: 'md5', sha1: 'sha1', sha256: 'sha256', sha512: 'sha512' };
-
-/**
- * The `sig` of a set of Vonage SMS API fields (SPEC §4), lower-case hex; undefined for an
- * unknown method. Any `sig` among the fields is left out, as Vonage does.
- */
-export function vonageSmsSignature(fields: Record<string, string>, secret: string, signatureMethod?: string): string | undefined {
-  const signed = Object.keys(fields)
-    .filter((name) => name !== 'sig')
-    .sort()
-    .map((name) => `&${name}=${fields[name].replace(/[&=]/g, '_')}`)
-    .join('');
-  const method = (signatureMethod || 'md5hash').trim().toLowerCase();
-  if (method === 'md5hash') return createHash('md5').update(signed + secret).digest('hex');
-  if (!Object.prototype.hasOwnProperty.call(HMAC_METHODS, method)) return undefined;
-  return createHmac(HMAC_METHODS[method], secret).update(signed).digest('hex');
-}
-
-const MISSING_SIG =
-  'missing sig parameter (enable signed webhooks in the Vonage dashboard, or remove the signature secret)';
-const BAD_SIG = 'signature does not match (check the signature secret and the signature method in the account)';
-
-/**
- * Vonage signed webhooks (SPEC §4). Written here rather than with `@vonage/sms`: its
- * `verifySignature` is an instance method of an API client (needs credentials), compares
- * with `===` rather than in constant time, and throws on an unknown method.
- */
-function verify(req: WebhookRequest, secrets: VerifySecrets): VerifyResult {
-  const secret = secrets?.signatureSecret;
-  if (!secret) return { checked: false, ok: true };
-  try {
-    const flat = fieldsOf(req);
-    if (!flat.ok) return { checked: true, ok: false, reason: flat.error };
-    const f = flat.value.fields;
-    const sig = f.sig;
-    if (!sig) return { checked: true, ok: false, reason: MISSING_SIG };
-
-    const expected = vonageSmsSignature(f, secret, secrets.signatureMethod);
-    if (expected === undefined) {
-      return {
-        checked: true,
-        ok: false,
-        reason: `unknown signature method "${secrets.signatureMethod}" (use md5hash, md5, sha1, sha256 or sha512)`,
-      };
-    }
-    const given = Buffer.from(sig.toLowerCase());
-    const wanted = Buffer.from(expected);
-    const ok = given.length === wanted.length && timingSafeEqual(given, wanted);
-    return ok ? { checked: true, ok: true } : { checked: true, ok: false, reason: BAD_SIG };
-  } catch {
-    return { checked: true, ok: false, reason: BAD_SIG };
-  }
-}
-
-export const vonageSms: ProviderModule = {
-  id: 'vonage-sms',
-  recognizes,
-  parseInbound,
-  parseStatus,
-  verify,
-};

@@ -3,7 +3,7 @@ const assert = require('node:assert/strict');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 const twilioSdk = require('twilio');
-const { twilio } = require('../../../dist/providers/twilio/webhook');
+const { twilio } = require('../../../dist/providers/twilio');
 const { formRequest, jsonRequest, getRequest } = require('../../support/webhook-request');
 
 const URL_ = 'https://example.app/sms/inbound';
@@ -198,7 +198,7 @@ describe('twilio provider', function () {
     });
 
     it('does not load the twilio SDK until a request has to be verified (Node-RED start-up time)', function () {
-      const modulePath = path.join(__dirname, '../../../dist/providers/twilio/webhook.js');
+      const modulePath = path.join(__dirname, '../../../dist/providers/twilio/index.js');
       const script = `
         const sdkLoaded = () => Object.keys(require.cache).some((k) => /node_modules[\\\\/]twilio[\\\\/]/.test(k));
         const { twilio } = require(${JSON.stringify(modulePath)});

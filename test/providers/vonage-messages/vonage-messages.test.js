@@ -4,7 +4,7 @@ const { createHash, randomUUID } = require('node:crypto');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 const jwt = require('jsonwebtoken');
-const { vonageMessages } = require('../../../dist/providers/vonage-messages/webhook');
+const { vonageMessages } = require('../../../dist/providers/vonage-messages');
 const { jsonRequest, formRequest, getRequest } = require('../../support/webhook-request');
 
 const URL_IN = 'https://abc.example.app/sms/inbound';
@@ -207,7 +207,7 @@ describe('vonage-messages provider', function () {
     });
 
     it('does not load @vonage/jwt until a signed request is checked (start-up time)', function () {
-      const modulePath = path.join(__dirname, '../../../dist/providers/vonage-messages/webhook.js');
+      const modulePath = path.join(__dirname, '../../../dist/providers/vonage-messages/index.js');
       const script = `
         const { vonageMessages } = require(${JSON.stringify(modulePath)});
         const loaded = () => Object.keys(require.cache).some((k) => k.includes('@vonage'));

@@ -1,7 +1,7 @@
 'use strict';
 const assert = require('node:assert/strict');
 const { createHash, createHmac } = require('node:crypto');
-const { vonageSms } = require('../../../dist/providers/vonage-sms/webhook');
+const { vonageSms } = require('../../../dist/providers/vonage-sms');
 const { VONAGE_SMS_ERRORS, vonageSmsErrorText } = require('../../../dist/providers/vonage-sms/errors');
 const { formRequest, jsonRequest, getRequest } = require('../../support/webhook-request');
 

@@ -1,0 +1,25 @@
+import type { ProviderModule } from '../types';
+import { cannotSend, replyInAnswer, sendTwilio } from './reply';
+import { verify } from './signature';
+import { inbound, newMessageId, receipt } from './simulate';
+import { acknowledge } from './twiml';
+import { readTwiml } from './twiml-read';
+import { DESCRIBE, parseInbound, parseStatus, recognizes } from './webhook';
+
+export const twilio: ProviderModule = {
+  id: 'twilio',
+  account: 'twilio',
+  describe: DESCRIBE,
+  recognizes,
+  parseInbound,
+  parseStatus,
+  // Only the secret of this account's own provider counts: a leftover Twilio token on a
+  // Vonage account must not be mistaken for signature checking (and the other way round).
+  secretsOf: (credentials) => ({ authToken: credentials.authToken?.trim() || undefined }),
+  canVerify: (secrets) => !!secrets.authToken,
+  verify,
+  acknowledge,
+  // The webhook is held open for the flow: a reply goes back in its answer as TwiML.
+  reply: { inAnswer: replyInAnswer, cannotSend, send: sendTwilio },
+  simulate: { preferred: true, newMessageId, inbound, receipt, repliesInAnswer: readTwiml },
+};

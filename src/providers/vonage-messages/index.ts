@@ -1,0 +1,18 @@
+import type { ProviderModule } from '../types';
+import { acknowledge, cannotSend, vonageAccount } from '../vonage/account';
+import { verify } from './jwt';
+import { sendVonageMessages } from './reply';
+import { inbound, newMessageId, receipt } from './simulate';
+import { DESCRIBE, webhook } from './webhook';
+
+export const vonageMessages: ProviderModule = {
+  id: 'vonage-messages',
+  ...vonageAccount,
+  describe: DESCRIBE,
+  ...webhook,
+  verify,
+  acknowledge,
+  reply: { cannotSend, send: sendVonageMessages },
+  // The simulator's choice for a Vonage account: new Vonage applications use the Messages API.
+  simulate: { preferred: true, newMessageId, inbound, receipt },
+};

@@ -1,0 +1,80 @@
+import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import type * as VonageJwt from '@vonage/jwt';
+import { lazyRequire } from '../../runtime/lazy-require';
+import { isPlainObject } from '../../sms/params';
+import type { VerifyResult, VerifySecrets, WebhookRequest } from '../types';
+
+/**
+ * Signed Messages API webhooks: `Authorization: Bearer` with an HS256 JWT over the
+ * signature secret, whose `payload_hash` claim binds the token to the body. Verified here
+ * and, for the simulator, minted here.
+ */
+
+type Json = Record<string, unknown>;
+
+const b64url = (value: string | Buffer): string => Buffer.from(value).toString('base64url');
+
+/** The `Authorization` header Vonage sends with `body`, issued at `iat` (seconds). */
+export function sign(body: string, secret: string, iat: number): string {
+  const claims = {
+    iat,
+    exp: iat + 300,
+    jti: randomUUID(),
+    iss: 'Vonage',
+    payload_hash: createHash('sha256').update(body).digest('hex'),
+  };
+  const unsigned = `${b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))}.${b64url(JSON.stringify(claims))}`;
+  const signature = createHmac('sha256', secret).update(unsigned).digest('base64url');
+  return `Bearer ${unsigned}.${signature}`;
+}
+
+export function verify(req: WebhookRequest, secrets: VerifySecrets): VerifyResult {
+  const secret = secrets.signatureSecret;
+  if (!secret) return { checked: false, ok: true };
+  const fail = (reason: string): VerifyResult => ({ checked: true, ok: false, reason });
+  try {
+    const auth = req.headers?.authorization ?? '';
+    const token = /^\s*Bearer\s+(\S+)\s*$/i.exec(auth)?.[1];
+    if (!token) {
+      return fail(
+        'missing Authorization: Bearer token (enable signed webhooks for the Vonage application, or remove the signature secret)',
+      );
+    }
+    const parts = token.split('.');
+    const header = parts.length === 3 ? decodePart(parts[0]) : undefined;
+    const claims = parts.length === 3 ? decodePart(parts[1]) : undefined;
+    if (!header || !claims) return fail('malformed Authorization token (not a JWT)');
+    if (header.alg !== 'HS256') return fail(`token algorithm is ${String(header.alg)}, expected HS256`);
+    // Checked here because verifySignature reports an expired token as a bad signature.
+    const now = Math.floor(Date.now() / 1000);
+    if (typeof claims.exp === 'number' && now >= claims.exp) return fail('token has expired (check the server clock)');
+    if (!jwtLib().verifySignature(token, secret)) {
+      return fail('signature does not match (check the signature secret of the Vonage account)');
+    }
+    // verifySignature checks the token, not the body it came with: payload_hash binds them.
+    const claimed = typeof claims.payload_hash === 'string' ? claims.payload_hash.toLowerCase() : '';
+    if (!claimed) return fail('token has no payload_hash');
+    const actual = createHash('sha256').update(req.rawBody ?? Buffer.alloc(0)).digest('hex');
+    const a = Buffer.from(claimed);
+    const b = Buffer.from(actual);
+    if (a.length !== b.length || !timingSafeEqual(a, b)) {
+      return fail('payload_hash does not match the body (the body was changed in transit)');
+    }
+    return { checked: true, ok: true };
+  } catch (err) {
+    return fail(`token could not be checked: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+function decodePart(part: string): Json | undefined {
+  if (!/^[A-Za-z0-9_-]+$/.test(part)) return undefined;
+  try {
+    const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+    return isPlainObject(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Loaded on first signed request: requiring it at the top would slow every Node-RED start. */
+const jwtLib = lazyRequire<typeof VonageJwt>('@vonage/jwt');

@@ -1,0 +1,19 @@
+import type { ProviderModule } from '../types';
+import { acknowledge, cannotSend, vonageAccount } from '../vonage/account';
+import { sendVonageSms } from './reply';
+import { verify } from './signature';
+import { inbound, newMessageId, receipt } from './simulate';
+import { DESCRIBE, parseInbound, parseStatus, recognizes } from './webhook';
+
+export const vonageSms: ProviderModule = {
+  id: 'vonage-sms',
+  ...vonageAccount,
+  describe: DESCRIBE,
+  recognizes,
+  parseInbound,
+  parseStatus,
+  verify,
+  acknowledge,
+  reply: { cannotSend, send: sendVonageSms },
+  simulate: { preferred: false, newMessageId, inbound, receipt },
+};

@@ -1,0 +1,57 @@
+import { isGsm7 } from '../../sms/gsm';
+import { toVonageNumber } from '../../sms/phone';
+import { type RetryPolicy, type RetryVerdict, withRetry } from '../retry';
+import { ReplyError, type ReplyRequest, type ReplyResult, type SendingAccount } from '../types';
+import { type VonageClient, clientFor, credentialAdvice, judgeHttp, providerSays } from '../vonage/client';
+
+interface SmsFailure {
+  response?: { messages?: { status?: string; errorText?: string }[] };
+}
+
+/** SMS API status 1 is its way of saying 429. */
+function judgeSms(err: unknown): RetryVerdict {
+  const status = (err as SmsFailure).response?.messages?.[0]?.status;
+  return status === '1' ? { retry: true } : judgeHttp(err);
+}
+
+/** Replies through the SMS API with key and secret; non-GSM text goes as unicode. */
+export async function sendVonageSms(reply: ReplyRequest, account: SendingAccount, policy: RetryPolicy): Promise<ReplyResult> {
+  const creds = account.credentials;
+  const accountName = account.name;
+  if (!(creds.apiKey && creds.apiSecret)) {
+    throw new ReplyError(`account "${accountName}" needs an API key and secret to reply through the Vonage SMS API`);
+  }
+  if (reply.media.length > 0) {
+    throw new ReplyError('the Vonage SMS API cannot send media: use the Messages API for MMS, or remove the media');
+  }
+  const client = clientFor(account);
+  try {
+    const sent = await withRetry(
+      () =>
+        client.sms.send({
+          to: toVonageNumber(reply.to),
+          from: toVonageNumber(reply.from),
+          text: reply.text,
+          ...(isGsm7(reply.text) ? {} : { type: 'unicode' }),
+          ...(reply.statusUrl ? { callback: reply.statusUrl } : {}),
+        } as Parameters<VonageClient['sms']['send']>[0]),
+      judgeSms,
+      policy,
+    );
+    return { messageId: sent.messages?.[0]?.messageId };
+  } catch (err) {
+    const part = (err as SmsFailure).response?.messages?.find((m) => m.status !== '0');
+    if (part) {
+      throw new ReplyError(
+        `Vonage SMS API refused the reply for account "${accountName}" (status ${part.status}: ${part.errorText ?? 'no reason given'}).` +
+          credentialAdvice(part.status === '4' ? 401 : undefined, 'API key and secret'),
+      );
+    }
+    const said = await providerSays(err);
+    throw new ReplyError(
+      `Vonage SMS API refused the reply for account "${accountName}" (${said.text}).` +
+        credentialAdvice(said.status, 'API key and secret'),
+      said.status,
+    );
+  }
+}
