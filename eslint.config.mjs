@@ -18,6 +18,8 @@ export default tseslint.config(
     // Editor code, served to the browser by Node-RED from resources/.
     files: ['resources/**/*.js'],
     languageOptions: { sourceType: 'script', globals: { ...globals.browser, RED: 'readonly', $: 'readonly' } },
+    // Node-RED's own idiom for the node inside callbacks.
+    rules: { '@typescript-eslint/no-this-alias': ['error', { allowedNames: ['node'] }] },
   },
   {
     // Loaded by the editor and required by the runtime.
