@@ -3,11 +3,11 @@ import type { Params } from '../sms/types';
 import type { WebhookRequest } from '../providers/types';
 import { isPlainObject } from '../sms/params';
 
-/** What the body parsers leave on the request (see endpoint.ts). */
+/** What the body parsers leave on the request (see webhook-route.ts). */
 export interface ParsedRequest extends Request {
   rawBody?: Buffer;
   smsBodyType?: 'form' | 'json';
-  /** The form body's parameters, parsed once (endpoint.ts). */
+  /** The form body's parameters, parsed once (webhook-route.ts). */
   smsForm?: Params;
   /** A body that could not be read before the route ran (early-body.ts). */
   smsBodyError?: unknown;
@@ -72,7 +72,7 @@ function queryParams(originalUrl: string): Params {
 function formParams(req: ParsedRequest): Params {
   if (req.smsForm) return req.smsForm;
   if (req.rawBody && req.rawBody.length > 0) return parseUrlEncoded(req.rawBody.toString('utf8'));
-  // Parsed by middleware before ours (see adoptParsedBody in endpoint.ts): take what is flat.
+  // Parsed by middleware before ours (see adoptParsedBody in webhook-route.ts): take what is flat.
   const params: Params = {};
   if (!isPlainObject(req.body)) return params;
   for (const [name, value] of Object.entries(req.body)) {

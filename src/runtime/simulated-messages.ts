@@ -1,6 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { ProviderId } from '../../sms/types';
+import type { ProviderId } from '../sms/types';
 
 /**
  * The messages this runtime's SMS simulator sent, so `sms reply` hands their replies back to

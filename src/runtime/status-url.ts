@@ -1,6 +1,6 @@
 import type { NodeAPI } from './red';
 
-/** What `sms status` exposes for other nodes (see src/sms-status.ts). */
+/** What `sms status` exposes for other nodes (see src/nodes/sms-status/sms-status.ts). */
 interface StatusEndpoint {
   callbackUrl?(base?: string): string | undefined;
 }

@@ -1,6 +1,6 @@
 'use strict';
 const assert = require('node:assert/strict');
-const { SimulatedMessages, SIMULATION_HEADER } = require('../../../dist/plugins/simulator/simulated-messages');
+const { SimulatedMessages, SIMULATION_HEADER } = require('../../dist/runtime/simulated-messages');
 
 const withToken = (token) => ({ headers: { [SIMULATION_HEADER]: token } });
 

@@ -1,7 +1,8 @@
 import type { Request, Response } from 'express';
 import { addWebhookRoute } from '../../http/webhook-route';
 import { endpointSetup } from '../common/endpoint-setup';
-import { DEFAULT_LIMITS, MultipartAssembler, type MultipartLimits } from '../../sms/multipart';
+import { MultipartAssembler } from '../../sms/multipart';
+import { multipartLimits } from './multipart-limits';
 import { NodeMemory } from '../../runtime/node-memory';
 import { StatusCounter } from '../../runtime/node-status';
 import { canReachAnswer } from '../../runtime/reachability';
@@ -10,7 +11,7 @@ import type { Node, NodeAPI, NodeDef, NodeMessage } from '../../runtime/red';
 import { wrapResponse } from '../../runtime/response-wrapper';
 import { sendSafely } from '../../runtime/safe-send';
 import { receive } from '../../http/receive';
-import { simulatedMessages } from '../../plugins/simulator/simulated-messages';
+import { simulatedMessages } from '../../runtime/simulated-messages';
 import type { InboundSms } from '../../sms/types';
 import type { ProviderModule } from '../../providers/types';
 
@@ -33,22 +34,6 @@ interface Memory {
 }
 
 const memory = new NodeMemory<Memory>(() => ({ recent: new RecentIds(), held: [] }));
-
-/**
- * Multipart limits, from `smsMultipart` in settings.js when set (for very busy numbers, and
- * for tests that cannot wait five minutes for a group to expire):
- *   smsMultipart: { expiryMs: 300000, maxGroups: 1000, maxBytes: 4194304 }
- * A field that is missing or not a positive number keeps its default.
- */
-function multipartLimits(configured: unknown): MultipartLimits {
-  const limits = { ...DEFAULT_LIMITS };
-  if (typeof configured !== 'object' || configured === null) return limits;
-  for (const key of Object.keys(limits) as (keyof MultipartLimits)[]) {
-    const value = Number((configured as Record<string, unknown>)[key]);
-    if (Number.isFinite(value) && value > 0) limits[key] = value;
-  }
-  return limits;
-}
 
 export = function register(RED: NodeAPI): void {
   function SmsIn(this: Node, def: NodeDef): void {

@@ -7,7 +7,7 @@ import { statusCallbackUrl } from '../../runtime/status-url';
 import { replyContent } from './reply-content';
 import { ReplyError, type ReplyRequest, type ReplyResult } from '../../providers/types';
 import type { InboundSms } from '../../sms/types';
-import { simulatedMessages } from '../../plugins/simulator/simulated-messages';
+import { simulatedMessages } from '../../runtime/simulated-messages';
 
 /** What the reply said, on the output message (SPEC §3). */
 type ReplySummary = NonNullable<InboundSms['reply']>;

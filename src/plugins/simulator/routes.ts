@@ -7,7 +7,7 @@ import { PROVIDERS, simulatedProvider } from '../../providers';
 import type { OutgoingWebhook, SimulatedOutcome } from '../../providers/types';
 import { type SimulatorEndpoint, listEndpoints, secretsOf } from './endpoints';
 import { type LoopbackAnswer, ownOrigin, postToSelf } from './loopback';
-import { SIMULATION_HEADER, type SimulatedReply, simulatedMessages } from './simulated-messages';
+import { SIMULATION_HEADER, type SimulatedReply, simulatedMessages } from '../../runtime/simulated-messages';
 
 const ROUTE_PREFIX = '/sms-simulator';
 

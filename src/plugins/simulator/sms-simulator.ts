@@ -1,6 +1,6 @@
 import type { NodeAPI } from '../../runtime/red';
 import { addSimulatorRoutes } from './routes';
-import { simulatedMessages } from './simulated-messages';
+import { simulatedMessages } from '../../runtime/simulated-messages';
 
 // The SMS simulator: a Node-RED plugin (package.json "node-red".plugins). The editor side,
 // the "SMS" sidebar tab, is in sms-simulator.html.
