@@ -14,7 +14,7 @@ type ReplySummary = NonNullable<InboundSms['reply']>;
 
 function isInbound(sms: unknown): sms is InboundSms {
   const s = sms as InboundSms | undefined;
-  return !!s && isProviderId(s.provider) && typeof s.from === 'string' && typeof s.to === 'string';
+  return !!s && typeof s.provider === 'string' && typeof s.from === 'string' && typeof s.to === 'string';
 }
 
 export = function register(RED: NodeAPI): void {
@@ -69,6 +69,9 @@ export = function register(RED: NodeAPI): void {
         return simulatedMessages.handOver({ inReplyTo: sms.messageId, provider: sms.provider, to, from, text, media, via: 'api' });
       };
 
+      if (!isProviderId(sms.provider)) {
+        throw new ReplyError(`msg.sms.provider is "${sms.provider}": sms reply answers through ${Object.keys(PROVIDERS).join(', ')}`);
+      }
       const provider = PROVIDERS[sms.provider];
       const res = msg.res?._res as Response | undefined;
       if (provider.reply.inAnswer && res && !res.headersSent) {

@@ -254,6 +254,16 @@ describe('sms reply', function () {
       const err = await caught.next();
       assert.match(err.error.message, /no sms account to reply with/);
     });
+
+    it('fails with a sentence when a flow rewrote msg.sms.provider to one it does not know, and sends nothing', async function () {
+      const rewrite = { id: 'rewrite', type: 'function', func: "msg.sms.provider = 'carrier-pigeon'; return msg;", outputs: 1, wires: [['reply']] };
+      const { url } = await rt.load(replyFlow({ account: { ...account, apiHost: fake.url }, replyNode: { text: 'x' }, middle: [rewrite] }), jwtCreds);
+      const caught = rt.collector('caught');
+      await postSigned(url('/sms/in'), inbound('hi'));
+      const err = await caught.next();
+      assert.match(err.error.message, /msg\.sms\.provider is "carrier-pigeon": sms reply answers through twilio, vonage-sms, vonage-messages$/);
+      assert.equal(fake.requests.length, 0);
+    });
   });
 
   describe('Vonage SMS API', function () {
