@@ -17,12 +17,22 @@ function isInbound(sms: unknown): sms is InboundSms {
   return !!s && typeof s.provider === 'string' && typeof s.from === 'string' && typeof s.to === 'string';
 }
 
+/**
+ * The `sms status` node that gets the receipts (SPEC §2). 0.1.x saved it as `status`, the
+ * name of the editor's status dot, which replaced it with an object on the next deploy: a
+ * string there is still the node id.
+ */
+function receiptsNodeId(def: NodeDef): string | undefined {
+  if (typeof def.receipts === 'string' && def.receipts) return def.receipts;
+  return typeof def.status === 'string' && def.status ? def.status : undefined;
+}
+
 export = function register(RED: NodeAPI): void {
   function SmsReply(this: Node, def: NodeDef): void {
     RED.nodes.createNode(this, def);
     const node = this;
     const { textOf, mediaOf } = replyContent(RED, node, def);
-    const statusId = typeof def.status === 'string' && def.status ? def.status : undefined;
+    const statusId = receiptsNodeId(def);
     const retry = { ...DEFAULT_RETRY, ...(RED.settings.smsRetry as Partial<RetryPolicy> | undefined) };
 
     // The status only changes when the outcome does: an auto-responder replying a thousand

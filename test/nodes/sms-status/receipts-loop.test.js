@@ -13,12 +13,13 @@ const SECRET = 'loop-secret';
 let n = 0;
 const unique = (prefix) => `${prefix}${Date.now()}${++n}`;
 
-function loopFlow(account, { replyTimeout = 10, middle } = {}) {
+/** `receipts` names the sms status node; `{ status: 'st' }` is how 0.1.x saved it. */
+function loopFlow(account, { replyTimeout = 10, middle, receiptsSetting = { receipts: 'st' } } = {}) {
   return [
     { id: 'acct', type: 'sms account', name: 'loop', publicUrl: PUBLIC, ...account },
     { id: 'in', type: 'sms in', account: 'acct', path: '/sms/in', replyTimeout, wires: [[middle ? middle.id : 'reply']] },
     ...(middle ? [middle] : []),
-    { id: 'reply', type: 'sms reply', text: 'Thanks!', status: 'st', wires: [['replied']] },
+    { id: 'reply', type: 'sms reply', text: 'Thanks!', ...receiptsSetting, wires: [['replied']] },
     { id: 'replied', type: 'helper' },
     { id: 'st', type: 'sms status', account: 'acct', path: '/sms/receipts', wires: [['receipts']] },
     { id: 'receipts', type: 'helper' },
@@ -112,6 +113,40 @@ describe('reply → delivery receipt loop', function () {
     const msg = await receipts.next();
     assert.equal(msg.payload, 'delivered');
     assert.equal(msg.status.messageId, sent.sms.reply.messageId);
+  });
+
+  describe('a 0.1.x flow that saved the sms status node as `status`', function () {
+    const old = { receiptsSetting: { status: 'st' } };
+
+    it('Twilio REST: still sends StatusCallback', async function () {
+      const wait = { id: 'wait', type: 'function', func: 'setTimeout(() => node.send(msg), 500); return null;', outputs: 1, wires: [['reply']] };
+      const { url } = await rt.load(loopFlow({ provider: 'twilio', apiHost: fake.url }, { ...old, replyTimeout: 0.2, middle: wait }), {
+        acct: { accountSid: SID, authToken: TOKEN },
+      });
+      const replied = rt.collector('replied');
+      await postTwilio(url, '/sms/in', { MessageSid: unique('SM'), AccountSid: SID, From: '+14155550100', To: '+14155550199', Body: 'hi' });
+      await replied.next(3000);
+      assert.equal(fake.requests[0].body.StatusCallback, `${PUBLIC}/sms/receipts`);
+    });
+
+    it('Vonage Messages API: still sends webhook_url', async function () {
+      const { url } = await rt.load(loopFlow({ provider: 'vonage', apiHost: fake.url }, old), {
+        acct: { signatureSecret: SECRET, apiKey: 'k', apiSecret: 's' },
+      });
+      const replied = rt.collector('replied');
+      const inbound = JSON.stringify({ channel: 'sms', message_type: 'text', message_uuid: crypto.randomUUID(), from: '447700900001', to: '447700900000', text: 'hi' });
+      await rt.postJson(url('/sms/in'), inbound, { authorization: `Bearer ${vonageMessagesJwt(SECRET, inbound)}` });
+      await replied.next(3000);
+      assert.equal(fake.requests[0].body.webhook_url, `${PUBLIC}/sms/receipts`);
+    });
+
+    it('ignores the status-dot object the 0.1.x editor wrote over it', async function () {
+      const { url } = await rt.load(loopFlow({ provider: 'twilio' }, { receiptsSetting: { status: { text: 'replied', fill: 'green', shape: 'dot' } } }), {
+        acct: { authToken: TOKEN },
+      });
+      const res = await postTwilio(url, '/sms/in', { MessageSid: unique('SM'), AccountSid: SID, From: '+14155550100', To: '+14155550199', Body: 'hi' });
+      assert.match(res.text, /<Message>Thanks!<\/Message>/);
+    });
   });
 
   it('asks for no receipt, and warns, when the account has no public URL', async function () {
