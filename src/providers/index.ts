@@ -1,5 +1,14 @@
 import type { ProviderId } from '../sms/types';
-import type { AccountCredentials, AccountKind, ProviderModule, ProviderSetting, VerifySecrets, WebhookKind, WebhookRequest } from './types';
+import type {
+  AccountCredentials,
+  AccountKind,
+  AccountProblem,
+  ProviderModule,
+  ProviderSetting,
+  VerifySecrets,
+  WebhookKind,
+  WebhookRequest,
+} from './types';
 import { twilio } from './twilio';
 import { vonageMessages } from './vonage-messages';
 import { vonageSms } from './vonage-sms';
@@ -31,6 +40,11 @@ export function providersOfAccount(kind: string | undefined): ProviderId[] {
 /** The secrets an account of `kind` holds for checking its providers' signatures. */
 export function accountSecrets(kind: AccountKind, credentials: AccountCredentials, signatureMethod: string): VerifySecrets {
   return PROVIDERS[providersOfAccount(kind)[0]].secretsOf(credentials, signatureMethod);
+}
+
+/** What is wrong with an account's credentials, found without calling the provider. */
+export function accountProblems(kind: AccountKind, name: string, credentials: AccountCredentials): AccountProblem[] {
+  return PROVIDERS[providersOfAccount(kind)[0]].checkAccount(name, credentials);
 }
 
 /**

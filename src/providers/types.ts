@@ -92,15 +92,43 @@ export interface ReplyResult {
 
 /** A send failure worded for the person reading a Catch node. */
 export class ReplyError extends Error {
-  constructor(
-    message: string,
-    readonly status?: number,
-  ) {
+  /** HTTP status the provider answered with, when it answered. */
+  readonly status?: number;
+  /** The cause in a few words, for the node status under the node. */
+  readonly reason: string;
+
+  constructor(message: string, { status, reason }: { status?: number; reason: string }) {
     super(message);
+    this.status = status;
+    this.reason = reason;
+  }
+
+  /**
+   * The sentence alone (SPEC §3): Node-RED builds `msg.error.message` and the log line from
+   * `toString()`, which for an Error would put the class name in front.
+   */
+  override toString(): string {
+    return this.message;
   }
 }
 // On the prototype, so logs show the message rather than an own `name` property.
 ReplyError.prototype.name = 'ReplyError';
+
+/** Any failure as a ReplyError: its sentence alone, and a few words for the status. */
+export function asReplyError(err: unknown): ReplyError {
+  if (err instanceof ReplyError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  const reason = message.length > 40 ? `${message.slice(0, 39).trimEnd()}…` : message;
+  return new ReplyError(message, { reason: reason || 'failed' });
+}
+
+/** Something wrong with an account's credentials, found when the account starts. */
+export interface AccountProblem {
+  /** The whole sentence, for the log and the error of a send that needs it. */
+  sentence: string;
+  /** A few words for the status of the nodes that use the account. */
+  reason: string;
+}
 
 /**
  * Everything about one provider's wire format: recognizing, parsing and verifying its
@@ -119,6 +147,8 @@ export interface ProviderModule {
   parseStatus(req: WebhookRequest): ParseResult<StatusEvent>;
   /** The secrets an account of this provider's kind holds for `verify`. */
   secretsOf(credentials: AccountCredentials, signatureMethod: string): VerifySecrets;
+  /** What can be told about an account's credentials without calling the provider. */
+  checkAccount(name: string, credentials: AccountCredentials): AccountProblem[];
   /** Whether `secrets` hold what `verify` needs, so that every request is checked. */
   canVerify(secrets: VerifySecrets): boolean;
   verify(req: WebhookRequest, secrets: VerifySecrets): VerifyResult;
@@ -134,8 +164,8 @@ export interface ProviderReply {
    * Such a provider's inbound webhooks are held open for the flow to answer.
    */
   inAnswer?(res: Response, reply: ReplyRequest): void;
-  /** Why `account` cannot send a reply through the API, or undefined when it can. */
-  cannotSend(account: SendingAccount | undefined): string | undefined;
+  /** Why `account` cannot send a reply through the API (the error to fail with), or undefined when it can. */
+  cannotSend(account: SendingAccount | undefined): ReplyError | undefined;
   /** Sends the reply through the provider's API. */
   send(reply: ReplyRequest, account: SendingAccount, policy: RetryPolicy): Promise<ReplyResult>;
 }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { AccountView } from '../../http/receive';
-import type { AccountCredentials, AccountKind } from '../../providers/types';
+import type { AccountCredentials, AccountKind, AccountProblem } from '../../providers/types';
 import { lazyRequire } from '../../runtime/lazy-require';
 import type { Node, NodeAPI } from '../../runtime/red';
 
@@ -10,6 +10,8 @@ export interface SmsAccountNode extends Node<AccountCredentials>, AccountView {
   publicUrl?: string;
   signatureMethod: string;
   apiHost?: string;
+  /** What is wrong with the credentials, found at start (empty when nothing is). */
+  problems: AccountProblem[];
 }
 
 type CredentialSchema = Record<keyof AccountCredentials, { type: 'text' | 'password' }>;

@@ -1,4 +1,4 @@
-import { accountSecrets, isAccountKind } from '../../providers';
+import { accountProblems, accountSecrets, isAccountKind } from '../../providers';
 import type { NodeAPI, NodeDef } from '../../runtime/red';
 import { type SmsAccountNode, credentialSchema } from './account';
 
@@ -16,6 +16,9 @@ export = function register(RED: NodeAPI): void {
     this.signatureMethod = SIGNATURE_METHODS.includes(String(def.signatureMethod)) ? String(def.signatureMethod) : 'md5hash';
     this.apiHost = trimmed(def.apiHost)?.replace(/\/+$/, '');
     this.secrets = () => accountSecrets(this.provider, this.credentials ?? {}, this.signatureMethod);
+    // Told at start, in the log, rather than at the first reply that needs the value.
+    this.problems = accountProblems(this.provider, this.name || this.id, this.credentials ?? {});
+    for (const problem of this.problems) this.warn(problem.sentence);
   }
   RED.nodes.registerType('sms account', SmsAccount, { credentials: credentialSchema() });
 };

@@ -13,7 +13,7 @@ function asText(value: unknown, where: string): string {
   if (value === undefined || value === null) return '';
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  throw new ReplyError(`${where} must be the reply text (a string), or set the Text of the sms reply node`);
+  throw new ReplyError(`${where} must be the reply text (a string), or set the Text of the sms reply node`, { reason: 'text is not a string' });
 }
 
 function asMedia(value: unknown): string[] {

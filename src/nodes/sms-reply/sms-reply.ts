@@ -5,7 +5,7 @@ import { type RetryPolicy, DEFAULT_RETRY } from '../../providers/retry';
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeStatus } from '../../runtime/red';
 import { statusCallbackUrl } from '../../runtime/status-url';
 import { replyContent } from './reply-content';
-import { ReplyError, type ReplyRequest, type ReplyResult } from '../../providers/types';
+import { ReplyError, asReplyError, type ReplyRequest, type ReplyResult } from '../../providers/types';
 import type { InboundSms } from '../../sms/types';
 import { simulatedMessages } from '../../runtime/simulated-messages';
 
@@ -45,10 +45,17 @@ export = function register(RED: NodeAPI): void {
       node.status(status);
     }
 
+    // A problem of the node's own account found when it started (a private key that cannot
+    // sign, say) is shown at once, not at the first message.
+    const own = accountNode(RED, def.account);
+    if (own?.problems?.length) showStatus({ fill: 'yellow', shape: 'ring', text: `account: ${own.problems[0].reason}` });
+
     async function reply(msg: NodeMessage): Promise<ReplySummary | undefined> {
       const sms = msg.sms;
       if (!isInbound(sms)) {
-        throw new ReplyError('msg.sms is missing: sms reply answers messages that come from an sms in node');
+        throw new ReplyError('msg.sms is missing: sms reply answers messages that come from an sms in node', {
+          reason: 'not a message from sms in',
+        });
       }
       const account = accountNode(RED, def.account || sms.account);
       const accountName = account?.name || account?.id || '(none)';
@@ -80,7 +87,9 @@ export = function register(RED: NodeAPI): void {
       };
 
       if (!isProviderId(sms.provider)) {
-        throw new ReplyError(`msg.sms.provider is "${sms.provider}": sms reply answers through ${Object.keys(PROVIDERS).join(', ')}`);
+        throw new ReplyError(`msg.sms.provider is "${sms.provider}": sms reply answers through ${Object.keys(PROVIDERS).join(', ')}`, {
+          reason: 'unknown provider',
+        });
       }
       const provider = PROVIDERS[sms.provider];
       const res = msg.res?._res as Response | undefined;
@@ -93,7 +102,8 @@ export = function register(RED: NodeAPI): void {
       if (simulated()) return summary({ messageId: handOver() });
       const sending = account && { name: accountName, credentials: account.credentials ?? {}, apiHost: account.apiHost };
       const cannot = provider.reply.cannotSend(sending);
-      if (cannot || !sending) throw new ReplyError(cannot ?? 'no sms account to reply with');
+      if (cannot) throw cannot;
+      if (!sending) throw new ReplyError('no sms account to reply with', { reason: 'no account' });
       const result = await provider.reply.send(request, sending, retry);
       // A provider that replies in the webhook's answer sends through its API only when that answer is gone.
       showStatus(provider.reply.inAnswer ? { fill: 'yellow', shape: 'dot', text: 'late: sent by API' } : { fill: 'green', shape: 'dot', text: 'sent' });
@@ -107,8 +117,9 @@ export = function register(RED: NodeAPI): void {
         send(msg);
         done();
       } catch (err) {
-        showStatus({ fill: 'red', shape: 'ring', text: 'failed' });
-        done(err instanceof Error ? err : new Error(String(err)));
+        const failure = asReplyError(err);
+        showStatus({ fill: 'red', shape: 'ring', text: failure.reason });
+        done(failure);
       }
     });
   }

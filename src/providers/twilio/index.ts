@@ -1,4 +1,5 @@
 import type { ProviderModule } from '../types';
+import { checkAccount } from './account';
 import { cannotSend, replyInAnswer, sendTwilio } from './reply';
 import { verify } from './signature';
 import { inbound, newMessageId, receipt } from './simulate';
@@ -17,6 +18,7 @@ export const twilio: ProviderModule = {
   // Vonage account must not be mistaken for signature checking (and the other way round).
   secretsOf: (credentials) => ({ authToken: credentials.authToken?.trim() || undefined }),
   canVerify: (secrets) => !!secrets.authToken,
+  checkAccount,
   verify,
   acknowledge,
   // The webhook is held open for the flow: a reply goes back in its answer as TwiML.

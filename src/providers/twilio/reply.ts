@@ -1,6 +1,7 @@
 import type { Response } from 'express';
 import { type RetryPolicy, isTransientStatus, withRetry } from '../retry';
 import { ReplyError, type ReplyRequest, type ReplyResult, type SendingAccount } from '../types';
+import { TWILIO_CONSOLE } from './console';
 import { twilioErrorMessage } from './errors';
 import { twilioSdk } from './sdk';
 import { sendTwiml } from './twiml';
@@ -114,11 +115,12 @@ export function replyInAnswer(res: Response, reply: ReplyRequest): void {
 }
 
 /** After the webhook was answered (reply window passed, or a second reply), only the REST API can send. */
-export function cannotSend(account: SendingAccount | undefined): string | undefined {
+export function cannotSend(account: SendingAccount | undefined): ReplyError | undefined {
   if (account?.credentials.accountSid && account.credentials.authToken) return undefined;
-  return (
-    'the reply came after Twilio\'s webhook was answered, and there is no account with an Account SID and auth token to send it through the REST API: ' +
-    'reply sooner (raise "Reply within" on sms in, at most 14 s) or add the Account SID and auth token to the sms account'
+  return new ReplyError(
+    'the reply came after Twilio\'s webhook was answered, and there is no account with an Account SID and Auth Token to send it through the REST API: ' +
+      `reply sooner (raise "Reply within" on sms in, at most 14 s) or add the Account SID and Auth Token to the sms account (${TWILIO_CONSOLE})`,
+    { reason: 'too late for TwiML; no SID + token' },
   );
 }
 
@@ -128,7 +130,8 @@ export async function sendTwilio(reply: ReplyRequest, account: SendingAccount, p
   const accountName = account.name;
   if (!accountSid || !authToken) {
     throw new ReplyError(
-      `account "${accountName}" has no Account SID and auth token, so the reply cannot be sent through Twilio's REST API`,
+      `account "${accountName}" has no Account SID and Auth Token, so the reply cannot be sent through Twilio's REST API: add them to the account (${TWILIO_CONSOLE})`,
+      { reason: 'account needs SID + token' },
     );
   }
   const client = clientFor({ accountSid, authToken, apiHost: account.apiHost }, policy);
@@ -144,13 +147,14 @@ export async function sendTwilio(reply: ReplyRequest, account: SendingAccount, p
   } catch (err) {
     const e = err as RestError;
     if (e.status === undefined) {
-      throw new ReplyError(`could not reach Twilio for account "${accountName}": ${e.message ?? String(err)}`);
+      throw new ReplyError(`could not reach Twilio for account "${accountName}": ${e.message ?? String(err)}`, { reason: 'Twilio not reached' });
     }
     const advice = e.code ? ` ${twilioErrorMessage(String(e.code))}` : '';
-    const check = e.status === 401 ? ' Check the Account SID and auth token of the account.' : '';
+    const check = e.status === 401 ? ` Check the Account SID and Auth Token of the account (${TWILIO_CONSOLE}).` : '';
+    const reason = e.status === 401 ? 'Twilio: credentials refused' : `Twilio refused (${e.code ? `error ${e.code}` : `HTTP ${e.status}`})`;
     throw new ReplyError(
       `Twilio refused the reply for account "${accountName}" (HTTP ${e.status}${e.code ? `, error ${e.code}` : ''}: ${e.message}).${advice}${check}`,
-      e.status,
+      { status: e.status, reason },
     );
   }
 }

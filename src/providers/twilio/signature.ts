@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Params } from '../../sms/types';
 import type { VerifyResult, VerifySecrets, WebhookRequest } from '../types';
+import { TWILIO_CONSOLE } from './console';
 import { twilioSdk } from './sdk';
 import { paramsOf } from './webhook';
 
@@ -14,7 +15,7 @@ interface TwilioValidators {
 const sdk = (): TwilioValidators => twilioSdk() as unknown as TwilioValidators;
 
 const BAD_SIGNATURE =
-  'signature does not match (check the auth token and that the URL Twilio calls is exactly the one configured, including https and any proxy)';
+  `signature does not match (check the Auth Token, ${TWILIO_CONSOLE}, and that the URL Twilio calls is exactly the one configured, including https and any proxy)`;
 
 /** `X-Twilio-Signature` for form parameters posted to `url`: what the simulator sends. */
 export function sign(token: string, url: string, params: Record<string, string>): string {

@@ -3,6 +3,7 @@ import type * as VonageJwt from '@vonage/jwt';
 import { lazyRequire } from '../../runtime/lazy-require';
 import { isPlainObject } from '../../sms/params';
 import type { VerifyResult, VerifySecrets, WebhookRequest } from '../types';
+import { VONAGE_DASHBOARD } from '../vonage/dashboard';
 
 /**
  * Signed Messages API webhooks: `Authorization: Bearer` with an HS256 JWT over the
@@ -49,7 +50,7 @@ export function verify(req: WebhookRequest, secrets: VerifySecrets): VerifyResul
     const now = Math.floor(Date.now() / 1000);
     if (typeof claims.exp === 'number' && now >= claims.exp) return fail('token has expired (check the server clock)');
     if (!jwtLib().verifySignature(token, secret)) {
-      return fail('signature does not match (check the signature secret of the Vonage account)');
+      return fail(`signature does not match (check the signature secret of the Vonage account, ${VONAGE_DASHBOARD.signatureSecret})`);
     }
     // verifySignature checks the token, not the body it came with: payload_hash binds them.
     const claimed = typeof claims.payload_hash === 'string' ? claims.payload_hash.toLowerCase() : '';

@@ -1,7 +1,17 @@
 import { toVonageNumber } from '../../sms/phone';
 import { type RetryPolicy, withRetry } from '../retry';
 import { ReplyError, type ReplyRequest, type ReplyResult, type SendingAccount } from '../types';
-import { type VonageClient, clientFor, credentialAdvice, judgeHttp, providerSays } from '../vonage/client';
+import {
+  JWT_CREDENTIALS,
+  KEY_CREDENTIALS,
+  type VonageClient,
+  clientFor,
+  credentialAdvice,
+  judgeHttp,
+  providerSays,
+  refusedReason,
+} from '../vonage/client';
+import { readPrivateKey } from '../vonage/private-key';
 
 /** Replies through the Messages API: SMS, MMS with media, or the inbound channel. */
 export async function sendVonageMessages(reply: ReplyRequest, account: SendingAccount, policy: RetryPolicy): Promise<ReplyResult> {
@@ -10,10 +20,16 @@ export async function sendVonageMessages(reply: ReplyRequest, account: SendingAc
   const jwt = !!(creds.applicationId && creds.privateKey);
   if (!jwt && !(creds.apiKey && creds.apiSecret)) {
     throw new ReplyError(
-      `account "${accountName}" needs an Application ID and private key (or an API key and secret) to reply through the Vonage Messages API`,
+      `account "${accountName}" needs an ${JWT_CREDENTIALS}, or an ${KEY_CREDENTIALS}, to reply through the Vonage Messages API`,
+      { reason: 'account needs Vonage credentials' },
     );
   }
-  const client = clientFor(account);
+  // A key that cannot sign is a local problem: say so before Vonage is called at all.
+  const key = jwt ? readPrivateKey(creds.privateKey) : {};
+  if (key.problem) {
+    throw new ReplyError(`the private key of account "${accountName}" ${key.problem}`, { reason: 'private key unreadable' });
+  }
+  const client = clientFor(key.pem ? { ...account, credentials: { ...creds, privateKey: key.pem } } : account);
   const to = toVonageNumber(reply.to);
   const from = toVonageNumber(reply.from);
   const channel = reply.channel && reply.channel !== 'sms' && reply.channel !== 'mms' ? reply.channel : undefined;
@@ -42,10 +58,13 @@ export async function sendVonageMessages(reply: ReplyRequest, account: SendingAc
       first ??= sent.messageUUID;
     } catch (err) {
       const said = await providerSays(err);
+      if (!said.status) {
+        throw new ReplyError(`could not reach the Vonage Messages API for account "${accountName}": ${said.text}`, { reason: refusedReason(said) });
+      }
       throw new ReplyError(
         `Vonage Messages API refused the reply for account "${accountName}" (${said.text}).` +
-          credentialAdvice(said.status, jwt ? 'Application ID and private key' : 'API key and secret'),
-        said.status,
+          credentialAdvice(said.status, jwt ? JWT_CREDENTIALS : KEY_CREDENTIALS),
+        { status: said.status, reason: refusedReason(said) },
       );
     }
   }

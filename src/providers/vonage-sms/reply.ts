@@ -2,7 +2,7 @@ import { isGsm7 } from '../../sms/gsm';
 import { toVonageNumber } from '../../sms/phone';
 import { type RetryPolicy, type RetryVerdict, withRetry } from '../retry';
 import { ReplyError, type ReplyRequest, type ReplyResult, type SendingAccount } from '../types';
-import { type VonageClient, clientFor, credentialAdvice, judgeHttp, providerSays } from '../vonage/client';
+import { KEY_CREDENTIALS, type VonageClient, clientFor, credentialAdvice, judgeHttp, providerSays, refusedReason } from '../vonage/client';
 
 interface SmsFailure {
   response?: { messages?: { status?: string; errorText?: string }[] };
@@ -19,10 +19,14 @@ export async function sendVonageSms(reply: ReplyRequest, account: SendingAccount
   const creds = account.credentials;
   const accountName = account.name;
   if (!(creds.apiKey && creds.apiSecret)) {
-    throw new ReplyError(`account "${accountName}" needs an API key and secret to reply through the Vonage SMS API`);
+    throw new ReplyError(`account "${accountName}" needs an ${KEY_CREDENTIALS} to reply through the Vonage SMS API`, {
+      reason: 'account needs API key + secret',
+    });
   }
   if (reply.media.length > 0) {
-    throw new ReplyError('the Vonage SMS API cannot send media: use the Messages API for MMS, or remove the media');
+    throw new ReplyError('the Vonage SMS API cannot send media: use the Messages API for MMS, or remove the media', {
+      reason: 'SMS API sends no media',
+    });
   }
   const client = clientFor(account);
   try {
@@ -44,14 +48,17 @@ export async function sendVonageSms(reply: ReplyRequest, account: SendingAccount
     if (part) {
       throw new ReplyError(
         `Vonage SMS API refused the reply for account "${accountName}" (status ${part.status}: ${part.errorText ?? 'no reason given'}).` +
-          credentialAdvice(part.status === '4' ? 401 : undefined, 'API key and secret'),
+          credentialAdvice(part.status === '4' ? 401 : undefined, KEY_CREDENTIALS),
+        { reason: part.status === '4' ? 'Vonage: credentials refused' : `Vonage refused (status ${part.status})` },
       );
     }
     const said = await providerSays(err);
+    if (!said.status) {
+      throw new ReplyError(`could not reach the Vonage SMS API for account "${accountName}": ${said.text}`, { reason: refusedReason(said) });
+    }
     throw new ReplyError(
-      `Vonage SMS API refused the reply for account "${accountName}" (${said.text}).` +
-        credentialAdvice(said.status, 'API key and secret'),
-      said.status,
+      `Vonage SMS API refused the reply for account "${accountName}" (${said.text}).` + credentialAdvice(said.status, KEY_CREDENTIALS),
+      { status: said.status, reason: refusedReason(said) },
     );
   }
 }

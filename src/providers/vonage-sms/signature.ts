@@ -1,5 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { VerifyResult, VerifySecrets, WebhookRequest } from '../types';
+import { VONAGE_DASHBOARD } from '../vonage/dashboard';
 import { fieldsOf } from './webhook';
 
 const HMAC_METHODS: Readonly<Record<string, string>> = { md5: 'md5', sha1: 'sha1', sha256: 'sha256', sha512: 'sha512' };
@@ -22,7 +23,7 @@ export function vonageSmsSignature(fields: Record<string, string>, secret: strin
 
 const MISSING_SIG =
   'missing sig parameter (enable signed webhooks in the Vonage dashboard, or remove the signature secret)';
-const BAD_SIG = 'signature does not match (check the signature secret and the signature method in the account)';
+const BAD_SIG = `signature does not match (check the signature secret, ${VONAGE_DASHBOARD.signatureSecret}, and the signature method in the account)`;
 
 /**
  * Vonage signed webhooks (SPEC §4). Written here rather than with `@vonage/sms`: its

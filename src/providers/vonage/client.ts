@@ -2,6 +2,7 @@ import { lazyRequire } from '../../runtime/lazy-require';
 import type { RetryVerdict } from '../retry';
 import { isTransientStatus } from '../retry';
 import type { SendingAccount } from '../types';
+import { VONAGE_DASHBOARD } from './dashboard';
 
 // The Vonage SDK costs ~300 ms to load: only the first reply pays it.
 type VonageSdk = typeof import('@vonage/server-sdk');
@@ -57,7 +58,17 @@ export async function providerSays(err: unknown): Promise<{ status?: number; tex
   return { status: res.status, text };
 }
 
+/** The credentials each Vonage API sends with, and where they are in the dashboard. */
+export const JWT_CREDENTIALS = `Application ID and private key (${VONAGE_DASHBOARD.application})`;
+export const KEY_CREDENTIALS = `API key and API secret (${VONAGE_DASHBOARD.apiKey})`;
+
 export function credentialAdvice(status: number | undefined, what: string): string {
-  return status === 401 || status === 403 ? ` Check the ${what} of the account.` : '';
+  return status === 401 || status === 403 ? ` Check the ${what}.` : '';
+}
+
+/** A few words for the node status: refused credentials, another refusal, or no answer. */
+export function refusedReason(said: { status?: number }): string {
+  if (said.status === 401 || said.status === 403) return 'Vonage: credentials refused';
+  return said.status ? `Vonage refused (HTTP ${said.status})` : 'Vonage not reached';
 }
 

@@ -158,7 +158,7 @@ describe('sms reply', function () {
       await postTwilio(url('/sms/in'), twilioInbound('hello'));
       const err = await caught.next(3000);
       assert.match(err.error.message, /after Twilio's webhook was answered/);
-      assert.match(err.error.message, /Account SID and auth token/);
+      assert.match(err.error.message, /add the Account SID and Auth Token to the sms account \(Twilio console home page/);
     });
 
     it('retries a 500 from Twilio and reports a 400 at once with what Twilio said', async function () {

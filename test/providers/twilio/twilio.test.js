@@ -10,7 +10,7 @@ const URL_ = 'https://example.app/sms/inbound';
 const TOKEN = '0123456789abcdef0123456789abcdef';
 const ACCOUNT = 'AC' + 'a'.repeat(32);
 const BAD_SIGNATURE =
-  'signature does not match (check the auth token and that the URL Twilio calls is exactly the one configured, including https and any proxy)';
+  'signature does not match (check the Auth Token, Twilio console home page (console.twilio.com), box Account Info: Account SID and Auth Token, and that the URL Twilio calls is exactly the one configured, including https and any proxy)';
 
 /** The fields with an `undefined` override removed, as if Twilio had not sent them. */
 function present(params) {

@@ -144,7 +144,7 @@ describe('vonage-messages provider', function () {
       assert.deepEqual(result, {
         checked: true,
         ok: false,
-        reason: 'signature does not match (check the signature secret of the Vonage account)',
+        reason: 'signature does not match (check the signature secret of the Vonage account, Vonage dashboard ▸ Settings ▸ API Settings: Signature secret)',
       });
     });
 

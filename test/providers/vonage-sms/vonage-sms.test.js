@@ -70,7 +70,8 @@ function near(iso, ms = 5000) {
 
 const MISSING_SIG =
   'missing sig parameter (enable signed webhooks in the Vonage dashboard, or remove the signature secret)';
-const BAD_SIG = 'signature does not match (check the signature secret and the signature method in the account)';
+const BAD_SIG =
+  'signature does not match (check the signature secret, Vonage dashboard ▸ Settings ▸ API Settings: Signature secret, and the signature method in the account)';
 
 describe('vonage-sms provider', function () {
   it('has the provider id used in msg.sms.provider', function () {
