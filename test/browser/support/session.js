@@ -65,9 +65,10 @@ async function startSession({ flows = [], credentials, prefix = 'sms-editor-' } 
     async deploy() {
       const page = session.page;
       await page.click('#red-ui-header-button-deploy');
-      await page.waitForSelector('.red-ui-notification >> text=Successfully deployed', { timeout: 20_000 });
-      // The notice goes on its own; remove it so the next deploy waits for its own.
-      await page.evaluate(() => globalThis.document.querySelectorAll('.red-ui-notification').forEach((n) => n.remove()));
+      const notice = page.locator('.red-ui-notification', { hasText: 'Successfully deployed' });
+      await notice.waitFor({ timeout: 20_000 });
+      // The notice goes on its own: gone, the next deploy waits for a notice of its own.
+      await notice.waitFor({ state: 'detached', timeout: 20_000 });
     },
     async screenshot(name) {
       if (session.page) await session.page.screenshot({ path: path.join(OUTPUT, `${name}.png`) });

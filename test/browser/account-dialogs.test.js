@@ -1,0 +1,107 @@
+'use strict';
+// Issue 13, defects 2 and 8, in a real Node-RED and a headless Chromium: the Vonage private key
+// pasted into the sms account dialog (several lines, a secret), and what sms reply's Account
+// says when it is empty.
+const assert = require('node:assert/strict');
+const crypto = require('node:crypto');
+const { startSession, openNodeDialog, closeDialog } = require('./support/session');
+
+const { privateKey } = crypto.generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+});
+
+const FLOW = [
+  { id: 'tab', type: 'tab', label: 'Vonage', disabled: false, info: '' },
+  { id: 'acct', type: 'sms account', name: 'Vonage', provider: 'vonage', publicUrl: '', signatureMethod: 'md5hash', apiHost: '' },
+  { id: 'in', type: 'sms in', z: 'tab', name: '', account: 'acct', provider: 'auto', path: '/sms/vonage', replyTimeout: 10, x: 150, y: 100, wires: [['reply']] },
+  { id: 'reply', type: 'sms reply', z: 'tab', name: '', account: '', text: 'Thanks', textType: 'str', media: '', mediaType: 'str', receipts: '', x: 400, y: 100, wires: [[]] },
+];
+
+describe('sms account and sms reply dialogs (Chromium)', function () {
+  let session;
+  let page;
+
+  before(async function () {
+    session = await startSession({ flows: FLOW, prefix: 'sms-dialogs-' });
+    page = await session.open();
+    await page.locator('[id="reply"] .red-ui-flow-node').waitFor({ timeout: 30_000 });
+  });
+
+  after(async function () {
+    if (session) await session.close();
+  });
+
+  afterEach(async function () {
+    if (this.currentTest.state === 'failed' && session) {
+      await session.screenshot(`dialogs-failed-${Date.now()}`);
+      console.log(session.log.join(''));
+    }
+  });
+
+  /** The account's dialog, through the pencil next to Account on the sms in node. */
+  async function openAccount() {
+    await openNodeDialog(page, 'in');
+    await page.click('#node-input-btn-account-edit');
+    await page.waitForSelector('#node-config-input-provider', { timeout: 10_000 });
+  }
+
+  /** The field the Private key label belongs to, as a user finds it. */
+  async function privateKeyField() {
+    const id = await page.locator('.red-ui-tray:last-child label', { hasText: 'Private key' }).getAttribute('for');
+    return page.locator(`[id="${id}"]`);
+  }
+
+  it('sms reply with an empty Account says it uses the account of sms in, not "none"', async function () {
+    await openNodeDialog(page, 'reply');
+    const shown = await page.locator('#node-input-account option:checked').textContent();
+    assert.equal(shown, '(the account of sms in)');
+    await session.screenshot('dialog-sms-reply-account');
+    await page.click('.red-ui-tray:last-child #node-dialog-cancel');
+    await page.waitForTimeout(400);
+  });
+
+  it('takes a pasted multi-line private key and stores it intact through save and deploy', async function () {
+    await openAccount();
+    await page.fill('#node-config-input-applicationId', 'app-123');
+    const field = await privateKeyField();
+    await field.fill(privateKey);
+    await session.screenshot('dialog-sms-account-private-key');
+    await closeDialog(page); // Update (the account)
+    await closeDialog(page); // Done (sms in)
+    await session.deploy();
+    assert.equal(session.savedCredentials().acct.privateKey.trim(), privateKey.trim());
+    assert.equal(session.savedCredentials().acct.applicationId, 'app-123');
+  });
+
+  it('reopened, shows that a key is saved without showing it, and keeps it when the dialog is saved again', async function () {
+    await openAccount();
+    const field = await privateKeyField();
+    assert.equal(await field.inputValue(), '', 'the saved key is not shown');
+    assert.match(await field.getAttribute('placeholder'), /A private key is saved/);
+    await page.fill('#node-config-input-name', 'Vonage (renamed)');
+    await closeDialog(page);
+    await closeDialog(page);
+    await session.deploy();
+    const saved = session.savedCredentials().acct;
+    assert.equal(saved.privateKey.trim(), privateKey.trim());
+    assert.equal(session.savedFlows().find((n) => n.id === 'acct').name, 'Vonage (renamed)');
+    // The account started with the key without a word about it.
+    assert.doesNotMatch(session.log.join(''), /private key of account/);
+  });
+
+  it('says in the dialog when what was pasted is not a private key', async function () {
+    await openAccount();
+    const field = await privateKeyField();
+    await field.fill('0d2e6f1c-the-application-id');
+    const check = page.locator('#sms-account-private-key-check');
+    await check.waitFor({ state: 'visible', timeout: 5_000 });
+    assert.match(await check.textContent(), /not a private key.*Vonage dashboard ▸ Applications ▸ your application ▸ Generate public and private key/);
+    await page.click('.red-ui-tray:last-child #node-config-dialog-cancel');
+    await page.waitForTimeout(400);
+    await page.click('.red-ui-tray:last-child #node-dialog-cancel');
+    await page.waitForTimeout(400);
+    assert.deepEqual(session.consoleErrors, []);
+  });
+});
