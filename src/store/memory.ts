@@ -1,0 +1,201 @@
+import { checkKey, checkName, checkPart, checkTtl, toJson } from './keys';
+import { decidePart, isExpired, parseGroup, parseResult, type GroupRecord } from './multipart-rules';
+import type { StoreConfig } from './settings';
+import type { Collection, HeldGroup, InboxEntry, SmsStore, StoreLog } from './types';
+
+// Tests only: one process's memory, gone on restart. Same contract as the others, values
+// copied through JSON so nothing passes by reference that redis would not pass.
+
+/** Ids kept for a fixed time: insertion order is expiry order. */
+class ExpiringIds {
+  private readonly until = new Map<string, number>();
+
+  constructor(private readonly ttlMs: number) {}
+
+  add(id: string, now = Date.now()): boolean {
+    this.prune(now);
+    if (this.until.has(id)) return false;
+    this.until.set(id, now + this.ttlMs);
+    return true;
+  }
+
+  delete(id: string): void {
+    this.until.delete(id);
+  }
+
+  private prune(now: number): void {
+    for (const [id, until] of this.until) {
+      if (until > now) break;
+      this.until.delete(id);
+    }
+  }
+}
+
+interface Held {
+  json: string;
+  until?: number;
+}
+
+class MemoryCollection<T> implements Collection<T> {
+  private readonly items = new Map<string, Held>();
+
+  private live(key: string): Held | undefined {
+    const held = this.items.get(key);
+    if (held?.until !== undefined && held.until <= Date.now()) {
+      this.items.delete(key);
+      return undefined;
+    }
+    return held;
+  }
+
+  async get(key: string): Promise<T | undefined> {
+    checkKey('key', key);
+    const held = this.live(key);
+    return held && (JSON.parse(held.json) as T);
+  }
+
+  async set(key: string, value: T, ttlMs?: number): Promise<void> {
+    checkKey('key', key);
+    checkTtl(ttlMs);
+    this.items.set(key, { json: toJson(value), until: ttlMs === undefined ? undefined : Date.now() + ttlMs });
+  }
+
+  async setIfAbsent(key: string, value: T, ttlMs?: number): Promise<boolean> {
+    checkKey('key', key);
+    if (this.live(key)) return false;
+    await this.set(key, value, ttlMs);
+    return true;
+  }
+
+  async take(key: string): Promise<T | undefined> {
+    const value = await this.get(key);
+    this.items.delete(key);
+    return value;
+  }
+
+  async delete(key: string): Promise<boolean> {
+    checkKey('key', key);
+    const had = this.live(key) !== undefined;
+    this.items.delete(key);
+    return had;
+  }
+
+  async entries(): Promise<Array<[string, T]>> {
+    const out: Array<[string, T]> = [];
+    for (const key of [...this.items.keys()]) {
+      const held = this.live(key);
+      if (held) out.push([key, JSON.parse(held.json) as T]);
+    }
+    return out;
+  }
+}
+
+interface StoredEntry {
+  owner: string;
+  receivedAt: number;
+  deliveries: number;
+  json: string;
+}
+
+export function openMemoryStore(config: StoreConfig, instance: string, log: StoreLog): SmsStore {
+  log.warn('sms store: memory — everything it holds (seen ids, multipart parts, the inbox) is forgotten on restart; for tests only');
+  const retentionMs = config.retentionHours * 3600_000;
+  const limits = config.multipart;
+  const seen = new ExpiringIds(retentionMs);
+  const replies = new ExpiringIds(retentionMs);
+  const groups = new Map<string, GroupRecord>();
+  const inbox = new Map<string, StoredEntry>();
+  const collections = new Map<string, MemoryCollection<unknown>>();
+  let heldBytes = 0;
+
+  const entryOf = <T>(id: string, e: StoredEntry): InboxEntry<T> => ({
+    id,
+    owner: e.owner,
+    receivedAt: e.receivedAt,
+    deliveries: e.deliveries,
+    value: JSON.parse(e.json) as T,
+  });
+
+  return {
+    kind: 'memory',
+    instance,
+    retentionMs,
+    seen: {
+      async firstTime(id) {
+        checkKey('id', id);
+        return seen.add(id);
+      },
+      async forget(id) {
+        checkKey('id', id);
+        seen.delete(id);
+      },
+    },
+    multipart: {
+      async add(part) {
+        checkKey('group', part.group);
+        checkPart(part.index, part.total);
+        const existing = groups.get(part.group);
+        const json = toJson(part.value);
+        const decision = decidePart(existing, { ...part, json }, limits, { groups: groups.size, bytes: heldBytes }, Date.now());
+        if (decision.next !== undefined) {
+          heldBytes += (decision.next?.bytes ?? 0) - (existing?.bytes ?? 0);
+          if (decision.next === null) groups.delete(part.group);
+          else groups.set(part.group, decision.next);
+        }
+        return parseResult(decision.result);
+      },
+      async takeExpired<T>() {
+        const now = Date.now();
+        const out: HeldGroup<T>[] = [];
+        for (const [group, record] of groups) {
+          if (!isExpired(record, limits, now)) continue;
+          groups.delete(group);
+          heldBytes -= record.bytes;
+          out.push(parseGroup<T>(group, record));
+        }
+        return out;
+      },
+    },
+    inbox: {
+      async put(id, value) {
+        checkKey('id', id);
+        inbox.set(id, { owner: instance, receivedAt: Date.now(), deliveries: 1, json: toJson(value) });
+      },
+      async remove(id) {
+        checkKey('id', id);
+        return inbox.delete(id);
+      },
+      async list<T>() {
+        return [...inbox].map(([id, e]) => entryOf<T>(id, e));
+      },
+      async claim<T>(id: string, expectedOwner: string) {
+        checkKey('id', id);
+        const e = inbox.get(id);
+        if (!e || e.owner !== expectedOwner) return undefined;
+        const next = { ...e, owner: instance, deliveries: e.deliveries + 1 };
+        inbox.set(id, next);
+        return entryOf<T>(id, next);
+      },
+    },
+    replies: {
+      async claim(inboundId) {
+        checkKey('inbound id', inboundId);
+        return replies.add(inboundId);
+      },
+      async release(inboundId) {
+        checkKey('inbound id', inboundId);
+        replies.delete(inboundId);
+      },
+    },
+    collection<T>(name: string): Collection<T> {
+      checkName(name);
+      let c = collections.get(name);
+      if (!c) {
+        c = new MemoryCollection<unknown>();
+        collections.set(name, c);
+      }
+      return c as Collection<T>;
+    },
+    async close() {},
+  };
+}
