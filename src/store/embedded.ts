@@ -5,7 +5,7 @@ import { StoreUnavailableError, withinTime } from './errors';
 import { checkKey, checkName, checkPart, checkTtl, toJson } from './keys';
 import { decidePart, isExpired, parseGroup, parseResult, type GroupRecord, type GroupsUsage } from './multipart-rules';
 import type { StoreConfig } from './settings';
-import type { Collection, HeldGroup, InboxEntry, SmsStore, StoreLog } from './types';
+import type { Collection, HeldGroup, InboxClaim, InboxEntry, SmsStore, StoreLog } from './types';
 
 // The default store: an LMDB database (the `lmdb` package, prebuilt binaries shipped as
 // npm packages for every platform Node-RED runs on) in a folder of the user directory.
@@ -61,10 +61,11 @@ export async function openEmbeddedStore(config: StoreConfig, userDir: string, in
 
   /** A transaction, then the flush to disk: resolved means durable. Bounded in time. */
   function write<T>(what: string, action: () => T): Promise<T> {
-    const work = root.transaction(action).then(async (result) => {
+    const work = (async () => {
+      const result = await root.transaction(action);
       await root.flushed;
       return result;
-    });
+    })();
     return withinTime(kind, config.timeoutMs, what, work).catch((err: unknown) => {
       if (err instanceof StoreUnavailableError) throw err;
       throw new StoreUnavailableError(kind, `${what} failed: ${(err as Error).message}`, { cause: err });
@@ -249,11 +250,11 @@ export async function openEmbeddedStore(config: StoreConfig, userDir: string, in
       async list<T>() {
         return read('listing the inbox', () => [...inboxDb.getRange({})].map(({ key, value }) => entryOf<T>(key, value)));
       },
-      async claim<T>(id: string, expectedOwner: string) {
+      async claim<T>({ id, owner, deliveries }: InboxClaim) {
         checkKey('id', id);
         return write('claiming an inbox entry', () => {
           const e = inboxDb.get(id);
-          if (!e || e.owner !== expectedOwner) return undefined;
+          if (!e || e.owner !== owner || e.deliveries !== deliveries) return undefined;
           const next = { ...e, owner: instance, deliveries: e.deliveries + 1 };
           inboxDb.putSync(id, next);
           return entryOf<T>(id, next);

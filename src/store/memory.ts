@@ -1,7 +1,7 @@
 import { checkKey, checkName, checkPart, checkTtl, toJson } from './keys';
 import { decidePart, isExpired, parseGroup, parseResult, type GroupRecord } from './multipart-rules';
 import type { StoreConfig } from './settings';
-import type { Collection, HeldGroup, InboxEntry, SmsStore, StoreLog } from './types';
+import type { Collection, HeldGroup, InboxClaim, InboxEntry, SmsStore, StoreLog } from './types';
 
 // Tests only: one process's memory, gone on restart. Same contract as the others, values
 // copied through JSON so nothing passes by reference that redis would not pass.
@@ -60,17 +60,20 @@ class MemoryCollection<T> implements Collection<T> {
     this.items.set(key, { json: toJson(value), until: ttlMs === undefined ? undefined : Date.now() + ttlMs });
   }
 
+  // Each decision below runs without an await inside: nothing interleaves with it.
   async setIfAbsent(key: string, value: T, ttlMs?: number): Promise<boolean> {
     checkKey('key', key);
+    checkTtl(ttlMs);
     if (this.live(key)) return false;
-    await this.set(key, value, ttlMs);
+    this.items.set(key, { json: toJson(value), until: ttlMs === undefined ? undefined : Date.now() + ttlMs });
     return true;
   }
 
   async take(key: string): Promise<T | undefined> {
-    const value = await this.get(key);
+    checkKey('key', key);
+    const held = this.live(key);
     this.items.delete(key);
-    return value;
+    return held && (JSON.parse(held.json) as T);
   }
 
   async delete(key: string): Promise<boolean> {
@@ -168,10 +171,10 @@ export function openMemoryStore(config: StoreConfig, instance: string, log: Stor
       async list<T>() {
         return [...inbox].map(([id, e]) => entryOf<T>(id, e));
       },
-      async claim<T>(id: string, expectedOwner: string) {
+      async claim<T>({ id, owner, deliveries }: InboxClaim) {
         checkKey('id', id);
         const e = inbox.get(id);
-        if (!e || e.owner !== expectedOwner) return undefined;
+        if (!e || e.owner !== owner || e.deliveries !== deliveries) return undefined;
         const next = { ...e, owner: instance, deliveries: e.deliveries + 1 };
         inbox.set(id, next);
         return entryOf<T>(id, next);

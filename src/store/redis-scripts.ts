@@ -50,12 +50,13 @@ end
 return out
 `;
 
-/** KEYS: entry hash. ARGV: expected owner, new owner. Returns the entry's fields, or nil. */
+/** KEYS: entry hash. ARGV: expected owner, expected deliveries, new owner. Returns the entry's fields, or nil. */
 export const CLAIM_ENTRY = `
-if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then
+local e = redis.call('HMGET', KEYS[1], 'owner', 'deliveries')
+if e[1] ~= ARGV[1] or e[2] ~= ARGV[2] then
   return false
 end
-redis.call('HSET', KEYS[1], 'owner', ARGV[2])
+redis.call('HSET', KEYS[1], 'owner', ARGV[3])
 redis.call('HINCRBY', KEYS[1], 'deliveries', 1)
 return redis.call('HGETALL', KEYS[1])
 `;

@@ -3,7 +3,7 @@ import { StoreUnavailableError, withinTime } from './errors';
 import { checkKey, checkName, checkPart, checkTtl, toJson } from './keys';
 import { ADD_PART, CLAIM_ENTRY, SET_IF_ABSENT, TAKE_EXPIRED, TAKE_VALUE } from './redis-scripts';
 import type { StoreConfig } from './settings';
-import type { AddPartResult, Collection, HeldGroup, InboxEntry, SmsStore, StoreLog } from './types';
+import type { AddPartResult, Collection, HeldGroup, InboxClaim, InboxEntry, SmsStore, StoreLog } from './types';
 
 // Several Node-RED instances on one redis. Decisions are single commands (SET NX) or Lua
 // scripts; a command is never queued while redis is away (it fails at once instead), so
@@ -57,11 +57,14 @@ export async function openRedisStore(config: StoreConfig, instance: string, log:
   for (const [name, [numberOfKeys, lua]] of Object.entries(SCRIPTS)) client.defineCommand(name, { numberOfKeys, lua });
   // An 'error' event nobody listens to would crash Node-RED: log each outage once.
   let down = false;
-  client.on('error', (err: Error) => {
-    if (down) return;
+  let closing = false;
+  const noteDown = (reason: string): void => {
+    if (down || closing) return;
     down = true;
-    log.warn(`sms store: redis at ${where} unreachable (${err.message}); retrying`);
-  });
+    log.warn(`sms store: redis at ${where} unreachable (${reason}); retrying`);
+  };
+  client.on('error', (err: Error) => noteDown(err.message));
+  client.on('close', () => noteDown('connection closed'));
   client.on('ready', () => {
     if (down) log.info(`sms store: redis at ${where} reachable again`);
     down = false;
@@ -239,9 +242,9 @@ export async function openRedisStore(config: StoreConfig, instance: string, log:
         });
         return out;
       },
-      async claim<T>(id: string, expectedOwner: string) {
+      async claim<T>({ id, owner, deliveries }: InboxClaim) {
         checkKey('id', id);
-        const reply = await run('claiming an inbox entry', () => script('smsClaimEntry', [k.entry(id)], [expectedOwner, instance]));
+        const reply = await run('claiming an inbox entry', () => script('smsClaimEntry', [k.entry(id)], [owner, deliveries, instance]));
         return Array.isArray(reply) ? entryOf<T>(id, fieldsOf(reply as string[])) : undefined;
       },
     },
@@ -257,6 +260,7 @@ export async function openRedisStore(config: StoreConfig, instance: string, log:
     },
     collection,
     async close() {
+      closing = true;
       try {
         await withinTime(kind, config.timeoutMs, 'closing', client.quit());
       } catch {

@@ -72,6 +72,9 @@ export interface InboxEntry<T> {
   value: T;
 }
 
+/** What `Inbox.claim` compares: the entry as it was listed. */
+export type InboxClaim = Pick<InboxEntry<unknown>, 'id' | 'owner' | 'deliveries'>;
+
 /** Acknowledged messages the flow has not finished with yet (SPEC §10). */
 export interface Inbox {
   /** Records a message, owned by this instance; durable when it resolves (before the ack). */
@@ -81,10 +84,11 @@ export interface Inbox {
   /** Everything in the inbox, of every owner. */
   list<T>(): Promise<InboxEntry<T>[]>;
   /**
-   * Takes an entry for this instance if its owner is still `expectedOwner` (compare and
-   * set): of several instances claiming one entry, one gets it, the others undefined.
+   * Takes an entry, as `list` showed it, for this instance: only when it is unchanged since
+   * (same owner, same deliveries — compare and set). Of several instances claiming one
+   * entry, one gets it (deliveries + 1, owner = this instance), the others undefined.
    */
-  claim<T>(id: string, expectedOwner: string): Promise<InboxEntry<T> | undefined>;
+  claim<T>(listed: InboxClaim): Promise<InboxEntry<T> | undefined>;
 }
 
 /** One reply per inbound message, also after it was emitted again. */
