@@ -5,7 +5,8 @@ import { StoreUnavailableError, withinTime } from './errors';
 import { checkKey, checkName, checkPart, checkTtl, toJson } from './keys';
 import { decidePart, isExpired, parseGroup, parseResult, type GroupRecord, type GroupsUsage } from './multipart-rules';
 import type { StoreConfig } from './settings';
-import type { Collection, HeldGroup, InboxClaim, InboxEntry, SmsStore, StoreLog } from './types';
+import { claimed, entryOf, newRecord, type InboxRecord } from './inbox-record';
+import type { Collection, HeldGroup, InboxClaim, SmsStore, StoreLog } from './types';
 
 // The default store: an LMDB database (the `lmdb` package, prebuilt binaries shipped as
 // npm packages for every platform Node-RED runs on) in a folder of the user directory.
@@ -18,13 +19,6 @@ function lmdbModule(): LmdbModule {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   lmdb ??= require('lmdb') as LmdbModule;
   return lmdb;
-}
-
-interface StoredEntry {
-  owner: string;
-  receivedAt: number;
-  deliveries: number;
-  json: string;
 }
 
 interface StoredValue {
@@ -52,7 +46,7 @@ export async function openEmbeddedStore(config: StoreConfig, userDir: string, in
   const seenDb = root.openDB<number, string>('seen', {});
   const repliesDb = root.openDB<number, string>('replies', {});
   const groupsDb = root.openDB<GroupRecord, string>('multipart', {});
-  const inboxDb = root.openDB<StoredEntry, string>('inbox', {});
+  const inboxDb = root.openDB<InboxRecord, string>('inbox', {});
   const valuesDb = root.openDB<StoredValue, [string, string]>('collections', {});
   const expiryDb = root.openDB<null, ExpiryKey>('expiry', {});
   const metaDb = root.openDB<GroupsUsage, string>('meta', {});
@@ -115,14 +109,6 @@ export async function openEmbeddedStore(config: StoreConfig, userDir: string, in
   }, PRUNE_EVERY_MS);
   pruner.unref();
 
-  const entryOf = <T>(id: string, e: StoredEntry): InboxEntry<T> => ({
-    id,
-    owner: e.owner,
-    receivedAt: e.receivedAt,
-    deliveries: e.deliveries,
-    value: JSON.parse(e.json) as T,
-  });
-
   function collection<T>(name: string): Collection<T> {
     checkName(name);
     const space = `c:${name}`;
@@ -175,7 +161,8 @@ export async function openEmbeddedStore(config: StoreConfig, userDir: string, in
         read('entries', () => {
           const out: Array<[string, T]> = [];
           const now = Date.now();
-          for (const { key, value } of valuesDb.getRange({ start: [name], end: [name, '\uffff'] })) {
+          for (const { key, value } of valuesDb.getRange({ start: [name] })) {
+            if (key[0] !== name) break;
             if (value.until === undefined || value.until > now) out.push([key[1], JSON.parse(value.json) as T]);
           }
           return out;
@@ -240,7 +227,7 @@ export async function openEmbeddedStore(config: StoreConfig, userDir: string, in
         checkKey('id', id);
         const json = toJson(value);
         await write('putting a message in the inbox', () =>
-          inboxDb.putSync(id, { owner: instance, receivedAt: Date.now(), deliveries: 1, json }),
+          inboxDb.putSync(id, newRecord(instance, json)),
         );
       },
       async remove(id) {
@@ -250,14 +237,13 @@ export async function openEmbeddedStore(config: StoreConfig, userDir: string, in
       async list<T>() {
         return read('listing the inbox', () => [...inboxDb.getRange({})].map(({ key, value }) => entryOf<T>(key, value)));
       },
-      async claim<T>({ id, owner, deliveries }: InboxClaim) {
-        checkKey('id', id);
+      async claim<T>(listed: InboxClaim) {
+        checkKey('id', listed.id);
         return write('claiming an inbox entry', () => {
-          const e = inboxDb.get(id);
-          if (!e || e.owner !== owner || e.deliveries !== deliveries) return undefined;
-          const next = { ...e, owner: instance, deliveries: e.deliveries + 1 };
-          inboxDb.putSync(id, next);
-          return entryOf<T>(id, next);
+          const next = claimed(inboxDb.get(listed.id), listed, instance);
+          if (!next) return undefined;
+          inboxDb.putSync(listed.id, next);
+          return entryOf<T>(listed.id, next);
         });
       },
     },

@@ -1,7 +1,8 @@
 import { checkKey, checkName, checkPart, checkTtl, toJson } from './keys';
 import { decidePart, isExpired, parseGroup, parseResult, type GroupRecord } from './multipart-rules';
 import type { StoreConfig } from './settings';
-import type { Collection, HeldGroup, InboxClaim, InboxEntry, SmsStore, StoreLog } from './types';
+import { claimed, entryOf, newRecord, type InboxRecord } from './inbox-record';
+import type { Collection, HeldGroup, InboxClaim, SmsStore, StoreLog } from './types';
 
 // Tests only: one process's memory, gone on restart. Same contract as the others, values
 // copied through JSON so nothing passes by reference that redis would not pass.
@@ -93,13 +94,6 @@ class MemoryCollection<T> implements Collection<T> {
   }
 }
 
-interface StoredEntry {
-  owner: string;
-  receivedAt: number;
-  deliveries: number;
-  json: string;
-}
-
 export function openMemoryStore(config: StoreConfig, instance: string, log: StoreLog): SmsStore {
   log.warn('sms store: memory — everything it holds (seen ids, multipart parts, the inbox) is forgotten on restart; for tests only');
   const retentionMs = config.retentionHours * 3600_000;
@@ -107,17 +101,9 @@ export function openMemoryStore(config: StoreConfig, instance: string, log: Stor
   const seen = new ExpiringIds(retentionMs);
   const replies = new ExpiringIds(retentionMs);
   const groups = new Map<string, GroupRecord>();
-  const inbox = new Map<string, StoredEntry>();
+  const inbox = new Map<string, InboxRecord>();
   const collections = new Map<string, MemoryCollection<unknown>>();
   let heldBytes = 0;
-
-  const entryOf = <T>(id: string, e: StoredEntry): InboxEntry<T> => ({
-    id,
-    owner: e.owner,
-    receivedAt: e.receivedAt,
-    deliveries: e.deliveries,
-    value: JSON.parse(e.json) as T,
-  });
 
   return {
     kind: 'memory',
@@ -162,7 +148,7 @@ export function openMemoryStore(config: StoreConfig, instance: string, log: Stor
     inbox: {
       async put(id, value) {
         checkKey('id', id);
-        inbox.set(id, { owner: instance, receivedAt: Date.now(), deliveries: 1, json: toJson(value) });
+        inbox.set(id, newRecord(instance, toJson(value)));
       },
       async remove(id) {
         checkKey('id', id);
@@ -171,13 +157,12 @@ export function openMemoryStore(config: StoreConfig, instance: string, log: Stor
       async list<T>() {
         return [...inbox].map(([id, e]) => entryOf<T>(id, e));
       },
-      async claim<T>({ id, owner, deliveries }: InboxClaim) {
-        checkKey('id', id);
-        const e = inbox.get(id);
-        if (!e || e.owner !== owner || e.deliveries !== deliveries) return undefined;
-        const next = { ...e, owner: instance, deliveries: e.deliveries + 1 };
-        inbox.set(id, next);
-        return entryOf<T>(id, next);
+      async claim<T>(listed: InboxClaim) {
+        checkKey('id', listed.id);
+        const next = claimed(inbox.get(listed.id), listed, instance);
+        if (!next) return undefined;
+        inbox.set(listed.id, next);
+        return entryOf<T>(listed.id, next);
       },
     },
     replies: {

@@ -58,7 +58,10 @@ export interface HeldGroup<T> {
 export interface MultipartGroups {
   /** Adds a part atomically; exactly one caller sees a given group 'complete'. */
   add<T>(part: PartInput<T>): Promise<AddPartResult<T>>;
-  /** Removes and returns the groups older than the expiry; each is returned to one caller only. */
+  /**
+   * Removes and returns groups older than the expiry; each is returned to one caller only.
+   * Redis hands out at most 100 per call: call again until it returns none.
+   */
   takeExpired<T>(): Promise<HeldGroup<T>[]>;
 }
 

@@ -199,6 +199,7 @@ function storeContract(kind, harness) {
         const queue = store.collection('queue');
         await optOut.set('+447700900001', { since: 1, why: 'STOP' });
         await queue.set('+447700900001', { other: true });
+        await queue.set('\u{1F600} any text', 'kept');
         assert.deepEqual(await optOut.get('+447700900001'), { since: 1, why: 'STOP' });
         assert.deepEqual(await optOut.entries(), [['+447700900001', { since: 1, why: 'STOP' }]]);
         assert.equal(await optOut.get('nobody'), undefined);
@@ -206,6 +207,7 @@ function storeContract(kind, harness) {
         assert.equal(await optOut.delete('+447700900001'), false);
         assert.deepEqual(await optOut.entries(), []);
         assert.deepEqual(await queue.get('+447700900001'), { other: true }, 'the other collection kept its value');
+        assert.deepEqual((await queue.entries()).sort(), [['+447700900001', { other: true }], ['\u{1F600} any text', 'kept']]);
       });
 
       it('sets if absent and takes, each with one winner among callers at the same time', async function () {

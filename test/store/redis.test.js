@@ -1,11 +1,10 @@
 'use strict';
 // On a real redis-server (Debian's), started here on a free port, saving nothing.
 const assert = require('node:assert/strict');
-const net = require('node:net');
 const { openStore, StoreUnavailableError } = require('./store-module');
 const { storeContract, count, sleep } = require('./contract');
 const { quietLog } = require('./quiet-log');
-const { startRedis } = require('../support/redis-server');
+const { startRedis, ephemeralPort } = require('../support/redis-server');
 
 let redis;
 let places = 0;
@@ -118,6 +117,19 @@ describe('redis store: redis unreachable', function () {
     await server.stop();
   });
 
+  /** What `work` resolves to once redis answers again (the client reconnects by itself). */
+  async function eventually(work, withinMs = 10000) {
+    const deadline = Date.now() + withinMs;
+    for (;;) {
+      try {
+        return await work();
+      } catch (err) {
+        if (!(err instanceof StoreUnavailableError) || Date.now() > deadline) throw err;
+        await sleep(100);
+      }
+    }
+  }
+
   async function rejectsUnavailable(work, boundMs) {
     const started = Date.now();
     await assert.rejects(work, (err) => {
@@ -146,16 +158,7 @@ describe('redis store: redis unreachable', function () {
       assert.ok(log.lines.some(([level, line]) => level === 'warn' && /unreachable/.test(line)), 'the log says so');
 
       await server.restart();
-      const deadline = Date.now() + 10000;
-      for (;;) {
-        try {
-          assert.equal(await store.seen.firstTime('after'), true);
-          break;
-        } catch (err) {
-          if (!(err instanceof StoreUnavailableError) || Date.now() > deadline) throw err;
-          await sleep(100);
-        }
-      }
+      assert.equal(await eventually(() => store.seen.firstTime('after')), true);
       assert.equal(await store.seen.firstTime('after'), false);
     } finally {
       await store.close();
@@ -176,13 +179,8 @@ describe('redis store: redis unreachable', function () {
     }
   });
 
-  it('nothing listening at the url: the store opens within a bound, and operations fail as unavailable', async function () {
-    const closedPort = await new Promise((resolve) => {
-      const probe = net.createServer().listen(0, '127.0.0.1', () => {
-        const { port } = probe.address();
-        probe.close(() => resolve(port));
-      });
-    });
+  it('nothing listening at the url: the store opens within a bound, operations fail as unavailable, and work once redis starts', async function () {
+    const closedPort = await ephemeralPort();
     const log = quietLog();
     const started = Date.now();
     const store = await openStore({ type: 'redis', url: `redis://127.0.0.1:${closedPort}/0`, timeoutMs: 500 }, { userDir: '/x', log });
@@ -190,6 +188,12 @@ describe('redis store: redis unreachable', function () {
       assert.ok(Date.now() - started < 3000, 'open does not hang');
       assert.ok(log.lines.some(([level, line]) => level === 'warn' && /redis/.test(line)));
       await rejectsUnavailable(store.seen.firstTime('x'), 2000);
+      const late = await startRedis({ port: closedPort });
+      try {
+        await eventually(() => store.seen.firstTime('x'));
+      } finally {
+        await late.stop();
+      }
     } finally {
       await store.close();
     }

@@ -48,10 +48,10 @@ function launch(port) {
  * freeze it (SIGSTOP/SIGCONT) to play a server that stopped answering, `restart()`
  * starts a new one on the same port (empty: it saves nothing).
  */
-async function startRedis() {
+async function startRedis({ port: wanted } = {}) {
   let lastError;
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const port = await ephemeralPort();
+  for (let attempt = 0; attempt < (wanted ? 1 : 5); attempt++) {
+    const port = wanted ?? (await ephemeralPort());
     try {
       let child = await launch(port);
       const server = {
@@ -88,4 +88,4 @@ async function startRedis() {
   throw lastError;
 }
 
-module.exports = { startRedis };
+module.exports = { startRedis, ephemeralPort };
