@@ -6,7 +6,7 @@ import { checkKey, checkName, checkPart, checkTtl, toJson } from './keys';
 import { decidePart, isExpired, parseGroup, parseResult, type GroupRecord, type GroupsUsage } from './multipart-rules';
 import type { StoreConfig } from './settings';
 import { claimed, entryOf, newRecord, type InboxRecord } from './inbox-record';
-import type { Collection, HeldGroup, InboxClaim, SmsStore, StoreLog } from './types';
+import type { Collection, HeldGroup, InboxClaim, PartInput, SmsStore, StoreLog } from './types';
 
 // The default store: an LMDB database (the `lmdb` package, prebuilt binaries shipped as
 // npm packages for every platform Node-RED runs on) in a folder of the user directory.
@@ -109,6 +109,11 @@ export async function openEmbeddedStore(config: StoreConfig, userDir: string, in
   }, PRUNE_EVERY_MS);
   pruner.unref();
 
+  /** Inside a transaction: a finished group into the inbox, when its first part named an id. */
+  function toInbox(group: string, record: GroupRecord): void {
+    if (record.inboxId !== undefined) inboxDb.putSync(record.inboxId, newRecord(instance, toJson(parseGroup(group, record))));
+  }
+
   function collection<T>(name: string): Collection<T> {
     checkName(name);
     const space = `c:${name}`;
@@ -186,9 +191,10 @@ export async function openEmbeddedStore(config: StoreConfig, userDir: string, in
       },
     },
     multipart: {
-      async add<T>(part: { group: string; index: number; total: number; value: T }) {
+      async add<T>(part: PartInput<T>) {
         checkKey('group', part.group);
         checkPart(part.index, part.total);
+        if (part.inboxId !== undefined) checkKey('inbox id', part.inboxId);
         const json = toJson(part.value);
         return write('adding a multipart part', () => {
           const existing = groupsDb.get(part.group);
@@ -202,6 +208,7 @@ export async function openEmbeddedStore(config: StoreConfig, userDir: string, in
             if (decision.next === null) groupsDb.removeSync(part.group);
             else groupsDb.putSync(part.group, decision.next);
           }
+          if (decision.completed) toInbox(part.group, decision.completed);
           return decision.result;
         }).then((result) => parseResult<T>(result));
       },
@@ -215,6 +222,7 @@ export async function openEmbeddedStore(config: StoreConfig, userDir: string, in
             groupsDb.removeSync(key);
             usage.groups--;
             usage.bytes -= value.bytes;
+            toInbox(key, value);
             taken.push(parseGroup<T>(key, value));
           }
           if (taken.length) metaDb.putSync(USAGE_KEY, usage);
@@ -229,6 +237,15 @@ export async function openEmbeddedStore(config: StoreConfig, userDir: string, in
         await write('putting a message in the inbox', () =>
           inboxDb.putSync(id, newRecord(instance, json)),
         );
+      },
+      async admit(id, value) {
+        checkKey('id', id);
+        const json = toJson(value);
+        return write('admitting a message to the inbox', () => {
+          if (!addExpiring(seenDb, 'seen', id)) return false;
+          inboxDb.putSync(id, newRecord(instance, json));
+          return true;
+        });
       },
       async remove(id) {
         checkKey('id', id);

@@ -105,6 +105,10 @@ export function openMemoryStore(config: StoreConfig, instance: string, log: Stor
   const collections = new Map<string, MemoryCollection<unknown>>();
   let heldBytes = 0;
 
+  const toInbox = (group: string, record: GroupRecord): void => {
+    if (record.inboxId !== undefined) inbox.set(record.inboxId, newRecord(instance, toJson(parseGroup(group, record))));
+  };
+
   return {
     kind: 'memory',
     instance,
@@ -123,6 +127,7 @@ export function openMemoryStore(config: StoreConfig, instance: string, log: Stor
       async add(part) {
         checkKey('group', part.group);
         checkPart(part.index, part.total);
+        if (part.inboxId !== undefined) checkKey('inbox id', part.inboxId);
         const existing = groups.get(part.group);
         const json = toJson(part.value);
         const decision = decidePart(existing, { ...part, json }, limits, { groups: groups.size, bytes: heldBytes }, Date.now());
@@ -131,6 +136,7 @@ export function openMemoryStore(config: StoreConfig, instance: string, log: Stor
           if (decision.next === null) groups.delete(part.group);
           else groups.set(part.group, decision.next);
         }
+        if (decision.completed) toInbox(part.group, decision.completed);
         return parseResult(decision.result);
       },
       async takeExpired<T>() {
@@ -140,6 +146,7 @@ export function openMemoryStore(config: StoreConfig, instance: string, log: Stor
           if (!isExpired(record, limits, now)) continue;
           groups.delete(group);
           heldBytes -= record.bytes;
+          toInbox(group, record);
           out.push(parseGroup<T>(group, record));
         }
         return out;
@@ -149,6 +156,13 @@ export function openMemoryStore(config: StoreConfig, instance: string, log: Stor
       async put(id, value) {
         checkKey('id', id);
         inbox.set(id, newRecord(instance, toJson(value)));
+      },
+      async admit(id, value) {
+        checkKey('id', id);
+        const json = toJson(value);
+        if (!seen.add(id)) return false;
+        inbox.set(id, newRecord(instance, json));
+        return true;
       },
       async remove(id) {
         checkKey('id', id);

@@ -9,6 +9,7 @@ export interface GroupRecord {
   firstAt: number;
   bytes: number;
   parts: Record<string, string>;
+  inboxId?: string;
 }
 
 export interface GroupsUsage {
@@ -20,11 +21,13 @@ export interface PartDecision {
   result: AddPartResult<string>;
   /** The group after this part: unchanged (undefined), replaced, or gone (null). */
   next: GroupRecord | null | undefined;
+  /** The whole group, when this part completed it. */
+  completed?: GroupRecord;
 }
 
 export function decidePart(
   existing: GroupRecord | undefined,
-  part: { index: number; total: number; json: string },
+  part: { index: number; total: number; json: string; inboxId?: string },
   limits: MultipartLimits,
   usage: GroupsUsage,
   now: number,
@@ -43,12 +46,12 @@ export function decidePart(
   }
   const group: GroupRecord = existing
     ? { ...existing, parts: { ...existing.parts } }
-    : { total: part.total, firstAt: now, bytes: 0, parts: {} };
+    : { total: part.total, firstAt: now, bytes: 0, parts: {}, ...(part.inboxId === undefined ? {} : { inboxId: part.inboxId }) };
   group.parts[part.index] = part.json;
   group.bytes += size;
   const received = Object.keys(group.parts).length;
   if (received >= group.total) {
-    return { result: { state: 'complete', parts: orderedParts(group).map((p) => p.value) }, next: null };
+    return { result: { state: 'complete', parts: orderedParts(group).map((p) => p.value) }, next: null, completed: group };
   }
   return { result: { state: 'held', received, total: group.total }, next: group };
 }
@@ -72,6 +75,7 @@ export function parseGroup<T>(group: string, record: GroupRecord): HeldGroup<T> 
     group,
     total: record.total,
     firstAt: record.firstAt,
+    ...(record.inboxId === undefined ? {} : { inboxId: record.inboxId }),
     parts: orderedParts(record).map((p) => ({ index: p.index, value: JSON.parse(p.value) as T })),
   };
 }

@@ -1,7 +1,35 @@
 // Lua run inside redis: each decision is one script, so two instances never both win.
 
-/** KEYS: group hash, groups zset, bytes counter. ARGV: group, index, total, json, now, maxGroups, maxBytes. */
-export const ADD_PART = `
+/**
+ * A finished group into the inbox when its first part named an inbox id: the entry's JSON
+ * is a HeldGroup, written as text (the parts already are JSON text).
+ */
+const MOVE_TO_INBOX = `
+local function moveToInbox(group, key, inboxSet, entryPrefix, owner, now)
+  local id = redis.call('HGET', key, 'inbox')
+  if not id or id == '' then
+    return
+  end
+  local total = redis.call('HGET', key, 'total')
+  local parts = {}
+  for i = 1, tonumber(total) do
+    local value = redis.call('HGET', key, 'p:' .. i)
+    if value then
+      parts[#parts + 1] = '{"index":' .. i .. ',"value":' .. value .. '}'
+    end
+  end
+  local json = '{"group":' .. cjson.encode(group) .. ',"total":' .. total .. ',"firstAt":' .. redis.call('HGET', key, 'first')
+    .. ',"inboxId":' .. cjson.encode(id) .. ',"parts":[' .. table.concat(parts, ',') .. ']}'
+  redis.call('HSET', entryPrefix .. id, 'owner', owner, 'receivedAt', now, 'deliveries', 1, 'json', json)
+  redis.call('SADD', inboxSet, id)
+end
+`;
+
+/**
+ * KEYS: group hash, groups zset, bytes counter, inbox set.
+ * ARGV: group, index, total, json, now, maxGroups, maxBytes, inbox id ('' none), owner, inbox entry prefix.
+ */
+export const ADD_PART = `${MOVE_TO_INBOX}
 local size = string.len(ARGV[4])
 local field = 'p:' .. ARGV[2]
 if redis.call('EXISTS', KEYS[1]) == 0 then
@@ -9,7 +37,7 @@ if redis.call('EXISTS', KEYS[1]) == 0 then
   if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[6]) or bytes + size > tonumber(ARGV[7]) then
     return {'full'}
   end
-  redis.call('HSET', KEYS[1], 'total', ARGV[3], 'first', ARGV[5], 'bytes', 0)
+  redis.call('HSET', KEYS[1], 'total', ARGV[3], 'first', ARGV[5], 'bytes', 0, 'inbox', ARGV[8])
   redis.call('ZADD', KEYS[2], ARGV[5], ARGV[1])
 elseif redis.call('HEXISTS', KEYS[1], field) == 1
     or tonumber(ARGV[2]) > tonumber(redis.call('HGET', KEYS[1], 'total')) then
@@ -19,7 +47,7 @@ redis.call('HSET', KEYS[1], field, ARGV[4])
 redis.call('HINCRBY', KEYS[1], 'bytes', size)
 redis.call('INCRBY', KEYS[3], size)
 local total = tonumber(redis.call('HGET', KEYS[1], 'total'))
-local received = redis.call('HLEN', KEYS[1]) - 3
+local received = redis.call('HLEN', KEYS[1]) - 4
 if received < total then
   return {'held', tostring(received), tostring(total)}
 end
@@ -28,19 +56,24 @@ for i = 1, total do
   out[#out + 1] = redis.call('HGET', KEYS[1], 'p:' .. i)
 end
 redis.call('DECRBY', KEYS[3], tonumber(redis.call('HGET', KEYS[1], 'bytes')))
+moveToInbox(ARGV[1], KEYS[1], KEYS[4], ARGV[10], ARGV[9], ARGV[5])
 redis.call('DEL', KEYS[1])
 redis.call('ZREM', KEYS[2], ARGV[1])
 return out
 `;
 
-/** KEYS: groups zset, bytes counter. ARGV: group key prefix, cutoff (first <= it), limit. Returns group, fields, group, fields… */
-export const TAKE_EXPIRED = `
+/**
+ * KEYS: groups zset, bytes counter, inbox set. ARGV: group key prefix, cutoff (first <= it),
+ * limit, owner, inbox entry prefix, now. Returns group, fields, group, fields…
+ */
+export const TAKE_EXPIRED = `${MOVE_TO_INBOX}
 local groups = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[2], 'LIMIT', 0, tonumber(ARGV[3]))
 local out = {}
 for _, group in ipairs(groups) do
   local key = ARGV[1] .. group
   local fields = redis.call('HGETALL', key)
   local bytes = tonumber(redis.call('HGET', key, 'bytes') or '0')
+  moveToInbox(group, key, KEYS[3], ARGV[5], ARGV[4], ARGV[6])
   redis.call('DEL', key)
   redis.call('ZREM', KEYS[1], group)
   redis.call('DECRBY', KEYS[2], bytes)
@@ -59,6 +92,16 @@ end
 redis.call('HSET', KEYS[1], 'owner', ARGV[3])
 redis.call('HINCRBY', KEYS[1], 'deliveries', 1)
 return redis.call('HGETALL', KEYS[1])
+`;
+
+/** KEYS: seen key, entry hash, inbox set. ARGV: retention ms, id, owner, now, json. Returns 1 when admitted. */
+export const ADMIT = `
+if not redis.call('SET', KEYS[1], '1', 'PX', ARGV[1], 'NX') then
+  return 0
+end
+redis.call('HSET', KEYS[2], 'owner', ARGV[3], 'receivedAt', ARGV[4], 'deliveries', 1, 'json', ARGV[5])
+redis.call('SADD', KEYS[3], ARGV[2])
+return 1
 `;
 
 /** KEYS: value key, key set. ARGV: json, ttl ms ('0': none), key. */

@@ -1,9 +1,9 @@
 import type * as IORedis from 'ioredis';
 import { StoreUnavailableError, withinTime } from './errors';
 import { checkKey, checkName, checkPart, checkTtl, toJson } from './keys';
-import { ADD_PART, CLAIM_ENTRY, SET_IF_ABSENT, TAKE_EXPIRED, TAKE_VALUE } from './redis-scripts';
+import { ADD_PART, ADMIT, CLAIM_ENTRY, SET_IF_ABSENT, TAKE_EXPIRED, TAKE_VALUE } from './redis-scripts';
 import type { StoreConfig } from './settings';
-import type { AddPartResult, Collection, HeldGroup, InboxClaim, InboxEntry, SmsStore, StoreLog } from './types';
+import type { AddPartResult, Collection, HeldGroup, InboxClaim, InboxEntry, PartInput, SmsStore, StoreLog } from './types';
 
 // Several Node-RED instances on one redis. Decisions are single commands (SET NX) or Lua
 // scripts; a command is never queued while redis is away (it fails at once instead), so
@@ -19,7 +19,14 @@ function ioredisModule(): IORedisModule {
 }
 
 type ScriptReply = string | number | null | ScriptReply[];
-const SCRIPTS = { smsAddPart: [3, ADD_PART], smsTakeExpired: [2, TAKE_EXPIRED], smsClaimEntry: [1, CLAIM_ENTRY], smsSetIfAbsent: [2, SET_IF_ABSENT], smsTakeValue: [2, TAKE_VALUE] } as const;
+const SCRIPTS = {
+  smsAddPart: [4, ADD_PART],
+  smsTakeExpired: [3, TAKE_EXPIRED],
+  smsAdmit: [3, ADMIT],
+  smsClaimEntry: [1, CLAIM_ENTRY],
+  smsSetIfAbsent: [2, SET_IF_ABSENT],
+  smsTakeValue: [2, TAKE_VALUE],
+} as const;
 type ScriptName = keyof typeof SCRIPTS;
 
 const EXPIRED_BATCH = 100;
@@ -184,13 +191,14 @@ export async function openRedisStore(config: StoreConfig, instance: string, log:
       },
     },
     multipart: {
-      async add<T>(part: { group: string; index: number; total: number; value: T }) {
+      async add<T>(part: PartInput<T>) {
         checkKey('group', part.group);
         checkPart(part.index, part.total);
+        if (part.inboxId !== undefined) checkKey('inbox id', part.inboxId);
         const json = toJson(part.value);
-        const reply = (await run('adding a multipart part', () =>
-          script('smsAddPart', [k.groupPrefix + part.group, k.groups, k.groupBytes], [part.group, part.index, part.total, json, Date.now(), limits.maxGroups, limits.maxBytes]),
-        )) as string[];
+        const keys = [k.groupPrefix + part.group, k.groups, k.groupBytes, k.inbox];
+        const args = [part.group, part.index, part.total, json, Date.now(), limits.maxGroups, limits.maxBytes, part.inboxId ?? '', instance, k.entry('')];
+        const reply = (await run('adding a multipart part', () => script('smsAddPart', keys, args))) as string[];
         const state = reply[0];
         if (state === 'complete') return { state, parts: reply.slice(1).map((p) => JSON.parse(p) as T) };
         if (state === 'held') return { state, received: Number(reply[1]), total: Number(reply[2]) };
@@ -198,7 +206,7 @@ export async function openRedisStore(config: StoreConfig, instance: string, log:
       },
       async takeExpired<T>() {
         const reply = (await run('taking expired multipart groups', () =>
-          script('smsTakeExpired', [k.groups, k.groupBytes], [k.groupPrefix, Date.now() - limits.expiryMs, EXPIRED_BATCH]),
+          script('smsTakeExpired', [k.groups, k.groupBytes, k.inbox], [k.groupPrefix, Date.now() - limits.expiryMs, EXPIRED_BATCH, instance, k.entry(''), Date.now()]),
         )) as Array<string | string[]>;
         const out: HeldGroup<T>[] = [];
         for (let i = 0; i + 1 < reply.length; i += 2) {
@@ -207,7 +215,9 @@ export async function openRedisStore(config: StoreConfig, instance: string, log:
             .filter((name) => name.startsWith('p:'))
             .map((name) => ({ index: Number(name.slice(2)), value: JSON.parse(f[name]) as T }))
             .sort((a, b) => a.index - b.index);
-          out.push({ group: reply[i] as string, total: Number(f.total), firstAt: Number(f.first), parts });
+          const held: HeldGroup<T> = { group: reply[i] as string, total: Number(f.total), firstAt: Number(f.first), parts };
+          if (f.inbox) held.inboxId = f.inbox;
+          out.push(held);
         }
         return out;
       },
@@ -223,6 +233,14 @@ export async function openRedisStore(config: StoreConfig, instance: string, log:
             .sadd(k.inbox, id)
             .exec(),
         );
+      },
+      async admit(id, value) {
+        checkKey('id', id);
+        const json = toJson(value);
+        const admitted = await run('admitting a message to the inbox', () =>
+          script('smsAdmit', [k.seen(id), k.entry(id), k.inbox], [retentionMs, id, instance, Date.now(), json]),
+        );
+        return admitted === 1;
       },
       async remove(id) {
         checkKey('id', id);

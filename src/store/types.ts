@@ -35,6 +35,12 @@ export interface PartInput<T> {
   index: number;
   total: number;
   value: T;
+  /**
+   * When this group completes or expires, its parts go into the inbox under this id (value:
+   * a HeldGroup) in the same atomic step, so a crash between "complete" and "in the inbox"
+   * cannot lose acknowledged parts. Taken from the group's first part.
+   */
+  inboxId?: string;
 }
 
 export type AddPartResult<T> =
@@ -50,6 +56,8 @@ export interface HeldGroup<T> {
   group: string;
   total: number;
   firstAt: number;
+  /** Where it was put in the inbox, when its first part named one. */
+  inboxId?: string;
   /** The parts that arrived, in index order. */
   parts: Array<{ index: number; value: T }>;
 }
@@ -82,6 +90,12 @@ export type InboxClaim = Pick<InboxEntry<unknown>, 'id' | 'owner' | 'deliveries'
 export interface Inbox {
   /** Records a message, owned by this instance; durable when it resolves (before the ack). */
   put<T>(id: string, value: T): Promise<void>;
+  /**
+   * A webhook's one step: when `id` is new within the retention, records it as seen and puts
+   * the message in the inbox, atomically and durably, and resolves true; for a retry
+   * resolves false and changes nothing.
+   */
+  admit<T>(id: string, value: T): Promise<boolean>;
   /** The flow finished with it. False when it was not there. */
   remove(id: string): Promise<boolean>;
   /** Everything in the inbox, of every owner. */

@@ -127,6 +127,35 @@ function storeContract(kind, harness) {
         assert.equal((await store.multipart.add(part('young', 2, 2, 'z'))).state, 'complete', 'the young group stayed');
       });
 
+      it('puts a group that completes into the inbox in the same step, when its first part names an id', async function () {
+        const store = await open();
+        await store.multipart.add({ ...part('+44|7', 2, 2, 'b'), inboxId: 'mp-7' });
+        assert.deepEqual(await store.inbox.list(), [], 'not while parts are missing');
+        const done = await store.multipart.add(part('+44|7', 1, 2, 'a'));
+        assert.equal(done.state, 'complete');
+        const [entry, ...rest] = await store.inbox.list();
+        assert.equal(rest.length, 0);
+        assert.equal(entry.id, 'mp-7');
+        assert.equal(entry.owner, store.instance);
+        assert.deepEqual(entry.value.parts, [{ index: 1, value: { text: 'a' } }, { index: 2, value: { text: 'b' } }]);
+        assert.equal(entry.value.group, '+44|7');
+        assert.equal(entry.value.total, 2);
+        assert.equal(entry.value.inboxId, 'mp-7');
+      });
+
+      it('puts an expired group into the inbox as it is taken, when its first part names an id', async function () {
+        const store = await open({ multipart: { expiryMs: 300 } });
+        await store.multipart.add({ ...part('g/"q"', 1, 3, 'a'), inboxId: 'mp-x' });
+        await store.multipart.add(part('plain', 1, 2, 'p'));
+        await sleep(400);
+        const taken = await store.multipart.takeExpired();
+        assert.deepEqual(taken.map((g) => [g.group, g.inboxId]).sort(), [['g/"q"', 'mp-x'], ['plain', undefined]]);
+        const entries = await store.inbox.list();
+        assert.deepEqual(entries.map((e) => e.id), ['mp-x']);
+        assert.deepEqual(entries[0].value.parts, [{ index: 1, value: { text: 'a' } }]);
+        assert.equal(entries[0].value.group, 'g/"q"');
+      });
+
       it('refuses an index outside 1..total', async function () {
         const store = await open();
         await assert.rejects(store.multipart.add(part('g', 0, 2, 'x')), RangeError);
@@ -150,6 +179,20 @@ function storeContract(kind, harness) {
         assert.equal(await store.inbox.remove('m1'), true);
         assert.equal(await store.inbox.remove('m1'), false);
         assert.deepEqual(await store.inbox.list(), []);
+      });
+
+      it('admits a message once: seen and in the inbox in one step, a retry changes nothing', async function () {
+        const store = await open();
+        const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => store.inbox.admit('SMa', { try: i })));
+        assert.equal(count(answers, true), 1);
+        const entries = await store.inbox.list();
+        assert.deepEqual(entries.map((e) => [e.id, e.value]), [['SMa', { try: answers.indexOf(true) }]]);
+        assert.equal(await store.seen.firstTime('SMa'), false, 'admitted ids are seen ids');
+        await store.inbox.remove('SMa');
+        assert.equal(await store.inbox.admit('SMa', { try: 'late retry' }), false, 'seen after it left the inbox');
+        assert.deepEqual(await store.inbox.list(), []);
+        await store.seen.firstTime('SMb');
+        assert.equal(await store.inbox.admit('SMb', {}), false);
       });
 
       it('stores a copy: changing the object afterwards changes nothing', async function () {
@@ -246,7 +289,7 @@ function storeContract(kind, harness) {
           const place = harness.place();
           const before = await harness.open(place, {});
           await before.seen.firstTime('SMkept');
-          await before.multipart.add({ group: 'g', index: 1, total: 2, value: 'first' });
+          await before.multipart.add({ group: 'g', index: 1, total: 2, value: 'first', inboxId: 'mp-g' });
           await before.inbox.put('in1', { text: 'kept' });
           await before.replies.claim('in1');
           await before.collection('optout').set('+1', { why: 'STOP' });
@@ -258,7 +301,8 @@ function storeContract(kind, harness) {
             state: 'complete',
             parts: ['first', 'second'],
           });
-          assert.deepEqual((await after.inbox.list()).map((e) => [e.id, e.value]), [['in1', { text: 'kept' }]]);
+          assert.deepEqual((await after.inbox.list()).map((e) => e.id).sort(), ['in1', 'mp-g']);
+          assert.deepEqual((await after.inbox.list()).find((e) => e.id === 'in1').value, { text: 'kept' });
           assert.equal(await after.replies.claim('in1'), false);
           assert.deepEqual(await after.collection('optout').get('+1'), { why: 'STOP' });
         });

@@ -57,6 +57,23 @@ describe('redis store: several instances on one redis', function () {
     assert.deepEqual(complete[0].parts, Array.from({ length: total }, (_, i) => `p${i + 1}`));
   });
 
+  it('a group split between two clients goes into the inbox once, whole', async function () {
+    const total = 6;
+    await a.multipart.add({ group: 'split', index: 1, total, value: 'p1', inboxId: 'mp-split' });
+    const rest = Array.from({ length: total - 1 }, (_, i) => (i % 2 ? a : b).multipart.add({ group: 'split', index: i + 2, total, value: `p${i + 2}` }));
+    await Promise.all(rest);
+    const entries = await b.inbox.list();
+    assert.deepEqual(entries.map((e) => e.id), ['mp-split']);
+    assert.deepEqual(entries[0].value.parts.map((p) => p.value), ['p1', 'p2', 'p3', 'p4', 'p5', 'p6']);
+  });
+
+  it('two clients admitting the same ids at once: each id admitted once', async function () {
+    const ids = Array.from({ length: 30 }, (_, i) => `VN${i}`);
+    const [fromA, fromB] = await Promise.all([Promise.all(ids.map((id) => a.inbox.admit(id, { by: 'a' }))), Promise.all(ids.map((id) => b.inbox.admit(id, { by: 'b' })))]);
+    ids.forEach((id, i) => assert.equal(Number(fromA[i]) + Number(fromB[i]), 1, id));
+    assert.equal((await a.inbox.list()).length, ids.length);
+  });
+
   it('an expired group is handed to one of two clients taking at once', async function () {
     const prefix = placeName();
     const c1 = await openOn(redis, prefix, { multipart: { expiryMs: 200 } });
