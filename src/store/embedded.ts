@@ -89,8 +89,8 @@ export async function openEmbeddedStore(config: StoreConfig, userDir: string, in
     return held && (held.until === undefined || held.until > Date.now()) ? held : undefined;
   }
 
-  /** Deletes what expired, a batch at a time, so a pass never holds the writer long. */
-  function prune(): Promise<number> {
+  /** Deletes one batch of what expired, so a pass never holds the writer long. */
+  function pruneBatch(): Promise<number> {
     return write('pruning expired entries', () => {
       let removed = 0;
       for (const key of expiryDb.getKeys({ end: [Date.now()], limit: PRUNE_BATCH })) {
@@ -104,9 +104,16 @@ export async function openEmbeddedStore(config: StoreConfig, userDir: string, in
       return removed;
     });
   }
-  const pruner = setInterval(() => {
-    prune().catch((err: Error) => log.warn(`sms store: ${err.message}`));
-  }, PRUNE_EVERY_MS);
+  /** Batches until nothing expired is left: at start, then every minute. */
+  async function prune(): Promise<void> {
+    try {
+      while ((await pruneBatch()) === PRUNE_BATCH);
+    } catch (err) {
+      log.warn(`sms store: ${(err as Error).message}`);
+    }
+  }
+  await prune();
+  const pruner = setInterval(() => void prune(), PRUNE_EVERY_MS);
   pruner.unref();
 
   /** Inside a transaction: a finished group into the inbox, when its first part named an id. */

@@ -100,6 +100,34 @@ describe('embedded store', function () {
     }
   });
 
+  it('deletes expired seen ids, reply claims and values from the file (at start and every minute)', async function () {
+    const userDir = tempDir();
+    const settings = { retentionHours: 0.3 / 3600 };
+    const first = await openStore(settings, { userDir, log: quietLog() });
+    for (let i = 0; i < 50; i++) await first.seen.firstTime(`old${i}`);
+    await first.replies.claim('old-reply');
+    await first.collection('c').set('old', 1, 300);
+    await first.collection('c').set('forever', 2);
+    await first.close();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const second = await openStore({ ...settings, retentionHours: 1 }, { userDir, log: quietLog() });
+    await second.seen.firstTime('fresh');
+    await second.close();
+
+    // Read the file itself: what is left on disk, not what the store answers.
+    const { open } = require('lmdb');
+    const root = open({ path: path.join(userDir, 'sms-store'), readOnly: true });
+    try {
+      const keysOf = (name) => [...root.openDB(name, {}).getKeys()];
+      assert.deepEqual(keysOf('seen'), ['fresh']);
+      assert.deepEqual(keysOf('replies'), []);
+      assert.deepEqual(keysOf('collections'), [['c', 'forever']]);
+      assert.equal(keysOf('expiry').length, 1, 'only the fresh id is left to expire');
+    } finally {
+      await root.close();
+    }
+  });
+
   it('fails as unavailable, promptly, once closed', async function () {
     const store = await openStore({ timeoutMs: 500 }, { userDir: tempDir(), log: quietLog() });
     await store.close();
