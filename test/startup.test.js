@@ -14,12 +14,12 @@ describe('package load (what every Node-RED start pays)', function () {
     const pkg = require('../package.json');
     const entries = { ...pkg['node-red'].nodes, ...pkg['node-red'].plugins };
     // The store's entry too: the nodes will require it, and open a store only when they start.
-    const files = [...Object.values(entries), 'nodes/store/index.js'].map((f) => path.join(__dirname, '..', f));
+    const files = [...Object.values(entries), 'dist/store/index.js'].map((f) => path.join(__dirname, '..', f));
     assert.deepEqual(heavyLoadedBy(`for (const f of ${JSON.stringify(files)}) require(f);`), []);
   });
 
   it('loads the database client when a store is opened (so the check above sees it)', function () {
-    const store = path.join(__dirname, '..', 'nodes', 'store', 'index.js');
+    const store = path.join(__dirname, '..', 'dist', 'store', 'index.js');
     const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sms-startup-'));
     try {
       const open = `await require(${JSON.stringify(store)}).openStore({}, { userDir: ${JSON.stringify(userDir)}, log: { info() {}, warn() {} } }).then((s) => s.close());`;

@@ -15,7 +15,8 @@ import type { Collection, HeldGroup, InboxClaim, PartInput, SmsStore, StoreLog }
 type LmdbModule = typeof Lmdb;
 let lmdb: LmdbModule | undefined;
 function lmdbModule(): LmdbModule {
-  // Loaded when a store is opened, not when Node-RED requires the package.
+  // Loaded when a store is opened, not when Node-RED requires the package (written out
+  // here: the store imports nothing local, so not runtime/lazy-require).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   lmdb ??= require('lmdb') as LmdbModule;
   return lmdb;
