@@ -4,7 +4,7 @@ import type * as Lmdb from 'lmdb';
 import { StoreUnavailableError, withinTime } from './errors';
 import { checkKey, checkName, checkPart, checkTtl, toJson } from './keys';
 import { decidePart, isExpired, parseGroup, parseResult, type GroupRecord, type GroupsUsage } from './multipart-rules';
-import type { StoreConfig } from './settings';
+import { retentionMsOf, type StoreConfig } from './settings';
 import { claimed, entryOf, newRecord, type InboxRecord } from './inbox-record';
 import type { Collection, HeldGroup, InboxClaim, PartInput, SmsStore, StoreLog } from './types';
 
@@ -51,7 +51,7 @@ export async function openEmbeddedStore(config: StoreConfig, userDir: string, in
   const valuesDb = root.openDB<StoredValue, [string, string]>('collections', {});
   const expiryDb = root.openDB<null, ExpiryKey>('expiry', {});
   const metaDb = root.openDB<GroupsUsage, string>('meta', {});
-  const retentionMs = config.retentionHours * 3600_000;
+  const retentionMs = retentionMsOf(config);
   const limits = config.multipart;
 
   /** A transaction, then the flush to disk: resolved means durable. Bounded in time. */

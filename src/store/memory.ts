@@ -1,6 +1,6 @@
 import { checkKey, checkName, checkPart, checkTtl, toJson } from './keys';
 import { decidePart, isExpired, parseGroup, parseResult, type GroupRecord } from './multipart-rules';
-import type { StoreConfig } from './settings';
+import { retentionMsOf, type StoreConfig } from './settings';
 import { claimed, entryOf, newRecord, type InboxRecord } from './inbox-record';
 import type { Collection, HeldGroup, InboxClaim, SmsStore, StoreLog } from './types';
 
@@ -96,7 +96,7 @@ class MemoryCollection<T> implements Collection<T> {
 
 export function openMemoryStore(config: StoreConfig, instance: string, log: StoreLog): SmsStore {
   log.warn('sms store: memory — everything it holds (seen ids, multipart parts, the inbox) is forgotten on restart; for tests only');
-  const retentionMs = config.retentionHours * 3600_000;
+  const retentionMs = retentionMsOf(config);
   const limits = config.multipart;
   const seen = new ExpiringIds(retentionMs);
   const replies = new ExpiringIds(retentionMs);

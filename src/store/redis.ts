@@ -2,7 +2,7 @@ import type * as IORedis from 'ioredis';
 import { StoreUnavailableError, withinTime } from './errors';
 import { checkKey, checkName, checkPart, checkTtl, toJson } from './keys';
 import { ADD_PART, ADMIT, CLAIM_ENTRY, SET_IF_ABSENT, TAKE_EXPIRED, TAKE_VALUE } from './redis-scripts';
-import type { StoreConfig } from './settings';
+import { retentionMsOf, type StoreConfig } from './settings';
 import type { AddPartResult, Collection, HeldGroup, InboxClaim, InboxEntry, PartInput, SmsStore, StoreLog } from './types';
 
 // Several Node-RED instances on one redis. Decisions are single commands (SET NX) or Lua
@@ -101,7 +101,7 @@ export async function openRedisStore(config: StoreConfig, instance: string, log:
   }
 
   const p = config.prefix;
-  const retentionMs = config.retentionHours * 3600_000;
+  const retentionMs = retentionMsOf(config);
   const limits = config.multipart;
   const k = {
     seen: (id: string) => `${p}seen:${id}`,

@@ -75,3 +75,8 @@ export function readStoreSettings(raw: unknown): StoreConfig {
     },
   };
 }
+
+/** The retention in whole milliseconds (redis takes no fractions), at least one. */
+export function retentionMsOf(config: StoreConfig): number {
+  return Math.max(1, Math.round(config.retentionHours * 3600_000));
+}

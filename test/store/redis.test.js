@@ -113,6 +113,17 @@ describe('redis store: several instances on one redis', function () {
     assert.equal(takes.filter((t) => t !== undefined).length, 1);
   });
 
+  it('takes a retention that is not a whole number of milliseconds (redis takes no fractions)', async function () {
+    const store = await openOn(redis, placeName(), { retentionHours: 1 / 7 });
+    try {
+      assert.equal(await store.seen.firstTime('frac'), true);
+      assert.equal(await store.replies.claim('frac'), true);
+      assert.equal(await store.inbox.admit('frac2', {}), true);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('keeps prefixes apart', async function () {
     const other = await openOn(redis, placeName());
     try {
