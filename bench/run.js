@@ -4,10 +4,11 @@
 //   node bench/run.js [--profile] [--http-only]
 //   --profile[=b]: only (a) (or the one named), with Node-RED under --cpu-prof (.bench/profiles; bench/profile-summary.js)
 //   --http-only: only (a), (b), (c), for quick comparisons while working on the hot path
-//   BENCH_ONLY=ab: only the flows named; BENCH_DURATION_S=5: shorter runs
+//   BENCH_ONLY=ab: only the flows named; BENCH_DURATION_S=5: shorter runs;
+//   BENCH_STORE_IDS=100000: fewer seen ids for the store's heap check (default 1 000 000)
 const fs = require('node:fs');
 const path = require('node:path');
-const { spawn } = require('node:child_process');
+const { spawn, execFileSync } = require('node:child_process');
 const { measure } = require('./load');
 const { cpuMs } = require('./process-cpu');
 const { twilioInbound, vonageMessagesInbound, vonageSmsOrphanPart } = require('./signed-requests');
@@ -23,6 +24,8 @@ const DURATION_S = Number(process.env.BENCH_DURATION_S || 10);
 const ORPHAN_PARTS = 100_000;
 /** Heap the multipart holding may add: its byte cap plus per-group bookkeeping, doubled for slack. */
 const HEAP_CAP = 2 * (DEFAULT_LIMITS.maxBytes + DEFAULT_LIMITS.maxGroups * 4096);
+/** Heap 1 000 000 seen ids may add to the embedded store (issue 14): they live on disk. */
+const STORE_HEAP_CAP = 20 * 1024 * 1024;
 
 const profileArg = process.argv.find((arg) => arg.startsWith('--profile'));
 const profile = profileArg !== undefined;
@@ -140,6 +143,11 @@ async function main() {
       const heapAfter = await heapOf(red.url);
       results.memory = { ...m, heapBefore, heapAfter, growth: heapAfter - heapBefore };
     }
+    if (!httpOnly) {
+      console.log('store: the embedded store on its own, then its seen ids …');
+      const out = execFileSync(process.execPath, ['--expose-gc', path.join(__dirname, 'store.js')], { encoding: 'utf8' });
+      results.store = JSON.parse(out.trim().split('\n').pop());
+    }
   } finally {
     bare.stop();
     await red.stop();
@@ -194,6 +202,16 @@ async function main() {
       ['heap before / after (after full GC)', `${mb(m.heapBefore)} / ${mb(m.heapAfter)}`],
       ['heap growth', `${mb(m.growth)} (cap ${mb(HEAP_CAP)}): ${m.growth < HEAP_CAP ? 'under the cap' : 'OVER THE CAP'}`],
     ]);
+  }
+  if (results.store) {
+    const s = results.store;
+    printTable(`Store: inbox.admit (seen id + inbox entry, durable) and ${s.ids} seen ids, embedded`, ['measure', 'value', 'target'], [
+      ['admit, one at a time: embedded / memory µs', `${fmt(s.cost.embedded1)} / ${fmt(s.cost.memory1, 1)}`, ''],
+      ['admit, 32 in flight: embedded / memory µs', `${fmt(s.cost.embedded32)} / ${fmt(s.cost.memory32, 1)}`, ''],
+      [`heap growth with ${s.ids} seen ids`, `${mb(s.heapGrowth)}: ${s.heapGrowth < STORE_HEAP_CAP ? 'under the cap' : 'OVER THE CAP'}`, `< ${mb(STORE_HEAP_CAP)}`],
+      ['database file / time to write them', `${mb(s.fileBytes)} / ${fmt(s.writeS, 1)} s`, ''],
+    ]);
+    if (s.heapGrowth >= STORE_HEAP_CAP) process.exitCode = 1;
   }
   console.log(`\nbench finished in ${fmt((Date.now() - started) / 1000)} s`);
 }

@@ -2,21 +2,41 @@
 // Node-RED requires every installed node package at start, used or not: the provider SDKs
 // and body parsing must load on first use, or every Node-RED start pays for them.
 const assert = require('node:assert');
+const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 
-const HEAVY = /node_modules[\\/](twilio|@vonage[\\/][^\\/]+|body-parser|mustache|cors)[\\/]/;
+const HEAVY = /node_modules[\\/](twilio|@vonage[\\/][^\\/]+|body-parser|mustache|cors|lmdb|@lmdb[\\/][^\\/]+|msgpackr|ioredis)[\\/]/;
 
 describe('package load (what every Node-RED start pays)', function () {
-  it('loads no provider SDK, body parser or template engine until a node or the simulator needs one', function () {
+  it('loads no provider SDK, body parser, template engine or store client until a node, the simulator or the store needs one', function () {
     const pkg = require('../package.json');
     const entries = { ...pkg['node-red'].nodes, ...pkg['node-red'].plugins };
-    const files = Object.values(entries).map((f) => path.join(__dirname, '..', f));
-    const script = `
-      for (const f of ${JSON.stringify(files)}) require(f);
-      const heavy = Object.keys(require.cache).filter((f) => ${HEAVY}.test(f) && f.endsWith('.js'));
-      process.stdout.write(JSON.stringify([...new Set(heavy.map((f) => ${HEAVY}.exec(f)[1]))]));`;
-    const loaded = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }));
-    assert.deepEqual(loaded, []);
+    // The store's entry too: the nodes will require it, and open a store only when they start.
+    const files = [...Object.values(entries), 'dist/store/index.js'].map((f) => path.join(__dirname, '..', f));
+    assert.deepEqual(heavyLoadedBy(`for (const f of ${JSON.stringify(files)}) require(f);`), []);
+  });
+
+  it('loads the database client when a store is opened (so the check above sees it)', function () {
+    const store = path.join(__dirname, '..', 'dist', 'store', 'index.js');
+    const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sms-startup-'));
+    try {
+      const open = `await require(${JSON.stringify(store)}).openStore({}, { userDir: ${JSON.stringify(userDir)}, log: { info() {}, warn() {} } }).then((s) => s.close());`;
+      assert.ok(heavyLoadedBy(open).includes('lmdb'));
+    } finally {
+      fs.rmSync(userDir, { recursive: true, force: true });
+    }
   });
 });
+
+/** The heavy packages a fresh Node process has loaded after running `code`. */
+function heavyLoadedBy(code) {
+  const script = `
+    (async () => {
+      ${code}
+      const heavy = Object.keys(require.cache).filter((f) => ${HEAVY}.test(f) && /\\.c?js$/.test(f));
+      process.stdout.write(JSON.stringify([...new Set(heavy.map((f) => ${HEAVY}.exec(f)[1]))]));
+    })();`;
+  return JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }));
+}

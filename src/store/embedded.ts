@@ -1,0 +1,291 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type * as Lmdb from 'lmdb';
+import { StoreUnavailableError, withinTime } from './errors';
+import { checkKey, checkName, checkPart, checkTtl, toJson } from './keys';
+import { decidePart, isExpired, parseGroup, parseResult, type GroupRecord, type GroupsUsage } from './multipart-rules';
+import { retentionMsOf, type StoreConfig } from './settings';
+import { claimed, entryOf, newRecord, type InboxRecord } from './inbox-record';
+import type { Collection, HeldGroup, InboxClaim, PartInput, SmsStore, StoreLog } from './types';
+
+// The default store: an LMDB database (the `lmdb` package, prebuilt binaries shipped as
+// npm packages for every platform Node-RED runs on) in a folder of the user directory.
+// Every write resolves only once it is flushed to disk; see docs/store.md.
+
+type LmdbModule = typeof Lmdb;
+let lmdb: LmdbModule | undefined;
+function lmdbModule(): LmdbModule {
+  // Loaded when a store is opened, not when Node-RED requires the package (written out
+  // here: the store imports nothing local, so not runtime/lazy-require).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  lmdb ??= require('lmdb') as LmdbModule;
+  return lmdb;
+}
+
+interface StoredValue {
+  json: string;
+  until?: number;
+}
+
+/** What expires, by time: [until, space, key] → nothing; `space` is 'seen', 'reply' or a collection. */
+type ExpiryKey = [number, string, string];
+
+const USAGE_KEY = 'multipart-usage';
+const PRUNE_EVERY_MS = 60_000;
+const PRUNE_BATCH = 5000;
+
+export async function openEmbeddedStore(config: StoreConfig, userDir: string, instance: string, log: StoreLog): Promise<SmsStore> {
+  const dir = path.resolve(userDir, config.path);
+  const kind = 'embedded';
+  let root: Lmdb.RootDatabase;
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    root = lmdbModule().open({ path: dir });
+  } catch (err) {
+    throw new StoreUnavailableError(kind, `cannot open the database in ${dir}: ${(err as Error).message}`, { cause: err });
+  }
+  const seenDb = root.openDB<number, string>('seen', {});
+  const repliesDb = root.openDB<number, string>('replies', {});
+  const groupsDb = root.openDB<GroupRecord, string>('multipart', {});
+  const inboxDb = root.openDB<InboxRecord, string>('inbox', {});
+  const valuesDb = root.openDB<StoredValue, [string, string]>('collections', {});
+  const expiryDb = root.openDB<null, ExpiryKey>('expiry', {});
+  const metaDb = root.openDB<GroupsUsage, string>('meta', {});
+  const retentionMs = retentionMsOf(config);
+  const limits = config.multipart;
+
+  /** A transaction, then the flush to disk: resolved means durable. Bounded in time. */
+  function write<T>(what: string, action: () => T): Promise<T> {
+    const work = (async () => {
+      const result = await root.transaction(action);
+      await root.flushed;
+      return result;
+    })();
+    return withinTime(kind, config.timeoutMs, what, work).catch((err: unknown) => {
+      if (err instanceof StoreUnavailableError) throw err;
+      throw new StoreUnavailableError(kind, `${what} failed: ${(err as Error).message}`, { cause: err });
+    });
+  }
+
+  function read<T>(what: string, action: () => T): Promise<T> {
+    try {
+      return Promise.resolve(action());
+    } catch (err) {
+      return Promise.reject(new StoreUnavailableError(kind, `${what} failed: ${(err as Error).message}`, { cause: err }));
+    }
+  }
+
+  /** Records `id` in `db` unless it is there and still within the retention (inside a transaction). */
+  function addExpiring(db: Lmdb.Database<number, string>, space: string, id: string): boolean {
+    const now = Date.now();
+    const until = db.get(id);
+    if (until !== undefined && until > now) return false;
+    db.putSync(id, now + retentionMs);
+    expiryDb.putSync([now + retentionMs, space, id], null);
+    return true;
+  }
+
+  function liveValue(name: string, key: string): StoredValue | undefined {
+    const held = valuesDb.get([name, key]);
+    return held && (held.until === undefined || held.until > Date.now()) ? held : undefined;
+  }
+
+  /** Deletes one batch of what expired, so a pass never holds the writer long. */
+  function pruneBatch(): Promise<number> {
+    return write('pruning expired entries', () => {
+      let removed = 0;
+      for (const key of expiryDb.getKeys({ end: [Date.now()], limit: PRUNE_BATCH })) {
+        const [until, space, id] = key;
+        if (space === 'seen' && seenDb.get(id) === until) seenDb.removeSync(id);
+        else if (space === 'reply' && repliesDb.get(id) === until) repliesDb.removeSync(id);
+        else if (space.startsWith('c:') && valuesDb.get([space.slice(2), id])?.until === until) valuesDb.removeSync([space.slice(2), id]);
+        expiryDb.removeSync(key);
+        removed++;
+      }
+      return removed;
+    });
+  }
+  /** Batches until nothing expired is left: at start, then every minute. */
+  async function prune(): Promise<void> {
+    try {
+      while ((await pruneBatch()) === PRUNE_BATCH);
+    } catch (err) {
+      log.warn(`sms store: ${(err as Error).message}`);
+    }
+  }
+  await prune();
+  const pruner = setInterval(() => void prune(), PRUNE_EVERY_MS);
+  pruner.unref();
+
+  /** Inside a transaction: a finished group into the inbox, when its first part named an id. */
+  function toInbox(group: string, record: GroupRecord): void {
+    if (record.inboxId !== undefined) inboxDb.putSync(record.inboxId, newRecord(instance, toJson(parseGroup(group, record))));
+  }
+
+  function collection<T>(name: string): Collection<T> {
+    checkName(name);
+    const space = `c:${name}`;
+    const setNow = (key: string, json: string, ttlMs: number | undefined): void => {
+      const until = ttlMs === undefined ? undefined : Date.now() + ttlMs;
+      valuesDb.putSync([name, key], until === undefined ? { json } : { json, until });
+      if (until !== undefined) expiryDb.putSync([until, space, key], null);
+    };
+    return {
+      get: async (key) => {
+        checkKey('key', key);
+        return read('get', () => {
+          const held = liveValue(name, key);
+          return held && (JSON.parse(held.json) as T);
+        });
+      },
+      set: async (key, value, ttlMs) => {
+        checkKey('key', key);
+        checkTtl(ttlMs);
+        const json = toJson(value);
+        return write('set', () => setNow(key, json, ttlMs));
+      },
+      setIfAbsent: async (key, value, ttlMs) => {
+        checkKey('key', key);
+        checkTtl(ttlMs);
+        const json = toJson(value);
+        return write('setIfAbsent', () => {
+          if (liveValue(name, key)) return false;
+          setNow(key, json, ttlMs);
+          return true;
+        });
+      },
+      take: async (key) => {
+        checkKey('key', key);
+        return write('take', () => {
+          const held = liveValue(name, key);
+          valuesDb.removeSync([name, key]);
+          return held && (JSON.parse(held.json) as T);
+        });
+      },
+      delete: async (key) => {
+        checkKey('key', key);
+        return write('delete', () => {
+          const had = liveValue(name, key) !== undefined;
+          valuesDb.removeSync([name, key]);
+          return had;
+        });
+      },
+      entries: async () =>
+        read('entries', () => {
+          const out: Array<[string, T]> = [];
+          const now = Date.now();
+          for (const { key, value } of valuesDb.getRange({ start: [name] })) {
+            if (key[0] !== name) break;
+            if (value.until === undefined || value.until > now) out.push([key[1], JSON.parse(value.json) as T]);
+          }
+          return out;
+        }),
+    };
+  }
+
+  log.info(`sms store: embedded database in ${dir}`);
+  return {
+    kind,
+    instance,
+    retentionMs,
+    seen: {
+      async firstTime(id) {
+        checkKey('id', id);
+        return write('recording a seen id', () => addExpiring(seenDb, 'seen', id));
+      },
+      async forget(id) {
+        checkKey('id', id);
+        await write('forgetting a seen id', () => seenDb.removeSync(id));
+      },
+    },
+    multipart: {
+      async add<T>(part: PartInput<T>) {
+        checkKey('group', part.group);
+        checkPart(part.index, part.total);
+        if (part.inboxId !== undefined) checkKey('inbox id', part.inboxId);
+        const json = toJson(part.value);
+        return write('adding a multipart part', () => {
+          const existing = groupsDb.get(part.group);
+          const usage = metaDb.get(USAGE_KEY) ?? { groups: 0, bytes: 0 };
+          const decision = decidePart(existing, { ...part, json }, limits, usage, Date.now());
+          if (decision.next !== undefined) {
+            metaDb.putSync(USAGE_KEY, {
+              groups: usage.groups + (existing ? 0 : 1) - (decision.next === null ? 1 : 0),
+              bytes: usage.bytes + (decision.next?.bytes ?? 0) - (existing?.bytes ?? 0),
+            });
+            if (decision.next === null) groupsDb.removeSync(part.group);
+            else groupsDb.putSync(part.group, decision.next);
+          }
+          if (decision.completed) toInbox(part.group, decision.completed);
+          return decision.result;
+        }).then((result) => parseResult<T>(result));
+      },
+      async takeExpired<T>() {
+        return write('taking expired multipart groups', () => {
+          const now = Date.now();
+          const taken: HeldGroup<T>[] = [];
+          const usage = metaDb.get(USAGE_KEY) ?? { groups: 0, bytes: 0 };
+          for (const { key, value } of groupsDb.getRange({})) {
+            if (!isExpired(value, limits, now)) continue;
+            groupsDb.removeSync(key);
+            usage.groups--;
+            usage.bytes -= value.bytes;
+            toInbox(key, value);
+            taken.push(parseGroup<T>(key, value));
+          }
+          if (taken.length) metaDb.putSync(USAGE_KEY, usage);
+          return taken;
+        });
+      },
+    },
+    inbox: {
+      async put(id, value) {
+        checkKey('id', id);
+        const json = toJson(value);
+        await write('putting a message in the inbox', () =>
+          inboxDb.putSync(id, newRecord(instance, json)),
+        );
+      },
+      async admit(id, value) {
+        checkKey('id', id);
+        const json = toJson(value);
+        return write('admitting a message to the inbox', () => {
+          if (!addExpiring(seenDb, 'seen', id)) return false;
+          inboxDb.putSync(id, newRecord(instance, json));
+          return true;
+        });
+      },
+      async remove(id) {
+        checkKey('id', id);
+        return write('removing a message from the inbox', () => inboxDb.removeSync(id));
+      },
+      async list<T>() {
+        return read('listing the inbox', () => [...inboxDb.getRange({})].map(({ key, value }) => entryOf<T>(key, value)));
+      },
+      async claim<T>(listed: InboxClaim) {
+        checkKey('id', listed.id);
+        return write('claiming an inbox entry', () => {
+          const next = claimed(inboxDb.get(listed.id), listed, instance);
+          if (!next) return undefined;
+          inboxDb.putSync(listed.id, next);
+          return entryOf<T>(listed.id, next);
+        });
+      },
+    },
+    replies: {
+      async claim(inboundId) {
+        checkKey('inbound id', inboundId);
+        return write('claiming a reply', () => addExpiring(repliesDb, 'reply', inboundId));
+      },
+      async release(inboundId) {
+        checkKey('inbound id', inboundId);
+        await write('releasing a reply', () => repliesDb.removeSync(inboundId));
+      },
+    },
+    collection,
+    async close() {
+      clearInterval(pruner);
+      await root.close();
+    },
+  };
+}

@@ -1,0 +1,151 @@
+/**
+ * What the sms nodes remember, whichever store holds it (memory, embedded, redis).
+ * Every method is a promise: on redis and the embedded database it is I/O, and a store
+ * that cannot be reached rejects with StoreUnavailableError instead of hanging.
+ * Values are JSON: what goes in comes out as `JSON.parse(JSON.stringify(value))`.
+ */
+
+export type StoreKind = 'memory' | 'embedded' | 'redis';
+
+/** Ids of inbound messages (or `id + state` of receipts) already handled. */
+export interface SeenIds {
+  /**
+   * True the first time `id` is offered within the retention, and records it, atomically:
+   * two callers (two instances on one redis) offering the same id get one `true`.
+   * Durable when it resolves.
+   */
+  firstTime(id: string): Promise<boolean>;
+  /** Forgets `id`, so a retry of a message that was not acknowledged is taken again. */
+  forget(id: string): Promise<void>;
+}
+
+export interface MultipartLimits {
+  /** Groups held at once; a part that would start one more is refused ('full'). */
+  maxGroups: number;
+  /** Bytes (JSON of the parts) held at once; a part that would start a group past it is refused. */
+  maxBytes: number;
+  /** How long a group waits for its missing parts before it is handed out incomplete. */
+  expiryMs: number;
+}
+
+export interface PartInput<T> {
+  /** The group's identity: sender + number + reference, chosen by the caller. */
+  group: string;
+  /** 1-based. */
+  index: number;
+  total: number;
+  value: T;
+  /**
+   * When this group completes or expires, its parts go into the inbox under this id (value:
+   * a HeldGroup) in the same atomic step, so a crash between "complete" and "in the inbox"
+   * cannot lose acknowledged parts. Taken from the group's first part.
+   */
+  inboxId?: string;
+}
+
+export type AddPartResult<T> =
+  | { state: 'held'; received: number; total: number }
+  /** That index of that group is already held (a provider retry). */
+  | { state: 'duplicate' }
+  /** This part completed the group: every part, in index order; the group is gone from the store. */
+  | { state: 'complete'; parts: T[] }
+  /** No room for a new group: answer 503 so the provider retries later. */
+  | { state: 'full' };
+
+export interface HeldGroup<T> {
+  group: string;
+  total: number;
+  firstAt: number;
+  /** Where it was put in the inbox, when its first part named one. */
+  inboxId?: string;
+  /** The parts that arrived, in index order. */
+  parts: Array<{ index: number; value: T }>;
+}
+
+/** Parts of long messages, held until the whole message is there. */
+export interface MultipartGroups {
+  /** Adds a part atomically; exactly one caller sees a given group 'complete'. */
+  add<T>(part: PartInput<T>): Promise<AddPartResult<T>>;
+  /**
+   * Removes and returns groups older than the expiry; each is returned to one caller only.
+   * Redis hands out at most 100 per call: call again until it returns none.
+   */
+  takeExpired<T>(): Promise<HeldGroup<T>[]>;
+}
+
+export interface InboxEntry<T> {
+  id: string;
+  /** The instance that emits it (again) — see Inbox.claim. */
+  owner: string;
+  receivedAt: number;
+  /** How many times it was handed to a flow: 1 after put, +1 per claim. */
+  deliveries: number;
+  value: T;
+}
+
+/** What `Inbox.claim` compares: the entry as it was listed. */
+export type InboxClaim = Pick<InboxEntry<unknown>, 'id' | 'owner' | 'deliveries'>;
+
+/** Acknowledged messages the flow has not finished with yet (SPEC §10). */
+export interface Inbox {
+  /** Records a message, owned by this instance; durable when it resolves (before the ack). */
+  put<T>(id: string, value: T): Promise<void>;
+  /**
+   * A webhook's one step: when `id` is new within the retention, records it as seen and puts
+   * the message in the inbox, atomically and durably, and resolves true; for a retry
+   * resolves false and changes nothing.
+   */
+  admit<T>(id: string, value: T): Promise<boolean>;
+  /** The flow finished with it. False when it was not there. */
+  remove(id: string): Promise<boolean>;
+  /** Everything in the inbox, of every owner. */
+  list<T>(): Promise<InboxEntry<T>[]>;
+  /**
+   * Takes an entry, as `list` showed it, for this instance: only when it is unchanged since
+   * (same owner, same deliveries — compare and set). Of several instances claiming one
+   * entry, one gets it (deliveries + 1, owner = this instance), the others undefined.
+   */
+  claim<T>(listed: InboxClaim): Promise<InboxEntry<T> | undefined>;
+}
+
+/** One reply per inbound message, also after it was emitted again. */
+export interface Replies {
+  /** True once per inbound id within the retention: the caller may reply. */
+  claim(inboundId: string): Promise<boolean>;
+  /** Gives the right back (the reply was not sent), so a later attempt may claim it. */
+  release(inboundId: string): Promise<void>;
+}
+
+/**
+ * A named set of keyed JSON values with atomic operations, for what later nodes keep
+ * (the consent list, the outbound queue, open questions).
+ */
+export interface Collection<T> {
+  get(key: string): Promise<T | undefined>;
+  /** Sets the value; `ttlMs` makes it disappear after that long. */
+  set(key: string, value: T, ttlMs?: number): Promise<void>;
+  /** Sets the value only when the key holds none; true when this call set it. */
+  setIfAbsent(key: string, value: T, ttlMs?: number): Promise<boolean>;
+  /** Removes and returns the value; of several takers, one gets it. */
+  take(key: string): Promise<T | undefined>;
+  delete(key: string): Promise<boolean>;
+  entries(): Promise<Array<[string, T]>>;
+}
+
+export interface SmsStore {
+  readonly kind: StoreKind;
+  /** This instance's name as inbox owner (stable across restarts of the same instance). */
+  readonly instance: string;
+  readonly retentionMs: number;
+  readonly seen: SeenIds;
+  readonly multipart: MultipartGroups;
+  readonly inbox: Inbox;
+  readonly replies: Replies;
+  collection<T>(name: string): Collection<T>;
+  close(): Promise<void>;
+}
+
+export interface StoreLog {
+  info(msg: string): void;
+  warn(msg: string): void;
+}
