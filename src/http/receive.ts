@@ -1,7 +1,8 @@
 import type { Response } from 'express';
-import { PROVIDERS, chooseProvider, providersOfAccount } from '../providers';
+import { PROVIDERS, accountLabel, chooseProvider, providersOfAccount } from '../providers';
 import type { InboundSms, ProviderId, StatusEvent } from '../sms/types';
 import type { ProviderModule, ProviderSetting, VerifySecrets, WebhookKind, WebhookRequest } from '../providers/types';
+import { type RefusalListener, refuse } from './refusals';
 import { type ParsedRequest, toWebhookRequest } from './request';
 
 /** What a webhook node needs to know of its `sms account`. */
@@ -18,16 +19,32 @@ export interface Received<T> {
   value: T;
 }
 
-function answer(res: Response, status: number, text: string): void {
-  res.status(status).type('text/plain').send(text);
+/** Why a node's provider setting and account cannot work together. */
+export interface ProviderProblem {
+  /** A few words for the node's status. */
+  short: string;
+  /** The sentence for the log and for every request the node answers. */
+  sentence: string;
 }
 
 /** Setting + account → the providers that may be accepted, or why none can. */
-export function allowedProviders(setting: ProviderSetting, account?: AccountView): ProviderId[] | string {
+export function allowedProviders(setting: ProviderSetting, account?: AccountView & { name?: string }): ProviderId[] | ProviderProblem {
   const allowed = providersOfAccount(account?.provider);
   if (setting === 'auto') return allowed;
-  if (!(setting in PROVIDERS)) return `unknown provider "${setting}"`;
-  if (!allowed.includes(setting)) return `provider ${setting} does not match the ${account?.provider} account`;
+  if (!(setting in PROVIDERS)) {
+    return { short: `unknown provider "${setting}"`, sentence: `unknown provider "${setting}": open the node and pick its provider` };
+  }
+  if (!allowed.includes(setting)) {
+    const owner = accountLabel(account?.provider);
+    const label = PROVIDERS[setting].label;
+    const name = account?.name ? `"${account.name}" ` : '';
+    return {
+      short: `${owner} account, ${label} provider`,
+      sentence:
+        `this node's account ${name}is for ${owner}, but its provider is ${label}: nothing can be accepted until they match. ` +
+        `Open the node and set Provider to ${allowed.map((id) => PROVIDERS[id].label).join(' or ')} or "Detect from the request", or choose a ${label} account`,
+    };
+  }
   return [setting];
 }
 
@@ -57,6 +74,7 @@ export function receive(
   account: AccountView | undefined,
   req: ParsedRequest,
   res: Response,
+  refused?: RefusalListener,
 ): Received<InboundSms> | undefined;
 export function receive(
   kind: 'status',
@@ -65,6 +83,7 @@ export function receive(
   account: AccountView | undefined,
   req: ParsedRequest,
   res: Response,
+  refused?: RefusalListener,
 ): Received<StatusEvent> | undefined;
 export function receive(
   kind: WebhookKind,
@@ -73,12 +92,16 @@ export function receive(
   account: AccountView | undefined,
   req: ParsedRequest,
   res: Response,
+  refused?: RefusalListener,
 ): Received<InboundSms | StatusEvent> | undefined {
   const request = toWebhookRequest(req, account?.publicUrl);
   const provider = chooseProvider(setting, allowed, request, kind);
   if (!provider) {
     const expected = allowed.map((id) => PROVIDERS[id].describe[kind]).join(', or ');
-    answer(res, 400, `this request does not look like ${expected}${otherKindHint(allowed, request, kind)}`);
+    const hint = otherKindHint(allowed, request, kind);
+    const what = kind === 'inbound' ? 'message' : 'receipt';
+    const reason = hint ? `400 not a ${what}` : `400 not a ${allowed.length === 1 ? PROVIDERS[allowed[0]].label : 'provider'} ${what}`;
+    refuse(res, { status: 400, reason, text: `this request does not look like ${expected}${hint}` }, refused);
     return undefined;
   }
   // A fixed provider given another provider's webhook: say so plainly, before the signature
@@ -86,18 +109,22 @@ export function receive(
   if (setting !== 'auto' && !provider.recognizes(request, kind)) {
     const other = lookalike(request, kind, provider.id);
     if (other) {
-      answer(res, 400, `this node expects ${provider.describe[kind]}, but the request looks like ${PROVIDERS[other].describe[kind]}`);
+      const text = `this node expects ${provider.describe[kind]}, but the request looks like ${PROVIDERS[other].describe[kind]}`;
+      refuse(res, { status: 400, reason: `400 ${PROVIDERS[other].label} request`, text }, refused);
       return undefined;
     }
   }
   const check = provider.verify(request, account?.secrets() ?? {});
   if (!check.ok) {
-    answer(res, 403, `signature check failed: ${check.reason ?? 'invalid signature'}`);
+    const text = `signature check failed: ${check.reason ?? 'invalid signature'}`;
+    const reason = check.unsigned ? '403 unsigned request' : '403 bad signature';
+    refuse(res, { status: 403, reason, text, ...(check.signedUrl ? { signedUrl: check.signedUrl } : {}) }, refused);
     return undefined;
   }
   const parsed = kind === 'inbound' ? provider.parseInbound(request) : provider.parseStatus(request);
   if (!parsed.ok) {
-    answer(res, 400, `${parsed.error}: expected ${provider.describe[kind]}`);
+    const reason = `400 ${parsed.error.length > 32 ? `${parsed.error.slice(0, 31)}…` : parsed.error}`;
+    refuse(res, { status: 400, reason, text: `${parsed.error}: expected ${provider.describe[kind]}` }, refused);
     return undefined;
   }
   if (account) parsed.value.account = account.id;

@@ -5,6 +5,7 @@ import type { NodeAPI } from '../runtime/red';
 import { readPlainBody } from './body-reader';
 import { raiseEarlyBodyError, readBodiesEarly } from './early-body';
 import { nestsDeeperThan } from './json-depth';
+import { type RefusalListener, refuse } from './refusals';
 import { routerStack } from './router-stack';
 import { type ParsedRequest, parseUrlEncoded } from './request';
 
@@ -85,52 +86,61 @@ function adoptParsedBody(req: Request, _res: Response, next: NextFunction): void
  */
 const MAX_JSON_DEPTH = 32;
 
-function rejectDeepJson(req: Request, res: Response, next: NextFunction): void {
-  const parsed = req as ParsedRequest;
-  if (parsed.smsBodyType === 'json' && nestsDeeperThan(parsed.body, MAX_JSON_DEPTH)) {
-    res.status(400).type('text/plain').send(`JSON nested more than ${MAX_JSON_DEPTH} levels deep: not a provider webhook`);
-    return;
-  }
-  next();
+function rejectDeepJson(refused?: RefusalListener): RequestHandler {
+  return (req, res, next) => {
+    const parsed = req as ParsedRequest;
+    if (parsed.smsBodyType === 'json' && nestsDeeperThan(parsed.body, MAX_JSON_DEPTH)) {
+      const text = `JSON nested more than ${MAX_JSON_DEPTH} levels deep: not a provider webhook`;
+      refuse(res, { status: 400, reason: '400 JSON nested too deep', text }, refused);
+      return;
+    }
+    next();
+  };
 }
 
-function rejectUnreadableBody(req: Request, res: Response, next: NextFunction): void {
-  const parsed = req as ParsedRequest;
-  const length = Number(req.headers['content-length'] ?? 0);
-  const chunked = req.headers['transfer-encoding'] !== undefined;
-  if (req.method === 'POST' && !parsed.smsBodyType && (length > 0 || chunked)) {
-    res
-      .status(415)
-      .type('text/plain')
-      .send(
+function rejectUnreadableBody(refused?: RefusalListener): RequestHandler {
+  return (req, res, next) => {
+    const parsed = req as ParsedRequest;
+    const length = Number(req.headers['content-length'] ?? 0);
+    const chunked = req.headers['transfer-encoding'] !== undefined;
+    if (req.method === 'POST' && !parsed.smsBodyType && (length > 0 || chunked)) {
+      const text =
         `unsupported Content-Type "${req.headers['content-type'] ?? '(none)'}": ` +
-          'expected application/x-www-form-urlencoded or application/json',
-      );
-    return;
-  }
-  next();
+        'expected application/x-www-form-urlencoded or application/json';
+      refuse(res, { status: 415, reason: '415 unsupported content type', text }, refused);
+      return;
+    }
+    next();
+  };
 }
 
 /** Body-parser errors become a status and a sentence; never a 500 for what a client sent. */
-const bodyErrorHandler: ErrorRequestHandler = (err, req, res, next) => {
-  if (res.headersSent) return next(err);
-  const e = err as { type?: string; status?: number };
-  let status = e.status && e.status >= 400 && e.status < 500 ? e.status : 400;
-  let text = 'could not read the request body';
-  if (e.type === 'entity.too.large') {
-    status = 413;
-    text = `request body too large (limit ${BODY_LIMIT}); SMS webhooks are a few kilobytes`;
-  } else if (e.type === 'parameters.too.many') {
-    status = 413;
-    text = 'too many form parameters; SMS webhooks carry a few dozen';
-  } else if (e.type === 'entity.parse.failed') {
-    text = req.is('json') ? 'invalid JSON' : 'invalid form body';
-  } else if (e.type === 'charset.unsupported' || e.type === 'encoding.unsupported') {
-    status = 415;
-    text = 'unsupported charset or content encoding: send UTF-8';
-  }
-  res.status(status).type('text/plain').send(text);
-};
+function bodyErrorHandler(refused?: RefusalListener): ErrorRequestHandler {
+  return (err, req, res, next) => {
+    if (res.headersSent) return next(err);
+    const e = err as { type?: string; status?: number };
+    let status = e.status && e.status >= 400 && e.status < 500 ? e.status : 400;
+    let text = 'could not read the request body';
+    let reason = 'unreadable body';
+    if (e.type === 'entity.too.large') {
+      status = 413;
+      text = `request body too large (limit ${BODY_LIMIT}); SMS webhooks are a few kilobytes`;
+      reason = 'body too large';
+    } else if (e.type === 'parameters.too.many') {
+      status = 413;
+      text = 'too many form parameters; SMS webhooks carry a few dozen';
+      reason = 'too many parameters';
+    } else if (e.type === 'entity.parse.failed') {
+      text = req.is('json') ? 'invalid JSON' : 'invalid form body';
+      reason = text;
+    } else if (e.type === 'charset.unsupported' || e.type === 'encoding.unsupported') {
+      status = 415;
+      text = 'unsupported charset or content encoding: send UTF-8';
+      reason = 'not UTF-8';
+    }
+    refuse(res, { status, reason: `${status} ${reason}`, text }, refused);
+  };
+}
 
 function middlewareFromSettings(RED: NodeAPI): RequestHandler[] {
   const chain: RequestHandler[] = [];
@@ -166,7 +176,12 @@ function readBody(req: Request, res: Response, done: NextFunction): void {
  * middleware, CORS, parsers, handler, error handler) and returns the function that
  * removes exactly these routes — by handler, so another node on the same path keeps its own.
  */
-export function addWebhookRoute(RED: NodeAPI, path: string, handler: (req: ParsedRequest, res: Response) => void): () => void {
+export function addWebhookRoute(
+  RED: NodeAPI,
+  path: string,
+  handler: (req: ParsedRequest, res: Response) => void,
+  refused?: RefusalListener,
+): () => void {
   const callback: RequestHandler = (req, res) => handler(req as ParsedRequest, res);
   const stopReadingEarly = readBodiesEarly(RED, path, readBody);
   const chain = [
@@ -175,10 +190,10 @@ export function addWebhookRoute(RED: NodeAPI, path: string, handler: (req: Parse
     readBody,
     parseForm,
     adoptParsedBody,
-    rejectDeepJson,
-    rejectUnreadableBody,
+    rejectDeepJson(refused),
+    rejectUnreadableBody(refused),
     callback,
-    bodyErrorHandler,
+    bodyErrorHandler(refused),
   ];
   RED.httpNode.get(path, ...chain);
   RED.httpNode.post(path, ...chain);

@@ -37,6 +37,11 @@ export function providersOfAccount(kind: string | undefined): ProviderId[] {
   return isAccountKind(kind) ? IDS.filter((id) => PROVIDERS[id].account === kind) : IDS;
 }
 
+/** The name of an account kind in sentences ("Twilio", "Vonage"). */
+export function accountLabel(kind: string | undefined): string {
+  return isAccountKind(kind) ? PROVIDERS[providersOfAccount(kind)[0]].accountLabel : String(kind);
+}
+
 /** The secrets an account of `kind` holds for checking its providers' signatures. */
 export function accountSecrets(kind: AccountKind, credentials: AccountCredentials, signatureMethod: string): VerifySecrets {
   return PROVIDERS[providersOfAccount(kind)[0]].secretsOf(credentials, signatureMethod);

@@ -41,6 +41,10 @@ export interface VerifyResult {
   checked: boolean;
   ok: boolean;
   reason?: string;
+  /** The request carried no signature at all, rather than a wrong one. */
+  unsigned?: boolean;
+  /** The URL the signature covers, where the provider signs the URL (Twilio): named in the node's warning. */
+  signedUrl?: string;
 }
 
 /** A parse failure carries a plain sentence for the 400 answer. */
@@ -139,6 +143,9 @@ export interface ProviderModule {
   id: ProviderId;
   /** The kind of `sms account` whose credentials vouch for this provider. */
   account: AccountKind;
+  /** The provider's name in sentences ("Twilio", "Vonage SMS API"), and its account kind's ("Vonage"). */
+  label: string;
+  accountLabel: string;
   /** What this provider's webhooks look like, for the sentence a 400 answers with. */
   describe: Record<WebhookKind, string>;
   /** Cheap check on the shape of the request, used by `provider: auto`. */

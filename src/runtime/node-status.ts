@@ -1,8 +1,20 @@
-import type { Node } from './red';
+import type { Node, NodeStatus } from './red';
 
-/** Counts shown under a webhook node: the path while listening, then what came in. */
+/** Something wrong with the node's own settings, shown until a deploy fixes it. */
+export interface SetupProblem {
+  fill: 'red' | 'yellow';
+  text: string;
+}
+
+/**
+ * Counts shown under a webhook node: the path while listening, then what came in. A refused
+ * request turns the dot into a yellow ring naming the reason until a request is accepted
+ * again; a problem with the node's settings (a shared path, a mismatched account) comes first.
+ */
 export class StatusCounter {
   private readonly counts = new Map<string, number>();
+  private lastRefusal?: string;
+  private problem?: SetupProblem;
 
   constructor(
     private readonly node: Node,
@@ -15,13 +27,39 @@ export class StatusCounter {
   }
 
   add(label: string): void {
-    this.counts.set(label, (this.counts.get(label) ?? 0) + 1);
+    this.count(label);
+    this.lastRefusal = undefined;
     this.show();
+  }
+
+  /** A refused request: `reason` in a few words, e.g. "403 bad signature". */
+  refused(reason: string): void {
+    this.count('rejected');
+    this.lastRefusal = reason;
+    this.show();
+  }
+
+  setProblem(problem: SetupProblem | undefined): void {
+    if (problem?.text === this.problem?.text && problem?.fill === this.problem?.fill) return;
+    this.problem = problem;
+    this.show();
+  }
+
+  private count(label: string): void {
+    this.counts.set(label, (this.counts.get(label) ?? 0) + 1);
   }
 
   private show(): void {
     const parts = [...this.counts].map(([label, n]) => `${n} ${label}`);
-    const text = [this.path, ...parts].join(' · ') + (this.verified ? '' : ' (unverified)');
-    this.node.status({ fill: this.verified ? 'green' : 'yellow', shape: 'dot', text });
+    let status: NodeStatus;
+    if (this.problem) {
+      status = { fill: this.problem.fill, shape: 'ring', text: [this.problem.text, ...parts].join(' · ') };
+    } else if (this.lastRefusal) {
+      status = { fill: 'yellow', shape: 'ring', text: [this.lastRefusal, ...parts].join(' · ') };
+    } else {
+      const text = [this.path, ...parts].join(' · ') + (this.verified ? '' : ' (unverified)');
+      status = { fill: this.verified ? 'green' : 'yellow', shape: 'dot', text };
+    }
+    this.node.status(status);
   }
 }

@@ -1,10 +1,13 @@
+import type { Response } from 'express';
 import type { ProviderId } from '../../sms/types';
 import type { ProviderSetting } from '../../providers/types';
 import { PROVIDERS } from '../../providers';
 import { type SmsAccountNode, accountNode } from '../sms-account/account';
+import type { ParsedRequest } from '../../http/request';
+import { type RefusalListener, refuse } from '../../http/refusals';
 import { normalizePath } from '../../http/webhook-route';
 import type { Node, NodeAPI, NodeDef } from '../../runtime/red';
-import { allowedProviders } from '../../http/receive';
+import { type ProviderProblem, allowedProviders } from '../../http/receive';
 
 /** What a webhook node (`sms in`, `sms status`) listens with. */
 export interface EndpointSetup {
@@ -14,6 +17,25 @@ export interface EndpointSetup {
   allowed: ProviderId[];
   /** Every allowed provider has its secret in the account, so every request is checked. */
   verifiable: boolean;
+  /** The provider setting and the account disagree: every request is answered with why. */
+  problem?: ProviderProblem;
+}
+
+/** How long Vonage (which retries anything but 2xx for a day) is asked to wait before trying again. */
+const RETRY_AFTER_S = 60;
+
+/**
+ * The handler of a node whose settings cannot work: every request gets the sentence saying
+ * why, as 503 with Retry-After rather than Express's HTML "Cannot POST" 404. The request
+ * itself may be fine: the node cannot take it until its settings are fixed, and Vonage
+ * retries a non-2xx answer for up to a day, so messages sent meanwhile still arrive after
+ * the fix (Twilio does not retry a webhook; it logs error 11200 and calls the Fallback URL).
+ */
+export function refuseAll(problem: ProviderProblem, refused?: RefusalListener): (req: ParsedRequest, res: Response) => void {
+  return (_req, res) => {
+    res.set('Retry-After', String(RETRY_AFTER_S));
+    refuse(res, { status: 503, reason: `503 ${problem.short}`, text: problem.sentence }, refused);
+  };
 }
 
 /**
@@ -39,13 +61,13 @@ export function endpointSetup(RED: NodeAPI, node: Node, def: NodeDef, examplePat
     return undefined;
   }
   const setting = (def.provider || 'auto') as ProviderSetting;
+  const path = normalizePath(def.path);
   const allowed = allowedProviders(setting, account);
-  if (typeof allowed === 'string') {
-    node.error(allowed);
-    node.status({ fill: 'red', shape: 'ring', text: allowed });
-    return undefined;
+  if (!Array.isArray(allowed)) {
+    node.error(allowed.sentence);
+    return { path, account, setting, allowed: [], verifiable: false, problem: allowed };
   }
   const secrets = account?.secrets() ?? {};
   const verifiable = allowed.every((id) => PROVIDERS[id].canVerify(secrets));
-  return { path: normalizePath(def.path), account, setting, allowed, verifiable };
+  return { path, account, setting, allowed, verifiable };
 }

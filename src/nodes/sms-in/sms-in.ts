@@ -1,10 +1,10 @@
 import type { Request, Response } from 'express';
 import { addWebhookRoute } from '../../http/webhook-route';
-import { endpointSetup } from '../common/endpoint-setup';
+import { endpointSetup, refuseAll } from '../common/endpoint-setup';
+import { watchEndpoint } from '../common/endpoint-watch';
 import { MultipartAssembler } from '../../sms/multipart';
 import { multipartLimits } from './multipart-limits';
 import { NodeMemory } from '../../runtime/node-memory';
-import { StatusCounter } from '../../runtime/node-status';
 import { canReachAnswer } from '../../runtime/reachability';
 import { RecentIds } from '../../sms/recent-ids';
 import type { Node, NodeAPI, NodeDef, NodeMessage } from '../../runtime/red';
@@ -44,7 +44,8 @@ export = function register(RED: NodeAPI): void {
     const { path, account, setting, allowed, verifiable } = setup;
     const timeoutS = Number(def.replyTimeout);
     const replyTimeoutMs = 1000 * Math.min(Number.isFinite(timeoutS) && timeoutS > 0 ? timeoutS : 10, MAX_REPLY_TIMEOUT_S);
-    const counter = new StatusCounter(node, path, verifiable);
+    const watch = watchEndpoint(RED, node, path, verifiable, setup.problem);
+    const { counter } = watch;
 
     const mem = memory.get(node.id);
     /** Webhooks held open for the flow to reply in, with the provider that acknowledges each. */
@@ -82,11 +83,8 @@ export = function register(RED: NodeAPI): void {
     for (const { sms, live } of mem.held.splice(0)) emit(sms, live);
 
     const handle = (req: Request, res: Response): void => {
-      const received = receive('inbound', setting, allowed, account, req, res);
-      if (!received) {
-        counter.add('rejected');
-        return;
-      }
+      const received = receive('inbound', setting, allowed, account, req, res, watch.refused);
+      if (!received) return;
       const { provider, value: sms } = received;
       // Judged here, where the simulator's token header is still on the request: the flow
       // may rebuild the message (function, join) and drop msg.req before sms reply sees it.
@@ -127,11 +125,12 @@ export = function register(RED: NodeAPI): void {
       emit(sms, { req, res });
     };
 
-    const removeRoute = addWebhookRoute(RED, path, handle);
+    const removeRoute = addWebhookRoute(RED, path, setup.problem ? refuseAll(setup.problem, watch.refused) : handle, watch.refused);
     counter.listening();
 
     node.on('close', (removed: boolean, done: () => void) => {
       removeRoute();
+      watch.close();
       RED.events.removeListener('flows:started', forget);
       for (const [res, provider] of held) provider.acknowledge(res);
       if (removed) {

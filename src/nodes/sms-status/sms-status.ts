@@ -1,9 +1,9 @@
 import { endpointUrl } from '../../runtime/public-url';
 import { accountNode } from '../sms-account/account';
 import { addWebhookRoute } from '../../http/webhook-route';
-import { endpointSetup } from '../common/endpoint-setup';
+import { endpointSetup, refuseAll } from '../common/endpoint-setup';
+import { watchEndpoint } from '../common/endpoint-watch';
 import { NodeMemory } from '../../runtime/node-memory';
-import { StatusCounter } from '../../runtime/node-status';
 import { RecentIds } from '../../sms/recent-ids';
 import type { Node, NodeAPI, NodeDef, NodeMessage } from '../../runtime/red';
 import { wrapResponse } from '../../runtime/response-wrapper';
@@ -41,15 +41,13 @@ export = function register(RED: NodeAPI): void {
     const { path, setting, allowed, verifiable } = setup;
     node.path = path;
     const finalOnly = def.finalOnly === true || def.finalOnly === 'true';
-    const counter = new StatusCounter(node, path, verifiable);
+    const watch = watchEndpoint(RED, node, path, verifiable, setup.problem);
+    const { counter } = watch;
     const mem = memory.get(node.id);
 
     const handle: Parameters<typeof addWebhookRoute>[2] = (req, res) => {
-      const received = receive('status', setting, allowed, setup.account, req, res);
-      if (!received) {
-        counter.add('rejected');
-        return;
-      }
+      const received = receive('status', setting, allowed, setup.account, req, res, watch.refused);
+      if (!received) return;
       const event = received.value;
       // Every provider retries a receipt that is not answered 2xx: acknowledge before the flow runs.
       received.provider.acknowledge(res);
@@ -68,11 +66,12 @@ export = function register(RED: NodeAPI): void {
       sendSafely(node, msg);
     };
 
-    const removeRoute = addWebhookRoute(RED, path, handle);
+    const removeRoute = addWebhookRoute(RED, path, setup.problem ? refuseAll(setup.problem, watch.refused) : handle, watch.refused);
     counter.listening();
 
     node.on('close', (removed: boolean, done: () => void) => {
       removeRoute();
+      watch.close();
       node.path = undefined;
       if (removed) memory.delete(node.id);
       done();

@@ -1,7 +1,10 @@
 import { accountNode } from '../../nodes/sms-account/account';
 import { isProviderId, simulatedProviders } from '../../providers';
 import type { ProviderId } from '../../sms/types';
+import { allowedProviders } from '../../http/receive';
 import { normalizePath } from '../../http/webhook-route';
+import type { EndpointReport } from '../../nodes/common/endpoint-watch';
+import type { PathNeighbour } from '../../nodes/common/shared-path';
 import { endpointPath } from '../../runtime/public-url';
 import type { NodeAPI } from '../../runtime/red';
 import type { ProviderSetting, VerifySecrets } from '../../providers/types';
@@ -25,6 +28,12 @@ export interface SimulatorEndpoint {
   signed: boolean;
   /** The webhook formats the sidebar offers to choose from (none when there is one only). */
   formats: ProviderId[];
+  /** The providers whose webhooks the node takes (none when its settings disagree). */
+  accepts: ProviderId[];
+  /** Why the node refuses every request, when its provider and account disagree. */
+  problem?: string;
+  /** Other running nodes on the same path (only one of them gets the requests). */
+  sharedWith: PathNeighbour[];
 }
 
 /** What the runtime needs to sign for an endpoint; never sent to the editor. */
@@ -47,11 +56,14 @@ export function listEndpoints(RED: NodeAPI): SimulatorEndpoint[] {
   RED.nodes.eachNode((def) => {
     if (!TYPES.has(def.type) || typeof def.path !== 'string' || !def.path.trim()) return;
     // Disabled nodes and nodes on disabled tabs are not running.
-    if (!RED.nodes.getNode(def.id)) return;
+    const running = RED.nodes.getNode(def.id) as { smsEndpoint?: () => EndpointReport } | null;
+    if (!running) return;
+    const report = running.smsEndpoint?.() ?? { sharedWith: [] };
     const account = accountNode(RED, def.account);
     const path = normalizePath(def.path);
     const secrets = account?.secrets() ?? {};
     const provider: ProviderSetting = isProviderId(def.provider) ? def.provider : 'auto';
+    const accepts = allowedProviders(provider, account);
     found.push({
       id: def.id,
       type: def.type as SimulatorEndpoint['type'],
@@ -62,8 +74,12 @@ export function listEndpoints(RED: NodeAPI): SimulatorEndpoint[] {
       fullPath: endpointPath(RED, path),
       ...(account ? { account: account.id, accountProvider: account.provider } : {}),
       ...(account?.publicUrl ? { publicUrl: account.publicUrl } : {}),
-      signed: !!(secrets.authToken || secrets.signatureSecret),
+      // A node whose account and provider disagree checks nothing: it refuses everything.
+      signed: Array.isArray(accepts) && !!(secrets.authToken || secrets.signatureSecret),
       formats: formatsOf(provider, account?.provider),
+      accepts: Array.isArray(accepts) ? accepts : [],
+      ...(report.problem ? { problem: report.problem } : {}),
+      sharedWith: report.sharedWith,
     });
   });
   return found.sort((a, b) => (a.type === b.type ? a.fullPath.localeCompare(b.fullPath) : a.type === 'sms in' ? -1 : 1));

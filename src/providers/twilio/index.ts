@@ -10,6 +10,8 @@ import { DESCRIBE, parseInbound, parseStatus, recognizes } from './webhook';
 export const twilio: ProviderModule = {
   id: 'twilio',
   account: 'twilio',
+  label: 'Twilio',
+  accountLabel: 'Twilio',
   describe: DESCRIBE,
   recognizes,
   parseInbound,

@@ -40,13 +40,13 @@ export function verify(req: WebhookRequest, secrets: VerifySecrets): VerifyResul
   try {
     const header = req.headers?.['x-twilio-signature'] as string | string[] | undefined;
     const signature = Array.isArray(header) ? header[0] : header;
-    if (!signature) return { checked: true, ok: false, reason: 'missing X-Twilio-Signature header' };
+    if (!signature) return { checked: true, ok: false, unsigned: true, reason: 'missing X-Twilio-Signature header', signedUrl: req.url };
 
     // JSON bodies are signed through the URL's bodySHA256 (hash of the raw body), not as params.
     const ok = new URL(req.url).searchParams.has('bodySHA256')
       ? sdk().validateRequestWithBody(token, signature, req.url, req.rawBody.toString('utf8'))
       : validParams(token, signature, req.url, req.method?.toUpperCase() === 'POST' ? paramsOf(req) : {});
-    return ok ? { checked: true, ok: true } : { checked: true, ok: false, reason: BAD_SIGNATURE };
+    return ok ? { checked: true, ok: true } : { checked: true, ok: false, reason: BAD_SIGNATURE, signedUrl: req.url };
   } catch (err) {
     return {
       checked: true,

@@ -7,6 +7,7 @@ import { DESCRIBE, webhook } from './webhook';
 
 export const vonageMessages: ProviderModule = {
   id: 'vonage-messages',
+  label: 'Vonage Messages API',
   ...vonageAccount,
   describe: DESCRIBE,
   ...webhook,

@@ -37,9 +37,10 @@ export function verify(req: WebhookRequest, secrets: VerifySecrets): VerifyResul
     const auth = req.headers?.authorization ?? '';
     const token = /^\s*Bearer\s+(\S+)\s*$/i.exec(auth)?.[1];
     if (!token) {
-      return fail(
-        'missing Authorization: Bearer token (enable signed webhooks for the Vonage application, or remove the signature secret)',
-      );
+      return {
+        ...fail('missing Authorization: Bearer token (enable signed webhooks for the Vonage application, or remove the signature secret)'),
+        unsigned: true,
+      };
     }
     const parts = token.split('.');
     const header = parts.length === 3 ? decodePart(parts[0]) : undefined;

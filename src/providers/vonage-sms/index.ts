@@ -7,6 +7,7 @@ import { DESCRIBE, parseInbound, parseStatus, recognizes } from './webhook';
 
 export const vonageSms: ProviderModule = {
   id: 'vonage-sms',
+  label: 'Vonage SMS API',
   ...vonageAccount,
   describe: DESCRIBE,
   recognizes,

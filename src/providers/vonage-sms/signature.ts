@@ -38,7 +38,7 @@ export function verify(req: WebhookRequest, secrets: VerifySecrets): VerifyResul
     if (!flat.ok) return { checked: true, ok: false, reason: flat.error };
     const f = flat.value.fields;
     const sig = f.sig;
-    if (!sig) return { checked: true, ok: false, reason: MISSING_SIG };
+    if (!sig) return { checked: true, ok: false, unsigned: true, reason: MISSING_SIG };
 
     const expected = vonageSmsSignature(f, secret, secrets.signatureMethod);
     if (expected === undefined) {

@@ -29,8 +29,9 @@ function checkAccount(name: string, c: AccountCredentials): AccountProblem[] {
  * What the two Vonage APIs share of an `sms account`: one signature secret (the SMS API's
  * `sig` and the Messages API's JWT), and replies sent through the API with the account's keys.
  */
-export const vonageAccount: Pick<ProviderModule, 'account' | 'secretsOf' | 'canVerify' | 'checkAccount'> = {
+export const vonageAccount: Pick<ProviderModule, 'account' | 'accountLabel' | 'secretsOf' | 'canVerify' | 'checkAccount'> = {
   account: 'vonage',
+  accountLabel: 'Vonage',
   checkAccount,
   // Only the secret of this account's own provider counts: a leftover Twilio token on a
   // Vonage account must not be mistaken for signature checking.

@@ -500,10 +500,10 @@ describe('sms status', function () {
       const { target, statuses } = await load({ account: 'twilio' });
       for (const status of ['delivered', 'delivered', 'failed']) await postTwilio(target, twilioReceipt(twilioSid(), status));
       await postTwilio(target, twilioReceipt(twilioSid(), 'delivered'), { signWith: 'forged' });
-      const last = statuses[statuses.length - 1];
-      assert.equal(last.text, '/sms/st · 2 delivered · 1 failed · 1 rejected');
-      assert.equal(last.fill, 'green');
-      assert.equal(last.shape, 'dot');
+      // A refused receipt turns the dot into a yellow ring naming why (SPEC §4), counts kept.
+      assert.deepEqual(statuses[statuses.length - 1], { fill: 'yellow', shape: 'ring', text: '403 bad signature · 2 delivered · 1 failed · 1 rejected' });
+      await postTwilio(target, twilioReceipt(twilioSid(), 'sent'));
+      assert.deepEqual(statuses[statuses.length - 1], { fill: 'green', shape: 'dot', text: '/sms/st · 2 delivered · 1 failed · 1 rejected · 1 sent' });
     });
 
     it('exposes its normalized path and full callback URL for sms reply', async function () {

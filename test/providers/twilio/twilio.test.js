@@ -94,7 +94,8 @@ describe('twilio provider', function () {
 
     it('rejects the vector when one character of a parameter changes', function () {
       const req = formRequest(vectorUrl, { ...vectorParams, Digits: '1235' }, { 'X-Twilio-Signature': vectorSig });
-      assert.deepEqual(twilio.verify(req, { authToken: '12345' }), { checked: true, ok: false, reason: BAD_SIGNATURE });
+      // The URL it was checked against is named, for the node's warning.
+      assert.deepEqual(twilio.verify(req, { authToken: '12345' }), { checked: true, ok: false, reason: BAD_SIGNATURE, signedUrl: vectorUrl });
     });
 
     it('rejects the vector when a parameter is added (Twilio signs every field)', function () {
@@ -104,7 +105,7 @@ describe('twilio provider', function () {
 
     it('rejects the vector when one character of the URL changes', function () {
       const req = formRequest(vectorUrl.replace('foo=1', 'foo=2'), vectorParams, { 'X-Twilio-Signature': vectorSig });
-      assert.deepEqual(twilio.verify(req, { authToken: '12345' }), { checked: true, ok: false, reason: BAD_SIGNATURE });
+      assert.deepEqual(twilio.verify(req, { authToken: '12345' }), { checked: true, ok: false, reason: BAD_SIGNATURE, signedUrl: vectorUrl.replace('foo=1', 'foo=2') });
     });
 
     it('rejects the vector when the URL is http instead of https (proxy misconfiguration)', function () {
@@ -114,7 +115,7 @@ describe('twilio provider', function () {
 
     it('rejects the vector when one character of the token changes', function () {
       const req = formRequest(vectorUrl, vectorParams, { 'X-Twilio-Signature': vectorSig });
-      assert.deepEqual(twilio.verify(req, { authToken: '12346' }), { checked: true, ok: false, reason: BAD_SIGNATURE });
+      assert.deepEqual(twilio.verify(req, { authToken: '12346' }), { checked: true, ok: false, reason: BAD_SIGNATURE, signedUrl: vectorUrl });
     });
 
     it('checks nothing when the account has no auth token', function () {
@@ -128,7 +129,9 @@ describe('twilio provider', function () {
       assert.deepEqual(twilio.verify(req, { authToken: TOKEN }), {
         checked: true,
         ok: false,
+        unsigned: true,
         reason: 'missing X-Twilio-Signature header',
+        signedUrl: URL_,
       });
     });
 
@@ -170,7 +173,7 @@ describe('twilio provider', function () {
       const good = jsonRequest(url, body, { 'X-Twilio-Signature': sig });
       assert.deepEqual(twilio.verify(good, { authToken: TOKEN }), { checked: true, ok: true });
       const swapped = jsonRequest(url, body.replace('héllo', 'hello'), { 'X-Twilio-Signature': sig });
-      assert.deepEqual(twilio.verify(swapped, { authToken: TOKEN }), { checked: true, ok: false, reason: BAD_SIGNATURE });
+      assert.deepEqual(twilio.verify(swapped, { authToken: TOKEN }), { checked: true, ok: false, reason: BAD_SIGNATURE, signedUrl: swapped.url });
     });
 
     it('takes the first value when the signature header arrives twice', function () {

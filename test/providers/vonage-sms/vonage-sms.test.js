@@ -178,6 +178,7 @@ describe('vonage-sms provider', function () {
       assert.deepEqual(vonageSms.verify(formRequest(URL_IN, { ...VECTOR, sig: '' }), { signatureSecret: SECRET }), {
         checked: true,
         ok: false,
+        unsigned: true,
         reason: MISSING_SIG,
       });
     });
@@ -192,6 +193,7 @@ describe('vonage-sms provider', function () {
       assert.deepEqual(vonageSms.verify(formRequest(URL_IN, VECTOR), { signatureSecret: SECRET }), {
         checked: true,
         ok: false,
+        unsigned: true,
         reason: MISSING_SIG,
       });
     });
