@@ -25,6 +25,8 @@ export interface SimulatedReply {
   media: string[];
   /** `twiml`: the webhook's answer; `api`: what would have gone through the provider's API. */
   via: 'twiml' | 'api';
+  /** The flow answered without a reply (STOP, or nothing wired to answer): nothing would be sent. */
+  none?: true;
 }
 
 interface Entry {
@@ -82,6 +84,13 @@ export class SimulatedMessages {
     const messageId = `SIMULATED-${Date.now().toString(36)}-${this.sequence}`;
     for (const listener of this.listeners) listener({ ...reply, messageId });
     return messageId;
+  }
+
+  /** Tells the simulator that the flow answered `inReplyTo` without a reply. */
+  noReply(reply: Pick<SimulatedReply, 'inReplyTo' | 'provider' | 'to' | 'from' | 'via'>): void {
+    this.sequence += 1;
+    const event: SimulatedReply = { ...reply, messageId: `NO-REPLY-${Date.now().toString(36)}-${this.sequence}`, text: '', media: [], none: true };
+    for (const listener of this.listeners) listener(event);
   }
 
   onReply(listener: (reply: SimulatedReply) => void): () => void {

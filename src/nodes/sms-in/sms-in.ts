@@ -35,6 +35,11 @@ interface Memory {
 
 const memory = new NodeMemory<Memory>(() => ({ recent: new RecentIds(), held: [] }));
 
+/** Nothing after this node can answer: the simulator says "no reply sent" instead of waiting. */
+function noReply(sms: InboundSms, via: 'twiml' | 'api'): void {
+  simulatedMessages.noReply({ inReplyTo: sms.messageId, provider: sms.provider, to: sms.from, from: sms.to, via });
+}
+
 export = function register(RED: NodeAPI): void {
   function SmsIn(this: Node, def: NodeDef): void {
     RED.nodes.createNode(this, def);
@@ -107,12 +112,14 @@ export = function register(RED: NodeAPI): void {
           mem.lastLive = undefined;
         } else {
           emit(sms, { req, res });
+          if (sms.simulated && !(answerable ??= canReachAnswer(RED, node.wires, node.id))) noReply(sms, 'api');
         }
         return;
       }
       answerable ??= canReachAnswer(RED, node.wires, node.id);
       if (!answerable) {
         provider.acknowledge(res);
+        if (sms.simulated) noReply(sms, 'twiml');
         emit(sms, { req, res });
         return;
       }

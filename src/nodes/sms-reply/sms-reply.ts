@@ -86,6 +86,12 @@ export = function register(RED: NodeAPI): void {
         return simulatedMessages.handOver({ inReplyTo: sms.messageId, provider: sms.provider, to, from, text, media, via: 'api' });
       };
 
+      // Nothing to send; the simulator says so rather than wait for a reply that never comes.
+      const noReply = (via: 'twiml' | 'api'): undefined => {
+        if (simulated()) simulatedMessages.noReply({ inReplyTo: sms.messageId, provider: sms.provider, to: request.to, from: request.from, via });
+        return undefined;
+      };
+
       if (!isProviderId(sms.provider)) {
         throw new ReplyError(`msg.sms.provider is "${sms.provider}": sms reply answers through ${Object.keys(PROVIDERS).join(', ')}`, {
           reason: 'unknown provider',
@@ -95,10 +101,11 @@ export = function register(RED: NodeAPI): void {
       const res = msg.res?._res as Response | undefined;
       if (provider.reply.inAnswer && res && !res.headersSent) {
         provider.reply.inAnswer(res, request);
+        if (nothing) noReply('twiml');
         showStatus({ fill: 'green', shape: 'dot', text: nothing ? 'acknowledged' : 'replied' });
         return nothing ? undefined : summary({});
       }
-      if (nothing) return undefined;
+      if (nothing) return noReply('api');
       if (simulated()) return summary({ messageId: handOver() });
       const sending = account && { name: accountName, credentials: account.credentials ?? {}, apiHost: account.apiHost };
       const cannot = provider.reply.cannotSend(sending);

@@ -3,7 +3,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { toE164 } from '../../sms/phone';
 import { lazyRequire } from '../../runtime/lazy-require';
 import type { NodeAPI } from '../../runtime/red';
-import { PROVIDERS, simulatedProvider } from '../../providers';
+import { PROVIDERS, isProviderId, simulatedProvider } from '../../providers';
 import type { OutgoingWebhook, SimulatedOutcome } from '../../providers/types';
 import { type SimulatorEndpoint, listEndpoints, secretsOf } from './endpoints';
 import { type LoopbackAnswer, ownOrigin, postToSelf } from './loopback';
@@ -135,7 +135,15 @@ async function receipt(RED: NodeAPI, req: Request, res: Response): Promise<void>
   const outcome = (body.outcome as SimulatedOutcome | undefined) ?? 'delivered';
   const urls = urlsFor(RED, endpoint);
   if (!urls) return fail(res, 503, 'Node-RED is not listening on a network address the simulator can reach');
-  const provider = simulatedProvider(endpoint.provider, endpoint.accountProvider, typeof body.provider === 'string' ? body.provider : undefined);
+  // A receipt comes from the provider that sent the reply: a node that takes another
+  // provider's webhooks would only refuse it.
+  const replyProvider = typeof body.provider === 'string' ? body.provider : undefined;
+  if (replyProvider && !endpoint.accepts.some((id) => id === replyProvider)) {
+    const name = endpoint.name ? `"${endpoint.name}"` : endpoint.path;
+    const label = isProviderId(replyProvider) ? PROVIDERS[replyProvider].label : replyProvider;
+    return fail(res, 400, `the sms status node ${name} does not take ${label} receipts: choose an sms status node for the provider of the reply`);
+  }
+  const provider = simulatedProvider(endpoint.provider, endpoint.accountProvider, replyProvider);
   const { secrets, accountSid } = secretsOf(RED, endpoint);
   try {
     const webhook = PROVIDERS[provider].simulate.receipt({ messageId, to: toE164(to), from: toE164(from), outcome }, { secrets, accountSid, url: urls.signed });

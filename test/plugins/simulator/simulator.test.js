@@ -112,6 +112,20 @@ describe('SMS simulator (admin endpoints)', function () {
         assert.deepEqual(fake.requests, [], 'a simulated message must not reach the provider');
       });
 
+      it('STOP, which the example answers with nothing by design, comes back as "no reply sent", not as a reply to wait for', async function () {
+        const { flow, accountId, inId } = exampleWithStatus(provider, fake.url);
+        await rt.load(flow, { [accountId]: SECRETS[provider] });
+        const res = await admin().post('/sms-simulator/send').send({ node: inId, from: '+15551230001', text: 'STOP' }).expect(200);
+        assert.equal(res.body.error, undefined);
+        assert.equal(res.body.replies.length, 1, JSON.stringify(res.body));
+        const [none] = res.body.replies;
+        assert.equal(none.none, true);
+        assert.equal(none.inReplyTo, res.body.messageId);
+        assert.equal(none.text, '');
+        await rt.sleep(100);
+        assert.deepEqual(fake.requests, []);
+      });
+
       it('the node really checks: the same kind of request without a signature is refused with 403', async function () {
         const { flow, accountId } = exampleWithStatus(provider, fake.url);
         const { url } = await rt.load(flow, { [accountId]: SECRETS[provider] });
@@ -278,6 +292,43 @@ describe('SMS simulator (admin endpoints)', function () {
       assert.equal(fake.requests[0].route, 'vonage-sms');
       assert.ok(sim.body.messageId);
     });
+  });
+
+  it('a flow with nothing wired to answer comes back as "no reply sent" at once', async function () {
+    const flow = [
+      { id: 'tab', type: 'tab', label: 'no answer' },
+      { id: 'bare-in', type: 'sms in', z: 'tab', provider: 'auto', path: '/sms/bare', wires: [['log']] },
+      { id: 'log', type: 'helper', z: 'tab' },
+    ];
+    await rt.load(flow);
+    for (const provider of ['twilio', 'vonage-messages']) {
+      const res = await admin().post('/sms-simulator/send').send({ node: 'bare-in', text: 'hello', provider }).expect(200);
+      assert.equal(res.body.provider, provider);
+      assert.deepEqual(res.body.replies.map((r) => r.none), [true], `${provider}: ${JSON.stringify(res.body)}`);
+    }
+  });
+
+  it('a receipt for a Twilio reply is not sent to an sms status node that takes only Vonage receipts', async function () {
+    const { flow, accountId, inId } = exampleWithStatus('twilio', fake.url);
+    flow.push(
+      { id: 'vonage-acct', type: 'sms account', provider: 'vonage', name: 'Vonage' },
+      { id: 'vonage-status', type: 'sms status', z: 'tab', account: 'vonage-acct', provider: 'vonage-sms', path: '/sms/vonage-receipts', wires: [['receipts']] },
+    );
+    await rt.load(flow, { [accountId]: SECRETS.twilio });
+    const receipts = rt.collector('receipts');
+    const { endpoints } = (await admin().get('/sms-simulator/endpoints').expect(200)).body;
+    assert.deepEqual(endpoints.filter((e) => e.type === 'sms status').map((e) => [e.id, e.accepts]), [
+      ['status', ['twilio']],
+      ['vonage-status', ['vonage-sms']],
+    ]);
+    const sent = await admin().post('/sms-simulator/send').send({ node: inId, text: 'HELP' }).expect(200);
+    const [reply] = sent.body.replies;
+    const res = await admin()
+      .post('/sms-simulator/receipt')
+      .send({ node: 'vonage-status', messageId: reply.messageId, to: reply.to, from: reply.from, outcome: 'delivered', provider: 'twilio' })
+      .expect(400);
+    assert.equal(res.body.error, 'the sms status node /sms/vonage-receipts does not take Twilio receipts: choose an sms status node for the provider of the reply');
+    assert.deepEqual(await receipts.idsAfterAMoment(), []);
   });
 
   it('refuses a node that is not a deployed sms in, a message longer than 1600 characters, and an unknown receipt outcome', async function () {
