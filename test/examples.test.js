@@ -109,6 +109,15 @@ describe('example flows', function () {
       }
     });
 
+    it('a text that opts back in (START, UNSTOP) gets no reply either: Twilio confirms it itself', async function () {
+      const { url } = await rt.load(flow);
+      for (const body of ['START', 'unstop']) {
+        const res = await rt.postForm(url('/sms/twilio'), twilioParams(body));
+        assert.equal(res.status, 200);
+        assert.deepEqual(twimlMessages(res.text), [], `${body} → ${res.text}`);
+      }
+    });
+
     it('the curl line in its comment gets the reply, and again when run a second time', async function () {
       const { url } = await rt.load(flow);
       const curl = flow.find((n) => n.type === 'comment').info.match(/`(curl [^`]+)`/)[1].replace('http://127.0.0.1:1880', url(''));
