@@ -22,6 +22,11 @@
     return p.length > 1 ? p.replace(/\/$/, '') : p;
   }
 
+  function tabName(z) {
+    var tab = z && RED.nodes.workspace(z);
+    return tab ? tab.label || tab.id : '';
+  }
+
   // Other enabled nodes on the same HTTP path: only one of them would get the requests.
   function nodesOnPath(nodeId, path) {
     var p = normalizePath(path);
@@ -30,22 +35,53 @@
     RED.nodes.eachNode(function (n) {
       if (n.id === nodeId || n.d) return;
       var other = n.type === 'http in' ? n.url : (n.type === 'sms in' || n.type === 'sms status') ? n.path : undefined;
-      if (other !== undefined && normalizePath(other) === p) found.push(n.name || n.type + ' ' + normalizePath(other));
+      if (other === undefined || normalizePath(other) !== p) return;
+      var what = n.name || n.type + ' ' + normalizePath(other);
+      var tab = tabName(n.z);
+      found.push(tab ? what + ' (tab "' + tab + '")' : what);
     });
     return found;
   }
 
-  // Only the providers the chosen account can vouch for.
-  function limitProviders(accountId) {
-    var account = accountId && accountId !== '_ADD_' ? RED.nodes.node(accountId) : null;
-    var provider = account && account.provider;
-    $('#node-input-provider option').each(function () {
-      var value = $(this).val();
-      var fits = value === 'auto' || !provider || (PROVIDERS[value] && PROVIDERS[value].account === provider);
-      $(this).prop('disabled', !fits);
-    });
-    if ($('#node-input-provider option:selected').prop('disabled')) $('#node-input-provider').val('auto');
+  function accountNode(accountId) {
+    return accountId && accountId !== '_ADD_' ? RED.nodes.node(accountId) : null;
   }
+
+  function fits(provider, account) {
+    var needs = PROVIDERS[provider] && PROVIDERS[provider].account;
+    return !account || !account.provider || !needs || needs === account.provider;
+  }
+
+  // Only the providers the chosen account can vouch for can be picked. A provider saved
+  // with another account stays selected, so the dialog can say what is wrong (see mismatch).
+  function limitProviders(accountId) {
+    var account = accountNode(accountId);
+    $('#node-input-provider option').each(function () {
+      $(this).prop('disabled', !fits($(this).val(), account) && !this.selected);
+    });
+  }
+
+  // Whether a node's saved account and provider disagree (for the node's validation).
+  function mismatched(accountId, provider) {
+    return !fits(provider, accountNode(accountId));
+  }
+
+  // The sentence saying that the account and the provider disagree, or ''.
+  function mismatch(node, prefix, accountId, provider) {
+    var account = accountNode(accountId);
+    if (fits(provider, account)) return '';
+    var option = function (value) { return $('#node-input-provider option[value="' + value + '"]').text() || value; };
+    var suitable = Object.keys(PROVIDERS).filter(function (p) { return fits(p, account); }).map(option);
+    var kind = node._(prefix + '.accountKind.' + account.provider);
+    return node._(prefix + '.tip.mismatch', { account: account.name || kind, accountKind: kind, provider: option(provider), fits: suitable.join(' or ') });
+  }
+
+  // The account's Public URL as the runtime uses it: scheme, host and port; a path is dropped.
+  function publicOrigin(value) {
+    var m = /^(https?:\/\/[^/?#\s]+)(.*)$/i.exec(String(value || '').trim());
+    return m ? { origin: m[1], path: m[2] === '/' ? '' : m[2] } : undefined;
+  }
+
   // The full URL the provider should call: the account's public URL, or this editor's
   // origin, then httpNodeRoot, then the path.
   function endpointUrl(path, accountId) {
@@ -53,9 +89,26 @@
     var p = (path || '').trim();
     if (p && p[0] !== '/') p = '/' + p;
     var full = (root.replace(/\/$/, '') + p) || '/';
-    var account = accountId && RED.nodes.node(accountId);
-    var base = account && account.publicUrl ? account.publicUrl.replace(/\/+$/, '') : location.protocol + '//' + location.host;
+    var account = accountNode(accountId);
+    var publicUrl = account && publicOrigin(account.publicUrl);
+    var base = publicUrl ? publicUrl.origin : location.protocol + '//' + location.host;
     return base + full;
+  }
+
+  // An address only this computer or its network can reach: loopback, private ranges,
+  // link-local, .local names, or a bare host name without a domain.
+  function isLocalUrl(url) {
+    var host;
+    try {
+      host = new URL(url).hostname.toLowerCase();
+    } catch {
+      return false;
+    }
+    if (host[0] === '[') host = host.slice(1, -1);
+    if (host === 'localhost' || /\.(localhost|local|lan|home|internal)$/.test(host) || host === '0.0.0.0') return true;
+    if (/^(127\.|10\.|192\.168\.|169\.254\.)/.test(host) || /^172\.(1[6-9]|2\d|3[01])\./.test(host)) return true;
+    if (host === '::1' || /^f[cd][0-9a-f]{2}:/.test(host) || /^fe80:/.test(host)) return true;
+    return host.indexOf('.') < 0 && host.indexOf(':') < 0;
   }
 
   // The form both dialogs show; `prefix` (sms-in, sms-status) names their ids and labels,
@@ -75,15 +128,17 @@
       '  <label for="node-input-provider"><i class="fa fa-cloud"></i> ' + label('provider') + '</label>',
       '  <select id="node-input-provider" style="width:70%">' + providers.join('') + '</select>',
       '</div>',
+      '<div class="form-tips" id="' + prefix + '-mismatch" style="display:none; border-color:#d6615e; background:#fbeaea"></div>',
       '<div class="form-row">',
       '  <label for="node-input-path"><i class="fa fa-globe"></i> ' + label('path') + '</label>',
       '  <input type="text" id="node-input-path" data-i18n="[placeholder]' + prefix + '.placeholder.path">',
       '</div>',
       '<div class="form-row">',
       '  <label><i class="fa fa-link"></i> ' + label('url') + '</label>',
-      '  <code id="' + prefix + '-url" style="word-break:break-all"></code>',
+      '  <code id="' + prefix + '-url" style="white-space:normal; word-break:break-all"></code>',
       '  <a href="#" id="' + prefix + '-copy" class="red-ui-button red-ui-button-small"><i class="fa fa-clipboard"></i></a>',
       '</div>',
+      '<div class="form-tips" id="' + prefix + '-local" data-i18n="' + prefix + '.tip.local" style="display:none; border-color:#d6a05e; background:#fbf3e6"></div>',
       '<div class="form-tips" id="' + prefix + '-shared-path" style="display:none; border-color:#d6615e; background:#fbeaea"></div>',
       '<div class="form-tips" data-i18n="' + prefix + '.tip.url"></div>',
       rows,
@@ -109,7 +164,8 @@
     var defaults = {
       name: { value: '' },
       account: { value: '', type: 'sms account', required: false },
-      provider: { value: 'auto' },
+      // An account of another provider would refuse every request: the node is marked invalid.
+      provider: { value: 'auto', validate: function (v) { return !mismatched(this && this.account, v); } },
       path: { value: spec.path, required: true, validate: function (v) { return typeof v === 'string' && v.trim().length > 0; } },
     };
     Object.keys(spec.defaults).forEach(function (key) { defaults[key] = spec.defaults[key]; });
@@ -133,19 +189,23 @@
         var node = this;
         function refresh() {
           var account = $('#node-input-account').val();
-          $('#' + prefix + '-url').text(endpointUrl($('#node-input-path').val(), account === '_ADD_' ? '' : account));
-          $('#' + prefix + '-no-account').toggle(!account || account === '_ADD_');
+          var accountId = account === '_ADD_' ? '' : account;
+          limitProviders(accountId);
+          var url = endpointUrl($('#node-input-path').val(), accountId);
+          $('#' + prefix + '-url').text(url);
+          $('#' + prefix + '-local').toggle(isLocalUrl(url));
+          $('#' + prefix + '-no-account').toggle(!accountId);
+          var wrong = mismatch(node, prefix, accountId, $('#node-input-provider').val());
+          $('#' + prefix + '-mismatch').text(wrong).toggle(!!wrong);
           var shared = nodesOnPath(node.id, $('#node-input-path').val());
           $('#' + prefix + '-shared-path').text(node._(prefix + '.tip.sharedPath', { nodes: shared.join(', ') })).toggle(shared.length > 0);
           if (spec.refresh) spec.refresh(node);
         }
-        $('#node-input-account').on('change', function () { limitProviders($(this).val()); refresh(); });
         $('#node-input-path, #node-input-provider, #node-input-account').on('change keyup input', refresh);
         $('#' + prefix + '-copy').on('click', function (e) {
           e.preventDefault();
           RED.clipboard.copyText($('#' + prefix + '-url').text(), $(this), 'clipboard.copyMessageValue');
         });
-        limitProviders($('#node-input-account').val());
         refresh();
       },
     });
@@ -153,6 +213,7 @@
 
   window.SmsEditor = {
     registerEndpoint: registerEndpoint,
+    publicOrigin: publicOrigin,
     repliesInAnswer: repliesInAnswer,
   };
 })();
