@@ -178,7 +178,7 @@ describe('what a new user meets on the way to a real number (Chromium, 1280×800
     await openDialog(IN_01);
     assert.equal(await page.locator('#sms-in-url').textContent(), `${red.url}/sms/twilio`);
     assert.equal(await page.locator('#sms-in-local').isVisible(), true);
-    assert.match(await page.locator('#sms-in-local').textContent(), /Twilio and Vonage cannot reach this address.*Public URL.*README: "Reaching a Node-RED on your computer"/);
+    assert.match(await page.locator('#sms-in-local').textContent(), /Twilio and Vonage cannot reach this address.*Public URL.*README: "Connect a real number"/);
     await shot('2-local-url');
     await cancelDialog();
 
