@@ -15,11 +15,11 @@ const { twilioInbound, vonageMessagesInbound, vonageSmsOrphanPart } = require('.
 const { startBenchNodeRed } = require('./node-red-under-load');
 const { measureStartup } = require('./startup');
 const { startFakeProvider } = require('../test/support/fake-provider');
+const { freePort } = require('../test/support/free-port');
 const { DEFAULT_LIMITS } = require('../dist/sms/multipart');
 
 const ROOT = path.resolve(__dirname, '..');
 const SCRATCH = path.join(ROOT, '.bench');
-const PORT = 19150;
 const DURATION_S = Number(process.env.BENCH_DURATION_S || 10);
 const ORPHAN_PARTS = 100_000;
 /** Heap the multipart holding may add: its byte cap plus per-group bookkeeping, doubled for slack. */
@@ -99,7 +99,7 @@ async function main() {
   const fake = await startFakeProvider();
   const profileDir = profile ? path.join(SCRATCH, 'profiles') : undefined;
   if (profileDir) fs.mkdirSync(profileDir, { recursive: true });
-  const red = await startBenchNodeRed({ scratch: SCRATCH, port: PORT, fakeProviderUrl: fake.url, profileDir });
+  const red = await startBenchNodeRed({ scratch: SCRATCH, port: await freePort(), fakeProviderUrl: fake.url, profileDir });
   const bare = await startBareServer();
   const results = {};
   try {
