@@ -3,6 +3,7 @@ import { PROVIDERS, accountLabel, chooseProvider, providersOfAccount } from '../
 import type { InboundSms, ProviderId, StatusEvent } from '../sms/types';
 import type { ProviderModule, ProviderSetting, VerifySecrets, WebhookKind, WebhookRequest } from '../providers/types';
 import { type RefusalListener, refuse } from './refusals';
+import { replayProblem } from './replay-window';
 import { type ParsedRequest, toWebhookRequest } from './request';
 
 /** What a webhook node needs to know of its `sms account`. */
@@ -12,6 +13,21 @@ export interface AccountView {
   publicUrl?: string;
   secrets(): VerifySecrets;
 }
+
+/** Where a webhook node listens: which providers it takes, checked with which account. */
+export interface WebhookEndpoint {
+  setting: ProviderSetting;
+  allowed: ProviderId[];
+  account?: AccountView;
+  /** smsStore.retentionHours in ms: how old a signed request may be (SPEC §4). */
+  retentionMs: number;
+}
+
+/**
+ * Provider ids are a few dozen characters (Twilio 34, Vonage 16 to 36); a longer one is not
+ * from a provider, and each id is remembered for the whole retention.
+ */
+export const MAX_ID_LENGTH = 128;
 
 export interface Received<T> {
   /** The provider the request came from: it answers and replies in its own way. */
@@ -69,31 +85,26 @@ function otherKindHint(allowed: ProviderId[], request: WebhookRequest, kind: Web
  */
 export function receive(
   kind: 'inbound',
-  setting: ProviderSetting,
-  allowed: ProviderId[],
-  account: AccountView | undefined,
+  endpoint: WebhookEndpoint,
   req: ParsedRequest,
   res: Response,
   refused?: RefusalListener,
 ): Received<InboundSms> | undefined;
 export function receive(
   kind: 'status',
-  setting: ProviderSetting,
-  allowed: ProviderId[],
-  account: AccountView | undefined,
+  endpoint: WebhookEndpoint,
   req: ParsedRequest,
   res: Response,
   refused?: RefusalListener,
 ): Received<StatusEvent> | undefined;
 export function receive(
   kind: WebhookKind,
-  setting: ProviderSetting,
-  allowed: ProviderId[],
-  account: AccountView | undefined,
+  endpoint: WebhookEndpoint,
   req: ParsedRequest,
   res: Response,
   refused?: RefusalListener,
 ): Received<InboundSms | StatusEvent> | undefined {
+  const { setting, allowed, account } = endpoint;
   const request = toWebhookRequest(req, account?.publicUrl);
   const provider = chooseProvider(setting, allowed, request, kind);
   if (!provider) {
@@ -114,6 +125,11 @@ export function receive(
       return undefined;
     }
   }
+  const refusal = provider.refusal?.(request);
+  if (refusal) {
+    refuse(res, { status: 400, reason: '400 repeated parameter', text: refusal }, refused);
+    return undefined;
+  }
   const check = provider.verify(request, account?.secrets() ?? {});
   if (!check.ok) {
     const text = `signature check failed: ${check.reason ?? 'invalid signature'}`;
@@ -121,10 +137,22 @@ export function receive(
     refuse(res, { status: 403, reason, text, ...(check.signedUrl ? { signedUrl: check.signedUrl } : {}) }, refused);
     return undefined;
   }
+  // A signature proves who sent a request, not when: an old one captured on the way is refused.
+  const replay = check.checked && provider.signedTime ? replayProblem(provider.signedTime(request), endpoint.retentionMs) : undefined;
+  if (replay) {
+    refuse(res, { status: 403, reason: '403 possible replay', text: `refused as a possible replay: ${replay}` }, refused);
+    return undefined;
+  }
   const parsed = kind === 'inbound' ? provider.parseInbound(request) : provider.parseStatus(request);
   if (!parsed.ok) {
     const reason = `400 ${parsed.error.length > 32 ? `${parsed.error.slice(0, 31)}…` : parsed.error}`;
     refuse(res, { status: 400, reason, text: `${parsed.error}: expected ${provider.describe[kind]}` }, refused);
+    return undefined;
+  }
+  const idLength = parsed.value.messageId.length;
+  if (idLength > MAX_ID_LENGTH) {
+    const text = `message id is ${idLength} characters long: provider ids are a few dozen (at most ${MAX_ID_LENGTH})`;
+    refuse(res, { status: 400, reason: '400 message id too long', text }, refused);
     return undefined;
   }
   if (account) parsed.value.account = account.id;

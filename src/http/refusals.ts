@@ -1,4 +1,5 @@
 import type { Response } from 'express';
+import { answerText } from './text-answer';
 
 /** A webhook request the node refused, as the client was told and as the editor shows it. */
 export interface Refusal {
@@ -13,9 +14,9 @@ export interface Refusal {
 
 export type RefusalListener = (refusal: Refusal) => void;
 
-/** Answers a refused request with its sentence (plain text) and tells the node. */
+/** Answers a refused request with its sentence (plain text, nosniff) and tells the node. */
 export function refuse(res: Response, refusal: Refusal, listener?: RefusalListener): void {
-  res.status(refusal.status).type('text/plain').send(refusal.text);
+  answerText(res, refusal.status, refusal.text);
   listener?.(refusal);
 }
 

@@ -6,12 +6,18 @@ import { readPlainBody } from './body-reader';
 import { raiseEarlyBodyError, readBodiesEarly } from './early-body';
 import { nestsDeeperThan } from './json-depth';
 import { type RefusalListener, refuse } from './refusals';
+import { quotableMediaType } from './text-answer';
 import { routerStack } from './router-stack';
 import { type ParsedRequest, parseUrlEncoded } from './request';
 
-/** An SMS webhook is a few kilobytes; anything near this is not from a provider. */
-const BODY_LIMIT = '256kb';
-const BODY_LIMIT_BYTES = 256 * 1024;
+/**
+ * Provider webhooks are a few kilobytes: a Twilio form with a 1 600-character body and ten
+ * media URLs is under 8 KB, a Messages API JSON with a 4 096-character WhatsApp text, a
+ * profile, context and media under 20 KB. 64 KB leaves room for both three times over while
+ * a flood of maximal bodies costs a quarter of what 256 KB did.
+ */
+const BODY_LIMIT = '64kb';
+const BODY_LIMIT_BYTES = 64 * 1024;
 const plainBody = readPlainBody(BODY_LIMIT_BYTES);
 /** As body-parser's default: a webhook carries a few dozen parameters. */
 const PARAMETER_LIMIT = 1000;
@@ -105,7 +111,7 @@ function rejectUnreadableBody(refused?: RefusalListener): RequestHandler {
     const chunked = req.headers['transfer-encoding'] !== undefined;
     if (req.method === 'POST' && !parsed.smsBodyType && (length > 0 || chunked)) {
       const text =
-        `unsupported Content-Type "${req.headers['content-type'] ?? '(none)'}": ` +
+        `unsupported Content-Type ${quotableMediaType(req.headers['content-type'])}: ` +
         'expected application/x-www-form-urlencoded or application/json';
       refuse(res, { status: 415, reason: '415 unsupported content type', text }, refused);
       return;

@@ -47,6 +47,14 @@ export interface VerifyResult {
   signedUrl?: string;
 }
 
+/** The time a provider put inside what it signed, for the replay window (SPEC §4). */
+export interface SignedTime {
+  /** What holds it, for the 403 sentence: `timestamp parameter`, `token iat (issued at)`. */
+  what: string;
+  /** Epoch ms; undefined when the signed request carries none. */
+  atMs?: number;
+}
+
 /** A parse failure carries a plain sentence for the 400 answer. */
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -150,6 +158,11 @@ export interface ProviderModule {
   describe: Record<WebhookKind, string>;
   /** Cheap check on the shape of the request, used by `provider: auto`. */
   recognizes(req: WebhookRequest, kind: WebhookKind): boolean;
+  /**
+   * Why a request of this provider's shape is one it never sends (answered 400 before the
+   * signature is checked), e.g. a repeated parameter name; undefined when nothing is wrong.
+   */
+  refusal?(req: WebhookRequest): string | undefined;
   parseInbound(req: WebhookRequest): ParseResult<InboundSms>;
   parseStatus(req: WebhookRequest): ParseResult<StatusEvent>;
   /** The secrets an account of this provider's kind holds for `verify`. */
@@ -159,6 +172,8 @@ export interface ProviderModule {
   /** Whether `secrets` hold what `verify` needs, so that every request is checked. */
   canVerify(secrets: VerifySecrets): boolean;
   verify(req: WebhookRequest, secrets: VerifySecrets): VerifyResult;
+  /** When a request that `verify` accepted was signed; absent where the provider signs no time. */
+  signedTime?(req: WebhookRequest): SignedTime;
   /** Answers a webhook that carries no reply; nothing when it was already answered. */
   acknowledge(res: Response): void;
   reply: ProviderReply;

@@ -16,3 +16,8 @@ export function positiveInt(value: string | number | undefined, fallback: number
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** The first parameter name that arrived more than once, if any. */
+export function repeatedName(params: Params): string | undefined {
+  return Object.keys(params).find((name) => Array.isArray(params[name]));
+}

@@ -121,32 +121,64 @@ describe('MultipartAssembler', function () {
     assert.equal(assembler.groupCount, 0);
   });
 
-  it('a flood of never-completed groups stays under the group cap; the oldest go out incomplete', function () {
+  /** As sms in does: a part is held only when admitted (else answered 503 for Vonage to retry). */
+  function offer(assembler, p, now) {
+    if (!assembler.admits(p)) return false;
+    assembler.add(p, now);
+    return true;
+  }
+
+  it('past the group cap a part that would start a new group is refused; no held group is pushed out', function () {
     const { emitted, assembler } = collect({ maxGroups: 100, expiryMs: 3_600_000 });
+    let refused = 0;
     for (let i = 0; i < 5000; i++) {
-      assembler.add(part(`flood-${i}`, 1, 2, `part one of ${i}`), i);
+      if (!offer(assembler, part(`flood-${i}`, 1, 2, `part one of ${i}`, `+4477009${String(i).padStart(5, '0')}`), i)) refused += 1;
       assert.ok(assembler.groupCount <= 100);
     }
     assert.equal(assembler.groupCount, 100);
-    assert.equal(emitted.length, 4900, 'every group pushed out was emitted');
-    assert.ok(emitted.every((m) => m.incomplete === true));
-    assert.equal(emitted[0].text, 'part one of 0', 'oldest first');
+    assert.equal(refused, 4900);
+    assert.equal(emitted.length, 0, 'nothing held was pushed out');
+    // The second part of a held group still gets in and completes it.
+    assert.equal(offer(assembler, part('flood-0', 2, 2, ' and two', '+447700900000'), 5000), true);
+    assert.deepEqual(emitted.map((m) => [m.text, m.incomplete]), [['part one of 0 and two', undefined]]);
     assembler.flush();
-    assert.equal(emitted.length, 5000, 'nothing silently dropped');
+    assert.equal(emitted.length, 100, 'nothing silently dropped');
     assert.equal(assembler.heldBytes, 0);
   });
 
-  it('a flood stays under the byte cap', function () {
-    const { emitted, assembler } = collect({ maxBytes: 20_000, expiryMs: 3_600_000 });
+  it('past the byte cap a new group is refused, while the held groups keep room for their missing parts', function () {
+    const { emitted, assembler } = collect({ maxBytes: 40_000, expiryMs: 3_600_000 });
     const text = 'x'.repeat(150);
+    let held = 0;
     for (let i = 0; i < 5000; i++) {
-      assembler.add(part(`bytes-${i}`, 1, 3, text), i);
-      assert.ok(assembler.heldBytes <= 20_000, `held ${assembler.heldBytes} bytes`);
+      if (offer(assembler, part(`bytes-${i}`, 1, 2, text, `+1555${i}`), i)) held += 1;
+      assert.ok(assembler.heldBytes <= 40_000 * 0.9, `held ${assembler.heldBytes} bytes`);
     }
-    assert.ok(assembler.groupCount > 10);
-    assert.equal(emitted.length + assembler.groupCount, 5000);
+    assert.ok(held > 10 && held < 5000, `${held} groups held`);
+    assert.equal(emitted.length, 0);
+    for (let i = 0; i < held; i++) assert.equal(offer(assembler, part(`bytes-${i}`, 2, 2, text, `+1555${i}`), 6000), true, `part 2 of group ${i}`);
+    assert.equal(emitted.length, held);
+    assert.ok(emitted.every((m) => m.incomplete === undefined));
+    assert.equal(assembler.heldBytes, 0);
+  });
+
+  it('one sender may hold at most maxGroupsPerSender groups; another sender still gets in', function () {
+    const { emitted, assembler } = collect({ maxGroupsPerSender: 3, expiryMs: 3_600_000 });
+    const results = [0, 1, 2, 3, 4].map((i) => offer(assembler, part(`s${i}`, 1, 2, 'a', '+1000'), i));
+    assert.deepEqual(results, [true, true, true, false, false]);
+    assert.equal(offer(assembler, part('s0', 1, 2, 'other sender', '+2000'), 5), true);
+    assert.equal(offer(assembler, part('s0', 2, 2, 'b', '+1000'), 6), true, 'a part of a held group');
+    assert.equal(emitted.length, 1);
+    assert.equal(offer(assembler, part('s3', 1, 2, 'a', '+1000'), 7), true, 'room again once a group completed');
     assembler.flush();
-    assert.equal(emitted.length, 5000);
+  });
+
+  it('a second copy of a held part is admitted (and ignored) even when full', function () {
+    const { assembler } = collect({ maxGroups: 1, expiryMs: 3_600_000 });
+    assert.equal(offer(assembler, part('only', 1, 3, 'a'), 0), true);
+    assert.equal(assembler.admits(part('other', 1, 3, 'b')), false);
+    assert.equal(assembler.admits(part('only', 1, 3, 'a')), true);
+    assembler.flush();
   });
 
   it('the default limits are bounded', function () {
@@ -155,12 +187,14 @@ describe('MultipartAssembler', function () {
     assert.ok(DEFAULT_LIMITS.expiryMs > 0 && DEFAULT_LIMITS.expiryMs <= 24 * 3600_000);
   });
 
-  it('setLimits applies to groups already held', function () {
+  it('setLimits: lower caps refuse new groups; the groups already held stay', function () {
     const { emitted, assembler } = collect({ maxGroups: 10, expiryMs: 3_600_000 });
-    for (let i = 0; i < 10; i++) assembler.add(part(`lim-${i}`, 1, 2, 'x'), i);
+    for (let i = 0; i < 10; i++) assembler.add(part(`lim-${i}`, 1, 2, 'x', `+1${i}`), i);
     assembler.setLimits({ ...DEFAULT_LIMITS, maxGroups: 4, expiryMs: 3_600_000 });
-    assert.equal(assembler.groupCount, 4);
-    assert.equal(emitted.length, 6);
+    assert.equal(assembler.groupCount, 10);
+    assert.equal(emitted.length, 0);
+    assert.equal(assembler.admits(part('lim-new', 1, 2, 'x', '+2')), false);
+    assert.equal(assembler.admits(part('lim-3', 2, 2, 'x', '+13')), true);
     assembler.flush();
   });
 

@@ -47,4 +47,25 @@ describe('RecentIds', function () {
     assert.equal(ids.check('constructor'), false);
     assert.equal(ids.check('__proto__'), true);
   });
+
+  it('by default remembers a key for the 48 h retention, past 10 000 later keys', function () {
+    const ids = new RecentIds();
+    const hour = 3_600_000;
+    assert.equal(ids.check('twilio:SMcaptured', 0), false);
+    for (let i = 0; i < 10_000; i++) ids.check(`twilio:SM${i}`, 1000 + i);
+    assert.equal(ids.check('twilio:SMcaptured', 47 * hour), true, 'a replay within the retention is a duplicate');
+    assert.equal(ids.check('twilio:SMcaptured', 48 * hour), false, 'forgotten after the retention');
+  });
+
+  it('is bounded in bytes: a flood of long keys pushes out the oldest, never more than maxBytes', function () {
+    const ids = new RecentIds(60_000, Number.POSITIVE_INFINITY, 100_000);
+    const long = 'k'.repeat(200);
+    for (let i = 0; i < 5000; i++) {
+      ids.check(`${long}${i}`, i);
+      assert.ok(ids.heldBytes <= 100_000, `${ids.heldBytes} bytes`);
+    }
+    assert.ok(ids.size > 100 && ids.size < 5000, `${ids.size} keys`);
+    assert.equal(ids.evicted, 5000 - ids.size);
+    assert.equal(ids.check(`${long}4999`, 5000), true, 'the newest are kept');
+  });
 });

@@ -7,10 +7,12 @@ import type { ParsedRequest } from '../../http/request';
 import { type RefusalListener, refuse } from '../../http/refusals';
 import { normalizePath } from '../../http/webhook-route';
 import type { Node, NodeAPI, NodeDef } from '../../runtime/red';
-import { type ProviderProblem, allowedProviders } from '../../http/receive';
+import { type ProviderProblem, type WebhookEndpoint, allowedProviders } from '../../http/receive';
+import { DEFAULT_RETENTION_MS } from '../../sms/recent-ids';
+import { readStoreSettings, retentionMsOf } from '../../store/settings';
 
 /** What a webhook node (`sms in`, `sms status`) listens with. */
-export interface EndpointSetup {
+export interface EndpointSetup extends WebhookEndpoint {
   path: string;
   account?: SmsAccountNode;
   setting: ProviderSetting;
@@ -19,6 +21,19 @@ export interface EndpointSetup {
   verifiable: boolean;
   /** The provider setting and the account disagree: every request is answered with why. */
   problem?: ProviderProblem;
+}
+
+/**
+ * `smsStore.retentionHours` (SPEC §7) in ms: how long seen ids are kept and how old a signed
+ * request may be. Settings the store refuses are reported when it is opened; here the
+ * default (48 h) applies meanwhile.
+ */
+function retentionMs(RED: NodeAPI): number {
+  try {
+    return retentionMsOf(readStoreSettings(RED.settings.smsStore));
+  } catch {
+    return DEFAULT_RETENTION_MS;
+  }
 }
 
 /** How long Vonage (which retries anything but 2xx for a day) is asked to wait before trying again. */
@@ -65,9 +80,9 @@ export function endpointSetup(RED: NodeAPI, node: Node, def: NodeDef, examplePat
   const allowed = allowedProviders(setting, account);
   if (!Array.isArray(allowed)) {
     node.error(allowed.sentence);
-    return { path, account, setting, allowed: [], verifiable: false, problem: allowed };
+    return { path, account, setting, allowed: [], verifiable: false, problem: allowed, retentionMs: retentionMs(RED) };
   }
   const secrets = account?.secrets() ?? {};
   const verifiable = allowed.every((id) => PROVIDERS[id].canVerify(secrets));
-  return { path, account, setting, allowed, verifiable };
+  return { path, account, setting, allowed, verifiable, retentionMs: retentionMs(RED) };
 }

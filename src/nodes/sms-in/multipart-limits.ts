@@ -3,7 +3,7 @@ import { DEFAULT_LIMITS, type MultipartLimits } from '../../sms/multipart';
 /**
  * Multipart limits, from `smsMultipart` in settings.js when set (for very busy numbers, and
  * for tests that cannot wait five minutes for a group to expire):
- *   smsMultipart: { expiryMs: 300000, maxGroups: 1000, maxBytes: 4194304 }
+ *   smsMultipart: { expiryMs: 300000, maxGroups: 10000, maxGroupsPerSender: 20, maxBytes: 16777216 }
  * A field that is missing or not a positive number keeps its default.
  */
 export function multipartLimits(configured: unknown): MultipartLimits {

@@ -11,6 +11,7 @@ import type { Node, NodeAPI, NodeDef, NodeMessage } from '../../runtime/red';
 import { wrapResponse } from '../../runtime/response-wrapper';
 import { sendSafely } from '../../runtime/safe-send';
 import { receive } from '../../http/receive';
+import { refuse } from '../../http/refusals';
 import { simulatedMessages } from '../../runtime/simulated-messages';
 import type { InboundSms } from '../../sms/types';
 import type { ProviderModule } from '../../providers/types';
@@ -46,13 +47,14 @@ export = function register(RED: NodeAPI): void {
     const node = this;
     const setup = endpointSetup(RED, node, def, '/sms/inbound');
     if (!setup) return;
-    const { path, account, setting, allowed, verifiable } = setup;
+    const { path, verifiable } = setup;
     const timeoutS = Number(def.replyTimeout);
     const replyTimeoutMs = 1000 * Math.min(Number.isFinite(timeoutS) && timeoutS > 0 ? timeoutS : 10, MAX_REPLY_TIMEOUT_S);
     const watch = watchEndpoint(RED, node, path, verifiable, setup.problem);
     const { counter } = watch;
 
     const mem = memory.get(node.id);
+    mem.recent.setTtl(setup.retentionMs);
     /** Webhooks held open for the flow to reply in, with the provider that acknowledges each. */
     const held = new Map<Response, ProviderModule>();
 
@@ -88,17 +90,30 @@ export = function register(RED: NodeAPI): void {
     for (const { sms, live } of mem.held.splice(0)) emit(sms, live);
 
     const handle = (req: Request, res: Response): void => {
-      const received = receive('inbound', setting, allowed, account, req, res, watch.refused);
+      const received = receive('inbound', setup, req, res, watch.refused);
       if (!received) return;
       const { provider, value: sms } = received;
       // Judged here, where the simulator's token header is still on the request: the flow
       // may rebuild the message (function, join) and drop msg.req before sms reply sees it.
       if (simulatedMessages.isSimulated(sms.provider, sms.messageId, req)) sms.simulated = true;
       // Retries of an acknowledged message are acknowledged again, not emitted again.
-      if (mem.recent.check(`${sms.provider}:${sms.messageId}`)) {
+      // A multipart part is remembered only once it is held: a part refused for lack of room
+      // must not be taken for a duplicate when the provider sends it again.
+      const seenKey = `${sms.provider}:${sms.messageId}`;
+      if (sms.concat ? mem.recent.has(seenKey) : mem.recent.check(seenKey)) {
         provider.acknowledge(res);
         counter.add('duplicate');
         return;
+      }
+      if (sms.concat) {
+        if (!mem.assembler?.admits(sms)) {
+          // Held parts are never pushed out for new ones: this part waits at the provider, which retries.
+          res.setHeader('Retry-After', '60');
+          const text = 'too many multipart messages are waiting for their other parts: try again later';
+          refuse(res, { status: 503, reason: '503 multipart memory full', text }, watch.refused);
+          return;
+        }
+        mem.recent.check(seenKey);
       }
       counter.add('received');
       if (!provider.reply.inAnswer) {

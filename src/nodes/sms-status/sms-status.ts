@@ -38,15 +38,16 @@ export = function register(RED: NodeAPI): void {
 
     const setup = endpointSetup(RED, node, def, '/sms/status');
     if (!setup) return;
-    const { path, setting, allowed, verifiable } = setup;
+    const { path, verifiable } = setup;
     node.path = path;
     const finalOnly = def.finalOnly === true || def.finalOnly === 'true';
     const watch = watchEndpoint(RED, node, path, verifiable, setup.problem);
     const { counter } = watch;
     const mem = memory.get(node.id);
+    mem.recent.setTtl(setup.retentionMs);
 
     const handle: Parameters<typeof addWebhookRoute>[2] = (req, res) => {
-      const received = receive('status', setting, allowed, setup.account, req, res, watch.refused);
+      const received = receive('status', setup, req, res, watch.refused);
       if (!received) return;
       const event = received.value;
       // Every provider retries a receipt that is not answered 2xx: acknowledge before the flow runs.

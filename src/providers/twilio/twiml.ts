@@ -8,6 +8,7 @@ import type { Response } from 'express';
 export function sendTwiml(res: Response, twiml: string): void {
   res.statusCode = 200;
   res.setHeader('Content-Type', 'text/xml; charset=utf-8');
+  res.setHeader('X-Content-Type-Options', 'nosniff');
   res.end(twiml);
 }
 

@@ -1,6 +1,7 @@
 import type { ProviderModule } from '../types';
 import { acknowledge, cannotSend, vonageAccount } from '../vonage/account';
-import { verify } from './jwt';
+import { repeatedParameter } from '../vonage/parameters';
+import { signedTime, verify } from './jwt';
 import { sendVonageMessages } from './reply';
 import { inbound, newMessageId, receipt } from './simulate';
 import { DESCRIBE, webhook } from './webhook';
@@ -11,7 +12,9 @@ export const vonageMessages: ProviderModule = {
   ...vonageAccount,
   describe: DESCRIBE,
   ...webhook,
+  refusal: repeatedParameter,
   verify,
+  signedTime,
   acknowledge,
   reply: { cannotSend, send: sendVonageMessages },
   // The simulator's choice for a Vonage account: new Vonage applications use the Messages API.

@@ -2,7 +2,7 @@ import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto
 import type * as VonageJwt from '@vonage/jwt';
 import { lazyRequire } from '../../runtime/lazy-require';
 import { isPlainObject } from '../../sms/params';
-import type { VerifyResult, VerifySecrets, WebhookRequest } from '../types';
+import type { SignedTime, VerifyResult, VerifySecrets, WebhookRequest } from '../types';
 import { VONAGE_DASHBOARD } from '../vonage/dashboard';
 
 /**
@@ -34,8 +34,7 @@ export function verify(req: WebhookRequest, secrets: VerifySecrets): VerifyResul
   if (!secret) return { checked: false, ok: true };
   const fail = (reason: string): VerifyResult => ({ checked: true, ok: false, reason });
   try {
-    const auth = req.headers?.authorization ?? '';
-    const token = /^\s*Bearer\s+(\S+)\s*$/i.exec(auth)?.[1];
+    const token = bearerToken(req);
     if (!token) {
       return {
         ...fail('missing Authorization: Bearer token (enable signed webhooks for the Vonage application, or remove the signature secret)'),
@@ -47,9 +46,9 @@ export function verify(req: WebhookRequest, secrets: VerifySecrets): VerifyResul
     const claims = parts.length === 3 ? decodePart(parts[1]) : undefined;
     if (!header || !claims) return fail('malformed Authorization token (not a JWT)');
     if (header.alg !== 'HS256') return fail(`token algorithm is ${String(header.alg)}, expected HS256`);
-    // Checked here because verifySignature reports an expired token as a bad signature.
-    const now = Math.floor(Date.now() / 1000);
-    if (typeof claims.exp === 'number' && now >= claims.exp) return fail('token has expired (check the server clock)');
+    // Checked here because verifySignature reports a token outside its time as a bad signature.
+    const timeProblem = tokenTimeProblem(claims, Math.floor(Date.now() / 1000));
+    if (timeProblem) return fail(timeProblem);
     if (!jwtLib().verifySignature(token, secret)) {
       return fail(`signature does not match (check the signature secret of the Vonage account, ${VONAGE_DASHBOARD.signatureSecret})`);
     }
@@ -66,6 +65,38 @@ export function verify(req: WebhookRequest, secrets: VerifySecrets): VerifyResul
   } catch (err) {
     return fail(`token could not be checked: ${err instanceof Error ? err.message : String(err)}`);
   }
+}
+
+/** The token's iat (issued at, Unix seconds), covered by its signature. */
+export function signedTime(req: WebhookRequest): SignedTime {
+  const what = 'token iat (issued at)';
+  const parts = bearerToken(req)?.split('.');
+  const claims = parts?.length === 3 ? decodePart(parts[1]) : undefined;
+  return typeof claims?.iat === 'number' && Number.isFinite(claims.iat) ? { what, atMs: claims.iat * 1000 } : { what };
+}
+
+function bearerToken(req: WebhookRequest): string | undefined {
+  return /^\s*Bearer\s+(\S+)\s*$/i.exec(req.headers?.authorization ?? '')?.[1];
+}
+
+const isoOf = (seconds: number): string => new Date(seconds * 1000).toISOString();
+
+/**
+ * What is wrong with a token's times (RFC 7519 exp, nbf, iat), as jsonwebtoken would refuse
+ * them, in words; undefined when they are fine. How old iat may be is the replay window's
+ * business (signedTime).
+ */
+function tokenTimeProblem(claims: Json, now: number): string | undefined {
+  for (const name of ['exp', 'nbf', 'iat']) {
+    const value = claims[name];
+    if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value))) return `token ${name} is not a number`;
+  }
+  const { exp, nbf } = claims as { exp?: number; nbf?: number };
+  if (exp !== undefined && now >= exp) return `token expired at ${isoOf(exp)} (exp): check the clock of this server`;
+  if (nbf !== undefined && nbf > now) {
+    return `token is not valid before ${isoOf(nbf)} (nbf, ${nbf - now} s from now): check the clock of this server`;
+  }
+  return undefined;
 }
 
 function decodePart(part: string): Json | undefined {

@@ -1,7 +1,8 @@
 import type { ProviderModule } from '../types';
 import { acknowledge, cannotSend, vonageAccount } from '../vonage/account';
 import { sendVonageSms } from './reply';
-import { verify } from './signature';
+import { repeatedParameter } from '../vonage/parameters';
+import { signedTime, verify } from './signature';
 import { inbound, newMessageId, receipt } from './simulate';
 import { DESCRIBE, parseInbound, parseStatus, recognizes } from './webhook';
 
@@ -11,9 +12,11 @@ export const vonageSms: ProviderModule = {
   ...vonageAccount,
   describe: DESCRIBE,
   recognizes,
+  refusal: repeatedParameter,
   parseInbound,
   parseStatus,
   verify,
+  signedTime,
   acknowledge,
   reply: { cannotSend, send: sendVonageSms },
   simulate: { preferred: false, newMessageId, inbound, receipt },

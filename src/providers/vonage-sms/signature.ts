@@ -1,5 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import type { VerifyResult, VerifySecrets, WebhookRequest } from '../types';
+import type { SignedTime, VerifyResult, VerifySecrets, WebhookRequest } from '../types';
 import { VONAGE_DASHBOARD } from '../vonage/dashboard';
 import { fieldsOf } from './webhook';
 
@@ -55,4 +55,12 @@ export function verify(req: WebhookRequest, secrets: VerifySecrets): VerifyResul
   } catch {
     return { checked: true, ok: false, reason: BAD_SIG };
   }
+}
+
+/** The signing time Vonage puts in `timestamp` (Unix seconds), covered by `sig`. */
+export function signedTime(req: WebhookRequest): SignedTime {
+  const what = 'timestamp parameter';
+  const flat = fieldsOf(req);
+  const value = flat.ok ? flat.value.fields.timestamp : undefined;
+  return value !== undefined && /^\d{1,12}$/.test(value) ? { what, atMs: Number(value) * 1000 } : { what };
 }

@@ -164,7 +164,7 @@ describe('sms in — Vonage over HTTP', function () {
       assert.equal(msg.sms.incomplete, undefined);
     });
 
-    it('a flood of unfinished groups over HTTP: held groups capped (smsMultipart.maxGroups), the rest emitted incomplete', async function () {
+    it('a flood of unfinished groups over HTTP: past smsMultipart.maxGroups a new group is answered 503, held groups are kept and complete', async function () {
       const restore = rt.settings({ smsMultipart: { expiryMs: 60_000, maxGroups: 5 } });
       try {
         ({ url } = await rt.load([
@@ -172,16 +172,26 @@ describe('sms in — Vonage over HTTP', function () {
           { id: 'mpf-out', type: 'helper' },
         ]));
         const flood = rt.collector('mpf-out');
+        const refs = Array.from({ length: 40 }, (_, i) => `f${i}-${ref()}`);
+        const sender = (i) => `4477009${String(i).padStart(5, '0')}`;
+        const statuses = [];
         for (let i = 0; i < 40; i++) {
-          assert.equal((await rt.postForm(url('/mpf/in'), part(`f${i}-${ref()}`, 1, 2, `start ${i}`))).status, 200);
+          const res = await rt.postForm(url('/mpf/in'), part(refs[i], 1, 2, `start ${i} `, { msisdn: sender(i) }));
+          statuses.push(res.status);
+          if (res.status === 503) {
+            assert.match(res.text, /too many multipart messages .* try again later/);
+            assert.equal(res.headers.get('retry-after'), '60');
+          }
         }
+        assert.deepEqual(statuses, [...Array(5).fill(200), ...Array(35).fill(503)]);
         await rt.sleep(50);
-        assert.equal(flood.messages.length, 35, 'all but the 5 newest groups pushed out');
-        assert.ok(flood.messages.every((m) => m.sms.incomplete === true));
-        assert.deepEqual(
-          flood.messages.slice(0, 3).map((m) => m.payload),
-          ['start 0', 'start 1', 'start 2'],
-        );
+        assert.equal(flood.messages.length, 0, 'no acknowledged part was pushed out');
+        // Vonage retries a refused part later; the held groups complete meanwhile.
+        for (let i = 0; i < 5; i++) assert.equal((await rt.postForm(url('/mpf/in'), part(refs[i], 2, 2, 'end', { msisdn: sender(i) }))).status, 200);
+        const done = await Promise.all([0, 1, 2, 3, 4].map(() => flood.next()));
+        assert.deepEqual(done.map((m) => m.payload).sort(), [0, 1, 2, 3, 4].map((i) => `start ${i} end`));
+        const retried = await rt.postForm(url('/mpf/in'), part(refs[5], 1, 2, 'start 5 ', { msisdn: sender(5) }));
+        assert.equal(retried.status, 200, 'room again: the retried part is held');
       } finally {
         restore();
       }
