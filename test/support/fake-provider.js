@@ -46,7 +46,8 @@ function success(route, body) {
   };
 }
 
-async function startFakeProvider() {
+/** `port`: a fixed one (a test that lets a reply fail to connect before the fake is up). */
+async function startFakeProvider({ port = 0 } = {}) {
   const requests = [];
   const scripted = { 'vonage-messages': [], 'vonage-sms': [], twilio: [] };
   let connections = 0;
@@ -58,12 +59,14 @@ async function startFakeProvider() {
       const path = req.url.split('?')[0];
       const route = ROUTES.find((r) => r.match.test(path));
       const body = parseBody(req.headers, raw);
-      requests.push({ route: route && route.name, method: req.method, path, url: req.url, headers: req.headers, body, raw });
+      requests.push({ route: route && route.name, method: req.method, path, url: req.url, headers: req.headers, body, raw, at: Date.now() });
       if (!route) {
         res.writeHead(404, { 'content-type': 'application/json' });
         return res.end(JSON.stringify({ title: 'Not found' }));
       }
       const answer = scripted[route.name].shift() || success(route.name, body);
+      // Never answered: a provider that took the request and went quiet (a timeout).
+      if (answer.hang) return;
       res.writeHead(answer.status, { 'content-type': 'application/json', ...(answer.headers || {}) });
       res.end(typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body));
     });
@@ -71,14 +74,17 @@ async function startFakeProvider() {
   server.on('connection', () => {
     connections += 1;
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
   return {
     url: `http://127.0.0.1:${server.address().port}`,
     requests,
     get connections() {
       return connections;
     },
-    /** The next answers for a route, in order, before it goes back to success. */
+    /** The next answers for a route, in order, before it goes back to success; `{ hang: true }` never answers. */
     script(route, ...answers) {
       scripted[route].push(...answers);
     },

@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { type RetryPolicy, isTransientStatus, withRetry } from '../retry';
+import { OUTCOME_UNKNOWN, type RetryPolicy, errorCode, neverSent, retryAfterSeconds, withRetry } from '../retry';
 import { ReplyError, type ReplyRequest, type ReplyResult, type SendingAccount } from '../types';
 import { TWILIO_CONSOLE } from './console';
 import { twilioErrorMessage } from './errors';
@@ -54,10 +54,11 @@ interface HttpClient {
 
 /**
  * Twilio's own request client (keep-alive), pointed at `apiHost` when the account sets
- * one, retrying 429 and 5xx: the SDK itself retries only 429.
+ * one, sending again only what Twilio cannot have accepted (SPEC §3): a 429 (after its
+ * Retry-After), or a connection that failed before the request went out.
  */
 function httpClient(apiHost: string | undefined, policy: RetryPolicy): HttpClient {
-  const inner = new (twilioSdk().RequestClient)({ keepAlive: true }) as unknown as HttpClient;
+  const inner = new (twilioSdk().RequestClient)({ keepAlive: true, timeout: policy.timeoutMs }) as unknown as HttpClient;
   const target = apiHost ? new URL(apiHost) : undefined;
   return {
     request(opts) {
@@ -69,13 +70,13 @@ function httpClient(apiHost: string | undefined, policy: RetryPolicy): HttpClien
       return withRetry(
         async () => {
           const res = await inner.request({ ...opts, uri });
-          if (isTransientStatus(res.statusCode)) throw Object.assign(new Error('transient'), { res });
+          if (res.statusCode === 429) throw Object.assign(new Error('rate limited'), { res });
           return res;
         },
         (err) => {
           const res = (err as { res?: HttpResponse }).res;
-          const after = Number(res?.headers?.['retry-after']);
-          return { retry: !!res, retryAfterS: Number.isFinite(after) ? after : undefined };
+          if (res) return { retry: true, retryAfterS: retryAfterSeconds(res.headers?.['retry-after'] as string | undefined) };
+          return { retry: neverSent(err) };
         },
         policy,
       ).catch((err: { res?: HttpResponse }) => {
@@ -89,9 +90,9 @@ function httpClient(apiHost: string | undefined, policy: RetryPolicy): HttpClien
 
 const clients = new Map<string, unknown>();
 
-/** One client per account and host, so connections are reused across replies. */
+/** One client per account, host and policy, so connections are reused across replies. */
 function clientFor(creds: TwilioCredentials, policy: RetryPolicy) {
-  const key = `${creds.accountSid}\u0000${creds.authToken}\u0000${creds.apiHost ?? ''}`;
+  const key = [creds.accountSid, creds.authToken, creds.apiHost ?? '', JSON.stringify(policy)].join('\u0000');
   let client = clients.get(key);
   if (!client) {
     const sdkModule = twilioSdk();
@@ -147,7 +148,21 @@ export async function sendTwilio(reply: ReplyRequest, account: SendingAccount, p
   } catch (err) {
     const e = err as RestError;
     if (e.status === undefined) {
-      throw new ReplyError(`could not reach Twilio for account "${accountName}": ${e.message ?? String(err)}`, { reason: 'Twilio not reached' });
+      if (neverSent(err)) {
+        throw new ReplyError(`could not reach Twilio for account "${accountName}" (${errorCode(err)}): the reply was not sent.`, {
+          reason: 'Twilio not reached',
+        });
+      }
+      // A timeout, or the connection lost after the request went out.
+      throw new ReplyError(`no answer from Twilio for account "${accountName}" (${errorCode(err) ?? e.message ?? String(err)}): ${OUTCOME_UNKNOWN}.`, {
+        reason: 'Twilio: outcome unknown (no answer)',
+      });
+    }
+    if (e.status >= 500) {
+      throw new ReplyError(`Twilio answered HTTP ${e.status} for account "${accountName}" (${e.message}): ${OUTCOME_UNKNOWN}.`, {
+        status: e.status,
+        reason: `Twilio: outcome unknown (HTTP ${e.status})`,
+      });
     }
     const advice = e.code ? ` ${twilioErrorMessage(String(e.code))}` : '';
     const check = e.status === 401 ? ` Check the Account SID and Auth Token of the account (${TWILIO_CONSOLE}).` : '';

@@ -6,10 +6,8 @@ import {
   KEY_CREDENTIALS,
   type VonageClient,
   clientFor,
-  credentialAdvice,
+  failure,
   judgeHttp,
-  providerSays,
-  refusedReason,
 } from '../vonage/client';
 import { readPrivateKey } from '../vonage/private-key';
 
@@ -29,7 +27,7 @@ export async function sendVonageMessages(reply: ReplyRequest, account: SendingAc
   if (key.problem) {
     throw new ReplyError(`the private key of account "${accountName}" ${key.problem}`, { reason: 'private key unreadable' });
   }
-  const client = clientFor(key.pem ? { ...account, credentials: { ...creds, privateKey: key.pem } } : account);
+  const client = clientFor(key.pem ? { ...account, credentials: { ...creds, privateKey: key.pem } } : account, policy.timeoutMs);
   const to = toVonageNumber(reply.to);
   const from = toVonageNumber(reply.from);
   const channel = reply.channel && reply.channel !== 'sms' && reply.channel !== 'mms' ? reply.channel : undefined;
@@ -57,15 +55,7 @@ export async function sendVonageMessages(reply: ReplyRequest, account: SendingAc
       );
       first ??= sent.messageUUID;
     } catch (err) {
-      const said = await providerSays(err);
-      if (!said.status) {
-        throw new ReplyError(`could not reach the Vonage Messages API for account "${accountName}": ${said.text}`, { reason: refusedReason(said) });
-      }
-      throw new ReplyError(
-        `Vonage Messages API refused the reply for account "${accountName}" (${said.text}).` +
-          credentialAdvice(said.status, jwt ? JWT_CREDENTIALS : KEY_CREDENTIALS),
-        { status: said.status, reason: refusedReason(said) },
-      );
+      throw await failure(err, 'Vonage Messages API', accountName, jwt ? JWT_CREDENTIALS : KEY_CREDENTIALS);
     }
   }
   return { messageId: first };

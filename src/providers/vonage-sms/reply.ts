@@ -2,7 +2,7 @@ import { isGsm7 } from '../../sms/gsm';
 import { toVonageNumber } from '../../sms/phone';
 import { type RetryPolicy, type RetryVerdict, withRetry } from '../retry';
 import { ReplyError, type ReplyRequest, type ReplyResult, type SendingAccount } from '../types';
-import { KEY_CREDENTIALS, type VonageClient, clientFor, credentialAdvice, judgeHttp, providerSays, refusedReason } from '../vonage/client';
+import { KEY_CREDENTIALS, type VonageClient, clientFor, credentialAdvice, failure, judgeHttp } from '../vonage/client';
 
 interface SmsFailure {
   response?: { messages?: { status?: string; errorText?: string }[] };
@@ -28,7 +28,7 @@ export async function sendVonageSms(reply: ReplyRequest, account: SendingAccount
       reason: 'SMS API sends no media',
     });
   }
-  const client = clientFor(account);
+  const client = clientFor(account, policy.timeoutMs);
   try {
     const sent = await withRetry(
       () =>
@@ -52,13 +52,6 @@ export async function sendVonageSms(reply: ReplyRequest, account: SendingAccount
         { reason: part.status === '4' ? 'Vonage: credentials refused' : `Vonage refused (status ${part.status})` },
       );
     }
-    const said = await providerSays(err);
-    if (!said.status) {
-      throw new ReplyError(`could not reach the Vonage SMS API for account "${accountName}": ${said.text}`, { reason: refusedReason(said) });
-    }
-    throw new ReplyError(
-      `Vonage SMS API refused the reply for account "${accountName}" (${said.text}).` + credentialAdvice(said.status, KEY_CREDENTIALS),
-      { status: said.status, reason: refusedReason(said) },
-    );
+    throw await failure(err, 'Vonage SMS API', accountName, KEY_CREDENTIALS);
   }
 }

@@ -1,7 +1,6 @@
 import { lazyRequire } from '../../runtime/lazy-require';
-import type { RetryVerdict } from '../retry';
-import { isTransientStatus } from '../retry';
-import type { SendingAccount } from '../types';
+import { OUTCOME_UNKNOWN, type RetryVerdict, errorCode, neverSent, outcomeUnknown, retryAfterSeconds } from '../retry';
+import { ReplyError, type SendingAccount } from '../types';
 import { VONAGE_DASHBOARD } from './dashboard';
 
 // The Vonage SDK costs ~300 ms to load: only the first reply pays it.
@@ -11,10 +10,10 @@ const vonageSdk = lazyRequire<VonageSdk>('@vonage/server-sdk');
 
 const clients = new Map<string, VonageClient>();
 
-/** One client per credentials and host, so each reply does not rebuild the SDK. */
-export function clientFor(account: SendingAccount): VonageClient {
+/** One client per credentials, host and timeout, so each reply does not rebuild the SDK. */
+export function clientFor(account: SendingAccount, timeoutMs: number): VonageClient {
   const creds = { ...account.credentials, apiHost: account.apiHost };
-  const key = [creds.apiKey, creds.apiSecret, creds.applicationId, creds.privateKey, creds.apiHost].join('\u0000');
+  const key = [creds.apiKey, creds.apiSecret, creds.applicationId, creds.privateKey, creds.apiHost, timeoutMs].join('\u0000');
   let client = clients.get(key);
   if (!client) {
     const sdk = vonageSdk();
@@ -26,7 +25,8 @@ export function clientFor(account: SendingAccount): VonageClient {
     };
     // One host setting serves both APIs: a regional host, or a local fake in tests.
     const hosts = creds.apiHost ? { apiHost: creds.apiHost, restHost: creds.apiHost } : {};
-    client = new sdk.Vonage(auth as ConstructorParameters<VonageSdk['Vonage']>[0], hosts);
+    // Without a timeout the SDK waits for ever on a provider that never answers.
+    client = new sdk.Vonage(auth as ConstructorParameters<VonageSdk['Vonage']>[0], { ...hosts, timeout: timeoutMs });
     clients.set(key, client);
   }
   return client;
@@ -36,10 +36,11 @@ interface VetchLike {
   response?: { status?: number; headers?: { get(name: string): string | null }; text?: () => Promise<string> };
 }
 
+/** Sent again only when Vonage cannot have taken it (SPEC §3): a 429, or no connection made. */
 export function judgeHttp(err: unknown): RetryVerdict {
   const res = (err as VetchLike).response;
-  const after = Number(res?.headers?.get('retry-after'));
-  return { retry: isTransientStatus(res?.status), retryAfterS: Number.isFinite(after) ? after : undefined };
+  if (res?.status === 429) return { retry: true, retryAfterS: retryAfterSeconds(res.headers?.get('retry-after')) };
+  return { retry: res?.status === undefined && neverSent(err) };
 }
 
 /** The provider's own words from a failed HTTP call (Messages API errors are JSON). */
@@ -72,3 +73,28 @@ export function refusedReason(said: { status?: number }): string {
   return said.status ? `Vonage refused (HTTP ${said.status})` : 'Vonage not reached';
 }
 
+/**
+ * The error for a failed call to `api`: refused (4xx, with Vonage's words), not sent (no
+ * connection), or sent with an unknown outcome (5xx, timeout, connection lost on the way).
+ */
+export async function failure(err: unknown, api: string, accountName: string, credentials: string): Promise<ReplyError> {
+  const said = await providerSays(err);
+  const account = `for account "${accountName}"`;
+  if (said.status !== undefined && !outcomeUnknown(said.status, err)) {
+    return new ReplyError(`${api} refused the reply ${account} (${said.text}).${credentialAdvice(said.status, credentials)}`, {
+      status: said.status,
+      reason: refusedReason(said),
+    });
+  }
+  if (said.status !== undefined) {
+    return new ReplyError(`${api} answered ${said.text} ${account}: ${OUTCOME_UNKNOWN}.`, {
+      status: said.status,
+      reason: `Vonage: outcome unknown (HTTP ${said.status})`,
+    });
+  }
+  if (neverSent(err)) {
+    return new ReplyError(`could not reach the ${api} ${account} (${errorCode(err)}): the reply was not sent.`, { reason: 'Vonage not reached' });
+  }
+  const what = (err as Error)?.name === 'AbortError' ? 'no answer in time' : `the connection failed (${errorCode(err) ?? said.text})`;
+  return new ReplyError(`${api} ${account}: ${what}; ${OUTCOME_UNKNOWN}.`, { reason: 'Vonage: outcome unknown (no answer)' });
+}

@@ -161,17 +161,17 @@ describe('sms reply', function () {
       assert.match(err.error.message, /add the Account SID and Auth Token to the sms account \(Twilio console home page/);
     });
 
-    it('retries a 500 from Twilio and reports a 400 at once with what Twilio said', async function () {
+    it('does not resend after a 500 (the outcome is unknown) and reports a 400 at once with what Twilio said', async function () {
       const { url } = await rt.load(
         replyFlow({ account: { ...account, apiHost: fake.url }, replyTimeout: 0.3, middle: [delay('wait', 500, 'reply')], replyNode: { text: 'again' } }),
         creds,
       );
-      const out = rt.collector('out');
       const caught = rt.collector('caught');
-      fake.script('twilio', { status: 500, body: { message: 'oops' } }, { status: 503, body: { message: 'busy' } });
+      fake.script('twilio', { status: 500, body: { message: 'oops' } });
       await postTwilio(url('/sms/in'), twilioInbound('one'));
-      await out.next(4000);
-      assert.equal(fake.requests.length, 3, 'two retries, then success');
+      const unknown = await caught.next(4000);
+      assert.equal(fake.requests.length, 1, 'Twilio may have sent it: not sent again');
+      assert.match(unknown.error.message, /Twilio answered HTTP 500 for account "main" .*the outcome is unknown/);
 
       fake.reset();
       fake.script('twilio', { status: 400, body: { code: 21211, message: "The 'To' number is not a valid phone number.", status: 400 } });
@@ -227,14 +227,21 @@ describe('sms reply', function () {
       assert.deepEqual([sent.body.channel, sent.body.message_type, sent.body.image], ['mms', 'image', { url: 'https://example.com/menu.png', caption: 'Here it is' }]);
     });
 
-    it('retries 429 and 5xx, not 4xx, and explains a refusal', async function () {
+    it('retries a 429, not a 5xx or a 4xx, and explains a refusal', async function () {
       const { url } = await rt.load(replyFlow({ account: { ...account, apiHost: fake.url }, replyNode: { text: 'ok' } }), jwtCreds);
       const out = rt.collector('out');
       const caught = rt.collector('caught');
-      fake.script('vonage-messages', { status: 429, body: { title: 'Too Many Requests' } }, { status: 500, body: { title: 'Internal Error' } });
+      fake.script('vonage-messages', { status: 429, body: { title: 'Too Many Requests' } });
       await postSigned(url('/sms/in'), inbound('a'));
       await out.next(4000);
-      assert.equal(fake.requests.length, 3);
+      assert.equal(fake.requests.length, 2, 'a 429 is sent again');
+
+      fake.reset();
+      fake.script('vonage-messages', { status: 500, body: { title: 'Internal Error' } });
+      await postSigned(url('/sms/in'), inbound('c'));
+      const unknown = await caught.next(4000);
+      assert.equal(fake.requests.length, 1, 'after a 500 Vonage may have sent it: not sent again');
+      assert.match(unknown.error.message, /Vonage Messages API answered HTTP 500 Internal Error for account "main": the outcome is unknown/);
 
       fake.reset();
       fake.script('vonage-messages', { status: 401, body: { title: 'Unauthorized', detail: 'You did not provide correct credentials.' } });
