@@ -69,8 +69,14 @@ function benchFlows({ fakeProviderUrl }) {
     node('b-in', 'http in', { url: '/bench/b', method: 'post', upload: false, swaggerDoc: '' }, [['b-fn']]),
     node('b-fn', 'function', { func: HAND_WIRED_FUNCTION, outputs: 1, timeout: 0, noerr: 0 }, [['b-out']]),
     node('b-out', 'http response', { statusCode: '', headers: {} }),
-    // Vonage Messages API inbound → reply through the (fake) Messages API.
-    node('v-in', 'sms in', { account: 'bench-acct-vonage', provider: 'vonage-messages', path: '/bench/vonage' }, [['v-switch']]),
+    // Vonage Messages API inbound → reply through the (fake) Messages API, and a count of
+    // the messages Node-RED emitted (the load generator cannot count requests it abandoned at
+    // the end of its run, which Node-RED may still have received and answered).
+    node('v-in', 'sms in', { account: 'bench-acct-vonage', provider: 'vonage-messages', path: '/bench/vonage' }, [['v-switch', 'v-count']]),
+    node('v-count', 'function', { func: "global.set('vonageInbound', (global.get('vonageInbound') || 0) + 1); return null;", outputs: 1, timeout: 0, noerr: 0 }),
+    node('c-in', 'http in', { url: '/bench/count', method: 'get', upload: false, swaggerDoc: '' }, [['c-fn']]),
+    node('c-fn', 'function', { func: "msg.payload = String(global.get('vonageInbound') || 0); return msg;", outputs: 1, timeout: 0, noerr: 0 }, [['c-out']]),
+    node('c-out', 'http response', { statusCode: '', headers: {} }),
     ...keywordReplies('v'),
     // Vonage SMS API multipart parts that never complete: memory bound.
     node('m-in', 'sms in', { account: 'bench-acct-vonage', provider: 'vonage-sms', path: '/bench/parts' }),

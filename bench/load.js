@@ -5,11 +5,16 @@ const autocannon = require('autocannon');
 
 /**
  * Runs `durationS` seconds of load (after `warmupS` unmeasured) and returns
- * `{ rps, p50, p99, non2xx, errors, requests, startValue }`; latencies in ms. `onMeasureStart`
- * is called as the measured part begins; what it returns comes back as `startValue`.
+ * `{ rps, p50, p99, non2xx, errors, requests, startValue, counted }`; latencies in ms.
+ * `onMeasureStart` is called as the measured part begins; what it returns comes back as
+ * `startValue`; `counted` is how many answers had the status `countStatus`.
  */
-async function measure({ url, make, durationS = 10, warmupS = 2, connections = 10, amount, onMeasureStart }) {
-  const requests = [{ method: 'POST', setupRequest: (req) => ({ ...req, ...make() }) }];
+async function measure({ url, make, durationS = 10, warmupS = 2, connections = 10, amount, onMeasureStart, countStatus }) {
+  let counted = 0;
+  const onResponse = countStatus === undefined ? undefined : (status) => {
+    if (status === countStatus) counted += 1;
+  };
+  const requests = [{ method: 'POST', setupRequest: (req) => ({ ...req, ...make() }), ...(onResponse ? { onResponse } : {}) }];
   if (warmupS > 0) await autocannon({ url, connections, duration: warmupS, requests });
   const opts = { url, connections, requests };
   if (amount) opts.amount = amount;
@@ -25,6 +30,7 @@ async function measure({ url, make, durationS = 10, warmupS = 2, connections = 1
     requests: r.requests.total,
     durationS: r.duration,
     startValue,
+    counted,
   };
 }
 

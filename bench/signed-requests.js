@@ -49,11 +49,14 @@ function vonageMessagesInbound() {
   };
 }
 
-/** Part 1 of 3 of a Vonage SMS API multipart message whose other parts never come. */
+/**
+ * Part 1 of 3 of a Vonage SMS API multipart message whose other parts never come, each from
+ * another sender (one sender may only hold a few groups).
+ */
 function vonageSmsOrphanPart() {
   const n = next();
   const params = signVonageSms(VONAGE_SECRET, {
-    msisdn: '447700900001',
+    msisdn: `4479${String(n % 100_000_000).padStart(8, '0')}`,
     to: '447700900000',
     messageId: `0B0000${String(n).padStart(10, '0')}`,
     text: 'This is the first part of a long message whose other parts are lost somewhere in t',
