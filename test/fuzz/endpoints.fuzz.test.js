@@ -9,7 +9,7 @@ const net = require('node:net');
 const fc = require('fast-check');
 const rt = require('../support/runtime');
 const { twilioSignature } = require('../support/sign');
-const { request, shaped, shapedRequest, arbitraryRequest } = require('./http-requests');
+const { request, shaped, shapedRequest, arbitraryRequest, hostile, hostileRequest } = require('./http-requests');
 
 const SCALE = Number(process.env.FUZZ_SCALE || 1);
 const MAX_REQUESTS = 2500 * SCALE;
@@ -120,6 +120,34 @@ describe('fuzz: sms in and sms status endpoints over HTTP', function () {
       .args.map(([entry]) => entry)
       .filter((entry) => entry && entry.level <= 20 && !/not listening|no path/.test(String(entry.msg)));
     assert.deepEqual(errors.map((e) => String(e.msg)), [], 'nothing went wrong inside Node-RED');
+  });
+
+  it('refuses a repeated Vonage parameter name (400 where Vonage is taken) and an id longer than any provider sends (400, or 403 unsigned), emitting nothing', async function () {
+    const started = Date.now();
+    let count = 0;
+    const statuses = {};
+    await fc.assert(
+      fc.asyncProperty(hostile, async (c) => {
+        count += 1;
+        const endpoint = ENDPOINTS[c.endpoint % ENDPOINTS.length];
+        const req = hostileRequest(c, endpoint, baseUrl, SECRETS);
+        await tick();
+        const before = emitted;
+        const status = await send(req);
+        statuses[`${c.attack} ${status}`] = (statuses[`${c.attack} ${status}`] || 0) + 1;
+        // Where Vonage is taken, a repeated name is refused before any signature check; a
+        // Twilio endpoint with an account may refuse the unsigned stranger first (403).
+        const allowed = c.attack === 'repeated' && endpoint.provider !== 'twilio' ? [400] : [400, 403];
+        assert.ok(allowed.includes(status), `${c.attack} (${c.provider}, ${c.name}) at ${endpoint.path} answered ${status}`);
+        await tick();
+        await tick();
+        assert.equal(emitted, before, `${req.method} ${req.path} was refused with ${status} but emitted a message`);
+      }),
+      { numRuns: 600 * SCALE, interruptAfterTimeLimit: 3000 * SCALE, markInterruptAsFailure: false, endOnFailure: true },
+    );
+    this.test.title += ` (${count} requests in ${Date.now() - started} ms: ${JSON.stringify(statuses)})`;
+    assert.ok(count >= 100, `only ${count} requests were sent`);
+    assert.deepEqual(rejections, []);
   });
 
   it('survives bodies cut short (the client hangs up mid-body) and emits nothing', async function () {

@@ -100,4 +100,52 @@ function arbitraryRequest(c, endpoint) {
   return { method: c.method, path: endpoint.path + c.query, headers, body: withBody ? bytes : undefined };
 }
 
-module.exports = { request, shaped, shapedRequest, arbitraryRequest };
+/**
+ * What a signature does not cover: a Vonage request (signed right or not) with a second value
+ * under one of its names, in the query or the form; or any provider's request whose message
+ * id is longer than any provider sends.
+ */
+const hostile = fc.record({
+  endpoint: fc.nat(),
+  attack: fc.constantFrom('repeated', 'longId'),
+  provider: fc.constantFrom('twilio', 'vonage-sms', 'vonage-messages'),
+  name: fc.constantFrom('text', 'msisdn', 'to', 'messageId', 'timestamp', 'sig', 'type', 'concat-ref'),
+  value: arb.fieldValue,
+  where: fc.constantFrom('query', 'form'),
+  idLength: fc.integer({ min: 129, max: 4000 }),
+  sign: fc.boolean(),
+});
+
+function vonageSmsFields(messageId) {
+  return { msisdn: '447700900001', to: '447700900002', messageId, text: 'fuzz', type: 'text' };
+}
+
+/** The plain HTTP request for a hostile case; `expected` is what it must be answered. */
+function hostileRequest(c, endpoint, baseUrl, secrets) {
+  const path = endpoint.path;
+  const longId = 'A'.repeat(c.idLength);
+  if (c.attack === 'longId') {
+    if (c.provider === 'vonage-messages') {
+      const raw = JSON.stringify({ channel: 'sms', message_uuid: longId, to: '447700900000', from: '447700900001', text: 'fuzz', message_type: 'text' });
+      const headers = { 'content-type': 'application/json' };
+      if (c.sign) headers.authorization = `Bearer ${vonageMessagesJwt(secrets.signatureSecret, raw)}`;
+      return { method: 'POST', path, headers, body: Buffer.from(raw) };
+    }
+    const params = c.provider === 'twilio'
+      ? { MessageSid: `SM${longId}`, From: '+14155550100', To: '+14155550199', Body: 'fuzz' }
+      : vonageSmsFields(longId);
+    const signed = c.sign && c.provider === 'vonage-sms' ? signVonageSms(secrets.signatureSecret, params) : params;
+    const headers = { 'content-type': 'application/x-www-form-urlencoded' };
+    if (c.sign && c.provider === 'twilio') headers['x-twilio-signature'] = twilioSignature(secrets.authToken, baseUrl + path, params);
+    return { method: 'POST', path, headers, body: Buffer.from(new URLSearchParams(signed).toString()) };
+  }
+  // Repeated: a Vonage SMS API request as Vonage sends it, then the same name again.
+  const fields = vonageSmsFields(`0A${String(c.idLength).padStart(14, '0')}`);
+  const signed = new URLSearchParams(c.sign ? signVonageSms(secrets.signatureSecret, fields) : fields);
+  if (!signed.has(c.name)) signed.append(c.name, c.value);
+  signed.append(c.name, c.value);
+  if (c.where === 'query') return { method: 'GET', path: `${path}?${signed}`, headers: {}, body: undefined };
+  return { method: 'POST', path, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: Buffer.from(signed.toString()) };
+}
+
+module.exports = { request, shaped, shapedRequest, arbitraryRequest, hostile, hostileRequest };

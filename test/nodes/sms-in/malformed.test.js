@@ -84,8 +84,26 @@ describe('sms in — malformed requests over HTTP', function () {
     await stillServing();
   });
 
-  it('a body over the limit → 413, for form and JSON', async function () {
-    const big = 'x'.repeat(300 * 1024);
+  it('a 415 quotes no markup from the Content-Type, and every sentence is sent nosniff', async function () {
+    const hostile = 'text/html; x=<script>alert(1)</script>';
+    const res = await rt.send(url('/mf/auto'), { headers: { 'content-type': hostile }, body: '<b>hi</b>' });
+    await refused(res, 415, /unsupported Content-Type text\/html: expected application\/x-www-form-urlencoded or application\/json/);
+    assert.doesNotMatch(res.text, /<script>/);
+    assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
+    const odd = await rt.send(url('/mf/auto'), { headers: { 'content-type': '<img src=x onerror=alert(1)>' }, body: 'x' });
+    await refused(odd, 415, /unsupported Content-Type \(not a media type\)/);
+    for (const answer of [
+      await rt.postForm(url('/mf/tw'), { MessageSid: twilioSid(), To: '+14155550199' }),
+      await rt.postJson(url('/mf/vm'), '{"broken'),
+    ]) {
+      assert.ok(answer.status >= 400 && answer.status < 500, String(answer.status));
+      assert.equal(answer.headers.get('x-content-type-options'), 'nosniff');
+    }
+    await stillServing();
+  });
+
+  it('a body over the limit (64 KB) → 413, for form and JSON', async function () {
+    const big = 'x'.repeat(65 * 1024);
     await refused(await rt.postForm(url('/mf/auto'), { MessageSid: twilioSid(), From: '+1', Body: big }), 413, /too large/);
     await refused(await rt.postJson(url('/mf/vm'), { message_uuid: 'x', text: big }), 413, /too large/);
     await stillServing();
