@@ -170,6 +170,22 @@ describe('vonage-messages provider', function () {
       assert.match(result.reason, /expired/);
     });
 
+    it('calls a forged token forged, whatever its times say (not a clock problem)', function () {
+      const past = Math.floor(Date.now() / 1000) - 3600;
+      const result = verify(signedRequest(SMS_INBOUND, { secret: 'not-the-secret', claims: { iat: past - 60, exp: past } }));
+      assert.equal(result.ok, false);
+      assert.match(result.reason, /^signature does not match/);
+    });
+
+    it('refuses a signature with characters appended (only the exact base64url value counts)', function () {
+      const raw = JSON.stringify(SMS_INBOUND);
+      const token = vonageToken(raw);
+      for (const extra of ['=', 'A', '.']) {
+        const result = verify(jsonRequest(URL_IN, raw, { Authorization: `Bearer ${token}${extra}` }));
+        assert.equal(result.ok, false, `signature + '${extra}'`);
+      }
+    });
+
     it('accepts a token whose exp is still ahead', function () {
       const future = Math.floor(Date.now() / 1000) + 600;
       assert.equal(verify(signedRequest(SMS_INBOUND, { claims: { exp: future } })).ok, true);
@@ -206,7 +222,7 @@ describe('vonage-messages provider', function () {
       }
     });
 
-    it('does not load @vonage/jwt until a signed request is checked (start-up time)', function () {
+    it('checks a signed request without loading any Vonage SDK module (start-up time)', function () {
       const modulePath = path.join(__dirname, '../../../dist/providers/vonage-messages/index.js');
       const script = `
         const { vonageMessages } = require(${JSON.stringify(modulePath)});
@@ -216,7 +232,7 @@ describe('vonage-messages provider', function () {
           { signatureSecret: ${JSON.stringify(SECRET)} });
         process.stdout.write(JSON.stringify([before, loaded()]));`;
       const out = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' });
-      assert.deepEqual(JSON.parse(out), [false, true]);
+      assert.deepEqual(JSON.parse(out), [false, false]);
     });
   });
 
