@@ -17,7 +17,7 @@ module.exports = {
     credentialSecret: false,
     uiHost: '127.0.0.1',
     telemetry: { enabled: false, updateNotification: false },
-    logging: { console: { level: 'warn', metrics: false, audit: false } },
+    logging: { console: { level: 'info', metrics: false, audit: false } },
     editorTheme: { projects: { enabled: false }, tours: false },
     functionGlobalContext: {
         benchHeap: () => { gc(); gc(); return process.memoryUsage().heapUsed; },

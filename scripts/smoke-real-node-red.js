@@ -9,6 +9,7 @@ const { twilioInbound, vonageMessagesInbound } = require('../bench/signed-reques
 const { ANSWERS, VONAGE_SECRET } = require('../bench/flows');
 const { vonageMessagesJwt } = require('../test/support/sign');
 const { startFakeProvider } = require('../test/support/fake-provider');
+const { freePort } = require('../test/support/free-port');
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -18,7 +19,7 @@ async function main() {
   const fake = await startFakeProvider();
   const red = await startBenchNodeRed({
     scratch: path.join(ROOT, '.bench', `smoke-${version}`),
-    port: 19160,
+    port: await freePort(),
     fakeProviderUrl: fake.url,
     nodeRedPath: path.join(nodeRedDir, 'red.js'),
     execPath: process.execPath,

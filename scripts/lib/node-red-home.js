@@ -79,38 +79,70 @@ function exampleOnTab(name, tab) {
   return onTab(exampleFlow(name), tab);
 }
 
+/** Where a child's output goes: the parent's own stream, a file descriptor, or nowhere. */
+function forwarder(target, own) {
+  if (target === 'inherit') return (chunk) => own.write(chunk);
+  if (typeof target === 'number') return (chunk) => fs.writeSync(target, chunk);
+  return () => {};
+}
+
 /**
  * Starts Node-RED (from devDependencies, or `nodeRedPath`) on `userDir` and resolves once
- * the editor answers. `stdio` as for child_process.spawn (default: inherit); `nodeArgs` go to
- * node itself (e.g. --cpu-prof, which NODE_OPTIONS does not take).
- * Returns `{ url, child, stop() }`.
+ * its flows have started: the editor answering is not enough, as an HTTP In or sms in node
+ * answers "Cannot POST" until then. Node-RED says "Started flows" at info level; where the
+ * log is quieter (no "Welcome to Node-RED" line) the editor answering has to do.
+ * `stdio` as for child_process.spawn (default: inherit; 'pipe' leaves the output on
+ * `child.stdout` / `child.stderr`, the part printed before the start in `startOutput`);
+ * `nodeArgs` go to node itself (e.g. --cpu-prof, which NODE_OPTIONS does not take).
+ * Returns `{ url, child, startOutput, stop() }`.
  */
 async function startNodeRed({ userDir, port = 1880, host = '127.0.0.1', stdio = 'inherit', nodeRedPath, execPath, env, nodeArgs = [] } = {}) {
   const redJs = nodeRedPath || require.resolve('node-red/red.js', { paths: [ROOT] });
+  const [input, out, err] = typeof stdio === 'string' ? [stdio, stdio, stdio] : stdio;
   const child = spawn(execPath || process.execPath, [...nodeArgs, redJs, '--userDir', userDir, '--port', String(port), '--no-telemetry'], {
-    stdio,
+    stdio: [input === 'pipe' ? 'pipe' : input, 'pipe', 'pipe'],
     env: { ...process.env, HOST: host, ...env },
   });
+  let startOutput = '';
+  const handOver = [];
+  for (const [stream, target, own] of [[child.stdout, out, process.stdout], [child.stderr, err, process.stderr]]) {
+    const forward = forwarder(target, own);
+    const watch = (chunk) => {
+      startOutput += chunk;
+      forward(chunk);
+    };
+    stream.on('data', watch);
+    // 'pipe': once started, the caller reads the stream itself.
+    if (target === 'pipe') {
+      handOver.push(() => {
+        stream.off('data', watch);
+        stream.pause();
+      });
+    }
+  }
   const url = `http://${host}:${port}`;
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 60_000;
   for (;;) {
     const gone = await Promise.race([exited, new Promise((r) => setTimeout(() => r(null), 200))]);
-    if (gone) throw new Error(`Node-RED exited (${gone.code ?? gone.signal}) before it answered on ${url}`);
+    if (gone) throw new Error(`Node-RED exited (${gone.code ?? gone.signal}) before it answered on ${url}:\n${startOutput}`);
     try {
       const res = await fetch(`${url}/settings`);
-      if (res.ok) break;
+      const infoLogged = /Welcome to Node-RED/.test(startOutput);
+      if (res.ok && (!infoLogged || /Started flows/.test(startOutput))) break;
     } catch {
       // not listening yet
     }
     if (Date.now() > deadline) {
       child.kill();
-      throw new Error(`Node-RED did not answer on ${url} within 30 s`);
+      throw new Error(`Node-RED did not start its flows on ${url} within 60 s:\n${startOutput}`);
     }
   }
+  for (const done of handOver) done();
   return {
     url,
     child,
+    startOutput,
     stop() {
       if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
       child.kill('SIGINT');
