@@ -182,14 +182,30 @@ export interface ProviderModule {
 
 export interface ProviderReply {
   /**
-   * Replies inside the open webhook answer, for a provider that takes one there (TwiML).
-   * Such a provider's inbound webhooks are held open for the flow to answer.
+   * For a provider that takes the reply inside the open webhook answer (TwiML): its
+   * inbound webhooks are held open for the flow to answer. Writing and reading such an
+   * answer come together, so the simulator can always read what sms reply wrote.
    */
-  inAnswer?(res: Response, reply: ReplyRequest): void;
+  inAnswer?: AnswerReply;
   /** Why `account` cannot send a reply through the API (the error to fail with), or undefined when it can. */
   cannotSend(account: SendingAccount | undefined): ReplyError | undefined;
   /** Sends the reply through the provider's API. */
   send(reply: ReplyRequest, account: SendingAccount, policy: RetryPolicy): Promise<ReplyResult>;
+}
+
+/** A reply written into the webhook's answer. */
+export interface AnswerReply {
+  /** The answer's format, as the simulator names how a reply went ('twiml'; 'api' otherwise). */
+  format: string;
+  /**
+   * The longest sms in may hold the webhook open for the flow's answer: the provider's own
+   * limit less a margin (Twilio gives up at 15 s, error 11200: 14 s).
+   */
+  windowMs: number;
+  /** Answers the webhook that is still open with the reply. */
+  write(res: Response, reply: ReplyRequest): void;
+  /** The replies inside an answer the node gave (what the simulator shows). */
+  read(answer: string): { text: string; media: string[] }[];
 }
 
 export interface ProviderSimulation {
@@ -199,8 +215,6 @@ export interface ProviderSimulation {
   newMessageId(): string;
   inbound(sms: SimulatedText, ctx: SigningContext): OutgoingWebhook;
   receipt(receipt: SimulatedReceipt, ctx: SigningContext): OutgoingWebhook;
-  /** The replies inside the node's answer to a simulated message, for a provider that replies there. */
-  repliesInAnswer?(answer: string): { text: string; media: string[] }[];
 }
 
 /** One HTTP request the simulator sends: always a POST to the node's endpoint. */

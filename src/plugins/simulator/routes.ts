@@ -11,8 +11,8 @@ import { SIMULATION_HEADER, type SimulatedReply, simulatedMessages } from '../..
 
 const ROUTE_PREFIX = '/sms-simulator';
 
-/** Twilio holds the webhook for at most 14 s (sms in's longest reply window) plus margin. */
-const WEBHOOK_TIMEOUT_MS = 20_000;
+/** Beyond the time sms in may hold a webhook open for the flow's answer (the provider's answer window). */
+const WEBHOOK_MARGIN_MS = 10_000;
 /** How long a send waits for an API reply (Vonage) before answering; later ones arrive over comms. */
 const DEFAULT_WAIT_MS = 3000;
 const MAX_TEXT = 1600;
@@ -81,7 +81,8 @@ async function send(RED: NodeAPI, req: Request, res: Response): Promise<void> {
   if (!urls) return fail(res, 503, 'Node-RED is not listening on a network address the simulator can reach');
 
   const provider = simulatedProvider(endpoint.provider, endpoint.accountProvider, typeof body.provider === 'string' ? body.provider : undefined);
-  const simulate = PROVIDERS[provider].simulate;
+  const { simulate, reply } = PROVIDERS[provider];
+  const inAnswer = reply.inAnswer;
   const messageId = simulate.newMessageId();
   const { secrets, accountSid } = secretsOf(RED, endpoint);
   let webhook: OutgoingWebhook;
@@ -93,16 +94,16 @@ async function send(RED: NodeAPI, req: Request, res: Response): Promise<void> {
   const token = simulatedMessages.remember(provider, messageId);
   const collector = collectReplies(messageId);
   try {
-    const answer = await postToSelf(urls.target, webhook, { [SIMULATION_HEADER]: token }, WEBHOOK_TIMEOUT_MS);
+    const answer = await postToSelf(urls.target, webhook, { [SIMULATION_HEADER]: token }, (inAnswer?.windowMs ?? 0) + WEBHOOK_MARGIN_MS);
     const error = refusal(answer);
     // A provider that replies in the webhook's answer (TwiML): the replies are in it.
-    if (!error && simulate.repliesInAnswer) {
-      for (const m of simulate.repliesInAnswer(answer.text)) {
-        simulatedMessages.handOver({ inReplyTo: messageId, provider, to: toE164(from), from: toE164(to), text: m.text, media: m.media, via: 'twiml' });
+    if (!error && inAnswer) {
+      for (const m of inAnswer.read(answer.text)) {
+        simulatedMessages.handOver({ inReplyTo: messageId, provider, to: toE164(from), from: toE164(to), text: m.text, media: m.media, via: inAnswer.format });
       }
     }
     const waitMs = Math.min(Math.max(Number(body.waitMs ?? DEFAULT_WAIT_MS) || 0, 0), 10_000);
-    if (!error && !simulate.repliesInAnswer) await collector.wait(waitMs);
+    if (!error && !inAnswer) await collector.wait(waitMs);
     res.json({
       messageId,
       provider,
@@ -147,7 +148,7 @@ async function receipt(RED: NodeAPI, req: Request, res: Response): Promise<void>
   const { secrets, accountSid } = secretsOf(RED, endpoint);
   try {
     const webhook = PROVIDERS[provider].simulate.receipt({ messageId, to: toE164(to), from: toE164(from), outcome }, { secrets, accountSid, url: urls.signed });
-    const answer = await postToSelf(urls.target, webhook, {}, WEBHOOK_TIMEOUT_MS);
+    const answer = await postToSelf(urls.target, webhook, {}, WEBHOOK_MARGIN_MS);
     const error = refusal(answer);
     res.json({ provider, outcome, url: urls.target, status: answer.status, ...(error ? { error } : {}) });
   } catch (err) {
