@@ -47,6 +47,11 @@ export function accountSecrets(kind: AccountKind, credentials: AccountCredential
   return PROVIDERS[providersOfAccount(kind)[0]].secretsOf(credentials, signatureMethod);
 }
 
+/** Whether every one of `ids` can check its signatures with `secrets` (none: nothing is checked). */
+export function verifiesAll(ids: ProviderId[], secrets: VerifySecrets): boolean {
+  return ids.length > 0 && ids.every((id) => PROVIDERS[id].canVerify(secrets));
+}
+
 /** What is wrong with an account's credentials, found without calling the provider. */
 export function accountProblems(kind: AccountKind, name: string, credentials: AccountCredentials): AccountProblem[] {
   return PROVIDERS[providersOfAccount(kind)[0]].checkAccount(name, credentials);

@@ -72,7 +72,6 @@ export interface AccountCredentials {
   applicationId?: string;
   privateKey?: string;
   signatureSecret?: string;
-  [key: string]: string | undefined;
 }
 
 /** What a provider needs of an account to send a reply through its API. */
@@ -248,7 +247,7 @@ export interface SigningContext {
   secrets: VerifySecrets;
   /** Twilio signs the full URL the node rebuilds (public URL + path, or the request's own). */
   url: string;
-  /** Twilio `AccountSid` to put in the request (not a secret). */
-  accountSid?: string;
+  /** The account's credentials, for what a request names that is no secret (Twilio's AccountSid). */
+  credentials?: AccountCredentials;
   now?: Date;
 }

@@ -1,5 +1,5 @@
 import { accountNode } from '../../nodes/sms-account/account';
-import { isProviderId, simulatedProviders } from '../../providers';
+import { isProviderId, simulatedProviders, verifiesAll } from '../../providers';
 import type { ProviderId } from '../../sms/types';
 import { allowedProviders } from '../../http/receive';
 import { normalizePath } from '../../http/webhook-route';
@@ -7,7 +7,7 @@ import type { EndpointReport } from '../../nodes/common/endpoint-watch';
 import type { PathNeighbour } from '../../nodes/common/shared-path';
 import { endpointPath } from '../../runtime/public-url';
 import type { NodeAPI } from '../../runtime/red';
-import type { ProviderSetting, VerifySecrets } from '../../providers/types';
+import type { AccountCredentials, AccountKind, ProviderSetting, VerifySecrets } from '../../providers/types';
 
 /** A deployed `sms in` / `sms status` node as the simulator sidebar lists it (no secrets). */
 export interface SimulatorEndpoint {
@@ -22,7 +22,7 @@ export interface SimulatorEndpoint {
   /** httpNodeRoot + path: the path part of the full URL. */
   fullPath: string;
   account?: string;
-  accountProvider?: 'twilio' | 'vonage';
+  accountProvider?: AccountKind;
   publicUrl?: string;
   /** True when the account holds the secret, so simulated requests are signed and checked. */
   signed: boolean;
@@ -39,7 +39,8 @@ export interface SimulatorEndpoint {
 /** What the runtime needs to sign for an endpoint; never sent to the editor. */
 export interface EndpointSecrets {
   secrets: VerifySecrets;
-  accountSid?: string;
+  /** The account's credentials, from which a provider takes what its requests name (Twilio's AccountSid). */
+  credentials: AccountCredentials;
 }
 
 const TYPES = new Set(['sms in', 'sms status']);
@@ -61,7 +62,6 @@ export function listEndpoints(RED: NodeAPI): SimulatorEndpoint[] {
     const report = running.smsEndpoint?.() ?? { sharedWith: [] };
     const account = accountNode(RED, def.account);
     const path = normalizePath(def.path);
-    const secrets = account?.secrets() ?? {};
     const provider: ProviderSetting = isProviderId(def.provider) ? def.provider : 'auto';
     const accepts = allowedProviders(provider, account);
     found.push({
@@ -74,8 +74,9 @@ export function listEndpoints(RED: NodeAPI): SimulatorEndpoint[] {
       fullPath: endpointPath(RED, path),
       ...(account ? { account: account.id, accountProvider: account.provider } : {}),
       ...(account?.publicUrl ? { publicUrl: account.publicUrl } : {}),
+      // As the node checks: every provider it takes has what it needs of the account's secrets.
       // A node whose account and provider disagree checks nothing: it refuses everything.
-      signed: Array.isArray(accepts) && !!(secrets.authToken || secrets.signatureSecret),
+      signed: Array.isArray(accepts) && verifiesAll(accepts, account?.secrets() ?? {}),
       formats: formatsOf(provider, account?.provider),
       accepts: Array.isArray(accepts) ? accepts : [],
       ...(report.problem ? { problem: report.problem } : {}),
@@ -87,6 +88,6 @@ export function listEndpoints(RED: NodeAPI): SimulatorEndpoint[] {
 
 export function secretsOf(RED: NodeAPI, endpoint: SimulatorEndpoint): EndpointSecrets {
   const account = accountNode(RED, endpoint.account);
-  if (!account) return { secrets: {} };
-  return { secrets: account.secrets(), accountSid: account.credentials?.accountSid?.trim() || undefined };
+  if (!account) return { secrets: {}, credentials: {} };
+  return { secrets: account.secrets(), credentials: account.credentials ?? {} };
 }

@@ -84,10 +84,10 @@ async function send(RED: NodeAPI, req: Request, res: Response): Promise<void> {
   const { simulate, reply } = PROVIDERS[provider];
   const inAnswer = reply.inAnswer;
   const messageId = simulate.newMessageId();
-  const { secrets, accountSid } = secretsOf(RED, endpoint);
+  const { secrets, credentials } = secretsOf(RED, endpoint);
   let webhook: OutgoingWebhook;
   try {
-    webhook = simulate.inbound({ messageId, from: toE164(from), to: toE164(to), text }, { secrets, accountSid, url: urls.signed });
+    webhook = simulate.inbound({ messageId, from: toE164(from), to: toE164(to), text }, { secrets, credentials, url: urls.signed });
   } catch (err) {
     return fail(res, 400, `could not sign the simulated message: ${(err as Error).message}`);
   }
@@ -145,9 +145,9 @@ async function receipt(RED: NodeAPI, req: Request, res: Response): Promise<void>
     return fail(res, 400, `the sms status node ${name} does not take ${label} receipts: choose an sms status node for the provider of the reply`);
   }
   const provider = simulatedProvider(endpoint.provider, endpoint.accountProvider, replyProvider);
-  const { secrets, accountSid } = secretsOf(RED, endpoint);
+  const { secrets, credentials } = secretsOf(RED, endpoint);
   try {
-    const webhook = PROVIDERS[provider].simulate.receipt({ messageId, to: toE164(to), from: toE164(from), outcome }, { secrets, accountSid, url: urls.signed });
+    const webhook = PROVIDERS[provider].simulate.receipt({ messageId, to: toE164(to), from: toE164(from), outcome }, { secrets, credentials, url: urls.signed });
     const answer = await postToSelf(urls.target, webhook, {}, WEBHOOK_MARGIN_MS);
     const error = refusal(answer);
     res.json({ provider, outcome, url: urls.target, status: answer.status, ...(error ? { error } : {}) });
