@@ -82,7 +82,15 @@ function exampleOnTab(name, tab) {
 /** Where a child's output goes: the parent's own stream, a file descriptor, or nowhere. */
 function forwarder(target, own) {
   if (target === 'inherit') return (chunk) => own.write(chunk);
-  if (typeof target === 'number') return (chunk) => fs.writeSync(target, chunk);
+  if (typeof target === 'number') {
+    return (chunk) => {
+      try {
+        fs.writeSync(target, chunk);
+      } catch {
+        // The caller closed the file: what Node-RED still says is dropped, as 'ignore' would.
+      }
+    };
+  }
   return () => {};
 }
 
@@ -104,21 +112,18 @@ async function startNodeRed({ userDir, port = 1880, host = '127.0.0.1', stdio = 
     env: { ...process.env, HOST: host, ...env },
   });
   let startOutput = '';
-  const handOver = [];
+  let starting = true;
+  const handOver = [() => (starting = false)];
   for (const [stream, target, own] of [[child.stdout, out, process.stdout], [child.stderr, err, process.stderr]]) {
     const forward = forwarder(target, own);
     const watch = (chunk) => {
-      startOutput += chunk;
+      if (starting) startOutput += chunk;
       forward(chunk);
     };
     stream.on('data', watch);
-    // 'pipe': once started, the caller reads the stream itself.
-    if (target === 'pipe') {
-      handOver.push(() => {
-        stream.off('data', watch);
-        stream.pause();
-      });
-    }
+    // 'pipe': once started, the caller reads the stream itself (it attaches its listener as
+    // soon as this resolves, before the next output can arrive).
+    if (target === 'pipe') handOver.push(() => stream.off('data', watch));
   }
   const url = `http://${host}:${port}`;
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
