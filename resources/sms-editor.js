@@ -4,13 +4,10 @@
 (function () {
   if (window.SmsEditor) return;
 
-  // What the dialogs need to know of each provider: the kind of account that vouches for it,
-  // and whether a reply goes back in the webhook's answer (so "Reply within" applies).
-  var PROVIDERS = {
-    twilio: { account: 'twilio', repliesInAnswer: true },
-    'vonage-sms': { account: 'vonage', repliesInAnswer: false },
-    'vonage-messages': { account: 'vonage', repliesInAnswer: false },
-  };
+  // What the dialogs need to know of each provider (the kind of account that vouches for
+  // it, and whether a reply goes back in the webhook's answer, so "Reply within" applies),
+  // as the runtime's provider modules say it: exported by the sms account node type.
+  var PROVIDERS = RED.settings.smsAccountProviders || {};
 
   function repliesInAnswer(setting) {
     return setting === 'auto' ? Object.keys(PROVIDERS).some(repliesInAnswer) : !!(PROVIDERS[setting] && PROVIDERS[setting].repliesInAnswer);

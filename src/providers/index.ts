@@ -37,6 +37,27 @@ export function providersOfAccount(kind: string | undefined): ProviderId[] {
   return isAccountKind(kind) ? IDS.filter((id) => PROVIDERS[id].account === kind) : IDS;
 }
 
+/** What one kind of `sms account` is, for the account node and its dialog. */
+export interface AccountKindFacts {
+  kind: AccountKind;
+  label: string;
+  fields: readonly (keyof AccountCredentials)[];
+  signatureMethods: readonly string[];
+  providers: ProviderId[];
+}
+
+/** Every kind of `sms account`, in the registry's order (the first is the default). */
+export const ACCOUNT_KINDS: AccountKindFacts[] = [...new Set(IDS.map((id) => PROVIDERS[id].account))].map((kind) => {
+  const first = PROVIDERS[providersOfAccount(kind)[0]];
+  return { kind, label: first.accountLabel, fields: first.accountFields, signatureMethods: first.signatureMethods, providers: providersOfAccount(kind) };
+});
+
+/** The signature method an account of `kind` uses: the one chosen when it has it, else its default ('' for none). */
+export function signatureMethodOf(kind: AccountKind, chosen: unknown): string {
+  const methods = ACCOUNT_KINDS.find((k) => k.kind === kind)?.signatureMethods ?? [];
+  return methods.includes(String(chosen)) ? String(chosen) : (methods[0] ?? '');
+}
+
 /** The name of an account kind in sentences ("Twilio", "Vonage"). */
 export function accountLabel(kind: string | undefined): string {
   return isAccountKind(kind) ? PROVIDERS[providersOfAccount(kind)[0]].accountLabel : String(kind);

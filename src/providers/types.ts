@@ -60,8 +60,11 @@ export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string
 
 export type WebhookKind = 'inbound' | 'status';
 
-/** The kinds of `sms account` (its `provider` setting); each vouches for one or more providers. */
-export type AccountKind = 'twilio' | 'vonage';
+/**
+ * A kind of `sms account` (its `provider` setting): whatever the providers name in their
+ * `account` member; each kind vouches for one or more providers.
+ */
+export type AccountKind = string;
 
 /** Credentials of an `sms account` (SPEC §2), held in Node-RED's credential store. */
 export interface AccountCredentials {
@@ -153,6 +156,10 @@ export interface ProviderModule {
   /** The provider's name in sentences ("Twilio", "Vonage SMS API"), and its account kind's ("Vonage"). */
   label: string;
   accountLabel: string;
+  /** The credentials an account of this kind holds (the rows its dialog shows). */
+  accountFields: readonly (keyof AccountCredentials)[];
+  /** How the account's signature secret may sign (the default first); none when there is one way. */
+  signatureMethods: readonly string[];
   /** What this provider's webhooks look like, for the sentence a 400 answers with. */
   describe: Record<WebhookKind, string>;
   /** Cheap check on the shape of the request, used by `provider: auto`. */

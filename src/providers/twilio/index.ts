@@ -12,6 +12,8 @@ export const twilio: ProviderModule = {
   account: 'twilio',
   label: 'Twilio',
   accountLabel: 'Twilio',
+  accountFields: ['accountSid', 'authToken'],
+  signatureMethods: [],
   describe: DESCRIBE,
   recognizes,
   parseInbound,
