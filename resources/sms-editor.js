@@ -79,17 +79,20 @@
     return m ? { origin: m[1], path: m[2] === '/' ? '' : m[2] } : undefined;
   }
 
-  // The full URL the provider should call: the account's public URL, or this editor's
-  // origin, then httpNodeRoot, then the path.
-  function endpointUrl(path, accountId) {
-    var root = RED.settings.httpNodeRoot || '/';
-    var p = (path || '').trim();
-    if (p && p[0] !== '/') p = '/' + p;
-    var full = (root.replace(/\/$/, '') + p) || '/';
+  // The full URL the provider should call, as the runtime assembles it (runtime/public-url.ts):
+  // `origin` (the account's public URL) or this editor's, then httpNodeRoot, then the path
+  // normalized as the node does (`sms//in/` listens on /sms/in).
+  function endpointUrl(path, origin) {
+    var root = typeof RED.settings.httpNodeRoot === 'string' ? RED.settings.httpNodeRoot : '/';
+    var base = (origin || location.protocol + '//' + location.host).replace(/\/+$/, '');
+    return base + root.replace(/\/+$/, '') + (normalizePath(path) || '/');
+  }
+
+  // The URL for a node using this account (its Public URL, without a path) or none.
+  function accountUrl(path, accountId) {
     var account = accountNode(accountId);
     var publicUrl = account && publicOrigin(account.publicUrl);
-    var base = publicUrl ? publicUrl.origin : location.protocol + '//' + location.host;
-    return base + full;
+    return endpointUrl(path, publicUrl && publicUrl.origin);
   }
 
   // An address only this computer or its network can reach: loopback, private ranges,
@@ -188,7 +191,7 @@
           var account = $('#node-input-account').val();
           var accountId = account === '_ADD_' ? '' : account;
           limitProviders(accountId);
-          var url = endpointUrl($('#node-input-path').val(), accountId);
+          var url = accountUrl($('#node-input-path').val(), accountId);
           $('#' + prefix + '-url').text(url);
           $('#' + prefix + '-local').toggle(isLocalUrl(url));
           $('#' + prefix + '-no-account').toggle(!accountId);
@@ -211,6 +214,7 @@
   window.SmsEditor = {
     registerEndpoint: registerEndpoint,
     publicOrigin: publicOrigin,
+    endpointUrl: endpointUrl,
     repliesInAnswer: repliesInAnswer,
   };
 })();

@@ -1,5 +1,5 @@
 'use strict';
-/* global RED */ // in page.evaluate: the editor's own global
+/* global RED, window */ // in page.evaluate: the editor's own globals
 // Issue 13, defects 2 and 8, in a real Node-RED and a headless Chromium: the Vonage private key
 // pasted into the sms account dialog (several lines, a secret), and what sms reply's Account
 // says when it is empty.
@@ -7,6 +7,7 @@ const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const { startSession, openNodeDialog, closeDialog } = require('./support/session');
 const { PROVIDERS, ACCOUNT_KINDS } = require('../../dist/providers');
+const { normalizePath } = require('../../dist/http/webhook-route');
 
 const { privateKey } = crypto.generateKeyPairSync('rsa', {
   modulusLength: 2048,
@@ -77,6 +78,21 @@ describe('sms account and sms reply dialogs (Chromium)', function () {
     assert.equal(await page.isVisible('#node-config-input-signatureMethod'), false);
     await page.click('.red-ui-tray:last-child #node-config-dialog-cancel');
     await page.waitForTimeout(400);
+    await page.click('.red-ui-tray:last-child #node-dialog-cancel');
+    await page.waitForTimeout(400);
+  });
+
+  it('shows the URL the node really listens on: the path normalized as the runtime does (sms//vonage/)', async function () {
+    const paths = ['/sms/in', 'sms/in', '/sms/in/', '//sms//in//', '  /sms  ', '/', 'sms//in/'];
+    const shown = await page.evaluate((ps) => ps.map((p) => window.SmsEditor.endpointUrl(p)), paths);
+    assert.deepEqual(shown, paths.map((p) => session.red.url + normalizePath(p)));
+    await openNodeDialog(page, 'in');
+    await page.fill('#node-input-path', 'sms//vonage/');
+    const url = await page.locator('#sms-in-url').textContent();
+    assert.equal(url, `${session.red.url}/sms/vonage`);
+    // The deployed node (path /sms/vonage) answers there: a sentence about the body, not Express's 404.
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    assert.notEqual(res.status, 404);
     await page.click('.red-ui-tray:last-child #node-dialog-cancel');
     await page.waitForTimeout(400);
   });

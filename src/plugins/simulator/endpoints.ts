@@ -5,7 +5,7 @@ import { allowedProviders } from '../../http/receive';
 import { normalizePath } from '../../http/webhook-route';
 import type { EndpointReport } from '../../nodes/common/endpoint-watch';
 import type { PathNeighbour } from '../../nodes/common/shared-path';
-import { endpointPath } from '../../runtime/public-url';
+import { endpointPath, endpointUrl } from '../../runtime/public-url';
 import type { NodeAPI } from '../../runtime/red';
 import type { AccountCredentials, AccountKind, ProviderSetting, VerifySecrets } from '../../providers/types';
 
@@ -24,6 +24,8 @@ export interface SimulatorEndpoint {
   account?: string;
   accountProvider?: AccountKind;
   publicUrl?: string;
+  /** The full URL the provider calls, when the account has a public URL (the one a Twilio signature covers). */
+  url?: string;
   /** True when the account holds the secret, so simulated requests are signed and checked. */
   signed: boolean;
   /** The webhook formats the sidebar offers to choose from (none when there is one only). */
@@ -73,7 +75,7 @@ export function listEndpoints(RED: NodeAPI): SimulatorEndpoint[] {
       path,
       fullPath: endpointPath(RED, path),
       ...(account ? { account: account.id, accountProvider: account.provider } : {}),
-      ...(account?.publicUrl ? { publicUrl: account.publicUrl } : {}),
+      ...(account?.publicUrl ? { publicUrl: account.publicUrl, url: endpointUrl(RED, account.publicUrl, path) } : {}),
       // As the node checks: every provider it takes has what it needs of the account's secrets.
       // A node whose account and provider disagree checks nothing: it refuses everything.
       signed: Array.isArray(accepts) && verifiesAll(accepts, account?.secrets() ?? {}),

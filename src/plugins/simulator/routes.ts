@@ -3,6 +3,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { toE164 } from '../../sms/phone';
 import { lazyRequire } from '../../runtime/lazy-require';
 import type { NodeAPI } from '../../runtime/red';
+import { endpointUrl } from '../../runtime/public-url';
 import { PROVIDERS, isProviderId, simulatedProvider } from '../../providers';
 import type { OutgoingWebhook, SimulatedOutcome } from '../../providers/types';
 import { type SimulatorEndpoint, listEndpoints, secretsOf } from './endpoints';
@@ -29,10 +30,8 @@ function endpointById(RED: NodeAPI, id: unknown, type: SimulatorEndpoint['type']
 
 /** Full URL to post to, and the URL the node checks a Twilio signature against. */
 function urlsFor(RED: NodeAPI, endpoint: SimulatorEndpoint): { target: string; signed: string } | undefined {
-  const origin = ownOrigin(RED);
-  if (!origin) return undefined;
-  const target = origin + endpoint.fullPath;
-  return { target, signed: endpoint.publicUrl ? endpoint.publicUrl + endpoint.fullPath : target };
+  const target = endpointUrl(RED, ownOrigin(RED), endpoint.path);
+  return target ? { target, signed: endpoint.url ?? target } : undefined;
 }
 
 /** A non-2xx answer from the node, in words for the conversation pane. */
