@@ -2,8 +2,9 @@
 // A real Node-RED user directory with this package installed as a module, and a way to run
 // Node-RED on it. Used by `npm start`, the browser tests, the README picture and the bench.
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
-const { spawn } = require('node:child_process');
+const { execFileSync, spawn } = require('node:child_process');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const PACKAGE = require(path.join(ROOT, 'package.json'));
@@ -25,13 +26,8 @@ module.exports = {
 };
 `;
 
-/**
- * Makes `userDir` a Node-RED user directory with this package installed (a link to the
- * project, as `npm install <folder>` makes), a settings.js, and `flows` as the flow file
- * when it has none yet, so a user's edits survive the next start.
- * Returns `{ userDir, createdFlows }`.
- */
-function prepareUserDir(userDir, { flows } = {}) {
+/** node_modules/<package> in `userDir` as a link to this working tree. */
+function linkPackage(userDir) {
   fs.mkdirSync(path.join(userDir, 'node_modules', ...PACKAGE.name.split('/').slice(0, -1)), { recursive: true });
   const link = path.join(userDir, 'node_modules', ...PACKAGE.name.split('/'));
   let current;
@@ -44,6 +40,17 @@ function prepareUserDir(userDir, { flows } = {}) {
     fs.rmSync(link, { recursive: true, force: true });
     fs.symlinkSync(ROOT, link, 'dir');
   }
+}
+
+/**
+ * Makes `userDir` a Node-RED user directory with this package installed (a link to the
+ * project, as `npm install <folder>` makes), a settings.js, and `flows` as the flow file
+ * when it has none yet, so a user's edits survive the next start.
+ * Returns `{ userDir, createdFlows }`.
+ */
+function prepareUserDir(userDir, { flows, installed = false } = {}) {
+  // `installed`: the package is already in node_modules (installFromTarball), not linked.
+  if (!installed) linkPackage(userDir);
   const pkgFile = path.join(userDir, 'package.json');
   if (!fs.existsSync(pkgFile)) {
     const pkg = { name: 'node-red-project', private: true, dependencies: { [PACKAGE.name]: `file:${ROOT}` } };
@@ -58,6 +65,25 @@ function prepareUserDir(userDir, { flows } = {}) {
     createdFlows = true;
   }
   return { userDir, createdFlows };
+}
+
+/**
+ * Makes `userDir` hold this package as a user gets it: `npm pack` of the built tree (the
+ * files package.json ships, no build step) installed with npm into the user directory, its
+ * dependencies from the npm registry (or npm's cache).
+ */
+function installFromTarball(userDir) {
+  const packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'node-red-sms-pack-'));
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const [{ filename }] = JSON.parse(execFileSync(npm, ['pack', '--json', '--ignore-scripts', '--pack-destination', packDir], { cwd: ROOT, encoding: 'utf8' }));
+  const tarball = path.join(packDir, path.basename(filename));
+  fs.mkdirSync(userDir, { recursive: true });
+  fs.writeFileSync(path.join(userDir, 'package.json'), JSON.stringify({ name: 'node-red-project', private: true }, null, 2) + '\n');
+  try {
+    execFileSync(npm, ['install', '--no-audit', '--no-fund', '--prefer-offline', '--omit=dev', tarball], { cwd: userDir, stdio: ['ignore', 'ignore', 'inherit'] });
+  } finally {
+    fs.rmSync(packDir, { recursive: true, force: true });
+  }
 }
 
 /** The example flows shipped in `examples/`, by file name without `.json`. */
@@ -156,4 +182,4 @@ async function startNodeRed({ userDir, port = 1880, host = '127.0.0.1', stdio = 
   };
 }
 
-module.exports = { ROOT, prepareUserDir, startNodeRed, exampleFlow, exampleOnTab };
+module.exports = { ROOT, PACKAGE, prepareUserDir, installFromTarball, startNodeRed, exampleFlow, exampleOnTab };
