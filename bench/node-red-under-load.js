@@ -4,7 +4,7 @@
 // file that lets a flow report the heap after a full garbage collection.
 const fs = require('node:fs');
 const path = require('node:path');
-const { prepareUserDir, startNodeRed } = require('../scripts/lib/node-red-home');
+const { installFromTarball, prepareUserDir, startNodeRed } = require('../scripts/lib/node-red-home');
 const { benchFlows, CREDENTIALS } = require('./flows');
 
 const SETTINGS = `// Written by bench/node-red-under-load.js on every run.
@@ -17,7 +17,7 @@ module.exports = {
     credentialSecret: false,
     uiHost: '127.0.0.1',
     telemetry: { enabled: false, updateNotification: false },
-    logging: { console: { level: 'warn', metrics: false, audit: false } },
+    logging: { console: { level: 'info', metrics: false, audit: false } },
     editorTheme: { projects: { enabled: false }, tours: false },
     functionGlobalContext: {
         benchHeap: () => { gc(); gc(); return process.memoryUsage().heapUsed; },
@@ -27,15 +27,17 @@ module.exports = {
 
 /**
  * Starts Node-RED on `port`; `profileDir` runs it with --cpu-prof into that folder;
+ * `fromTarball` installs the package from its `npm pack` tarball instead of linking it;
  * `nodeRedPath` (its red.js) and `execPath` run another Node-RED on another Node.
  */
-async function startBenchNodeRed({ scratch, port, fakeProviderUrl, profileDir, nodeRedPath, execPath }) {
+async function startBenchNodeRed({ scratch, port, fakeProviderUrl, profileDir, nodeRedPath, execPath, fromTarball = false }) {
   const userDir = path.join(scratch, 'node-red');
   fs.rmSync(userDir, { recursive: true, force: true });
   fs.mkdirSync(userDir, { recursive: true });
+  if (fromTarball) installFromTarball(userDir);
   fs.writeFileSync(path.join(userDir, 'settings.js'), SETTINGS);
   fs.writeFileSync(path.join(userDir, 'flows_cred.json'), JSON.stringify(CREDENTIALS, null, 2));
-  prepareUserDir(userDir, { flows: benchFlows({ fakeProviderUrl }) });
+  prepareUserDir(userDir, { flows: benchFlows({ fakeProviderUrl }), installed: fromTarball });
   const log = fs.openSync(path.join(scratch, 'node-red.log'), 'w');
   const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   return startNodeRed({ userDir, port, stdio: ['ignore', log, log], nodeArgs, nodeRedPath, execPath });

@@ -4,13 +4,10 @@
 (function () {
   if (window.SmsEditor) return;
 
-  // What the dialogs need to know of each provider: the kind of account that vouches for it,
-  // and whether a reply goes back in the webhook's answer (so "Reply within" applies).
-  var PROVIDERS = {
-    twilio: { account: 'twilio', repliesInAnswer: true },
-    'vonage-sms': { account: 'vonage', repliesInAnswer: false },
-    'vonage-messages': { account: 'vonage', repliesInAnswer: false },
-  };
+  // What the dialogs need to know of each provider (the kind of account that vouches for
+  // it, and whether a reply goes back in the webhook's answer, so "Reply within" applies),
+  // as the runtime's provider modules say it: exported by the sms account node type.
+  var PROVIDERS = RED.settings.smsAccountProviders || {};
 
   function repliesInAnswer(setting) {
     return setting === 'auto' ? Object.keys(PROVIDERS).some(repliesInAnswer) : !!(PROVIDERS[setting] && PROVIDERS[setting].repliesInAnswer);
@@ -82,17 +79,20 @@
     return m ? { origin: m[1], path: m[2] === '/' ? '' : m[2] } : undefined;
   }
 
-  // The full URL the provider should call: the account's public URL, or this editor's
-  // origin, then httpNodeRoot, then the path.
-  function endpointUrl(path, accountId) {
-    var root = RED.settings.httpNodeRoot || '/';
-    var p = (path || '').trim();
-    if (p && p[0] !== '/') p = '/' + p;
-    var full = (root.replace(/\/$/, '') + p) || '/';
+  // The full URL the provider should call, as the runtime assembles it (runtime/public-url.ts):
+  // `origin` (the account's public URL) or this editor's, then httpNodeRoot, then the path
+  // normalized as the node does (`sms//in/` listens on /sms/in).
+  function endpointUrl(path, origin) {
+    var root = typeof RED.settings.httpNodeRoot === 'string' ? RED.settings.httpNodeRoot : '/';
+    var base = (origin || location.protocol + '//' + location.host).replace(/\/+$/, '');
+    return base + root.replace(/\/+$/, '') + (normalizePath(path) || '/');
+  }
+
+  // The URL for a node using this account (its Public URL, without a path) or none.
+  function accountUrl(path, accountId) {
     var account = accountNode(accountId);
     var publicUrl = account && publicOrigin(account.publicUrl);
-    var base = publicUrl ? publicUrl.origin : location.protocol + '//' + location.host;
-    return base + full;
+    return endpointUrl(path, publicUrl && publicUrl.origin);
   }
 
   // An address only this computer or its network can reach: loopback, private ranges,
@@ -191,7 +191,7 @@
           var account = $('#node-input-account').val();
           var accountId = account === '_ADD_' ? '' : account;
           limitProviders(accountId);
-          var url = endpointUrl($('#node-input-path').val(), accountId);
+          var url = accountUrl($('#node-input-path').val(), accountId);
           $('#' + prefix + '-url').text(url);
           $('#' + prefix + '-local').toggle(isLocalUrl(url));
           $('#' + prefix + '-no-account').toggle(!accountId);
@@ -214,6 +214,7 @@
   window.SmsEditor = {
     registerEndpoint: registerEndpoint,
     publicOrigin: publicOrigin,
+    endpointUrl: endpointUrl,
     repliesInAnswer: repliesInAnswer,
   };
 })();

@@ -9,7 +9,7 @@ const { ROOT } = require('./lib/node-red-home');
 const { launchBrowser } = require('./lib/browser');
 const { VIEWPORT, startExampleNodeRed, openEditor } = require('./lib/editor');
 
-const PORT = Number(process.env.PORT || 19347);
+const { freePort } = require('../test/support/free-port');
 const PICTURE = path.join(ROOT, 'docs', 'flow.png');
 const MARGIN = 24;
 
@@ -47,7 +47,7 @@ async function takeFlowPicture(page, file) {
 }
 
 async function main() {
-  const red = await startExampleNodeRed({ port: PORT });
+  const red = await startExampleNodeRed({ port: process.env.PORT ? Number(process.env.PORT) : await freePort() });
   const browser = await launchBrowser();
   try {
     const { page, consoleErrors, dismissed } = await openEditor(browser, red.url, { deviceScaleFactor: 2 });

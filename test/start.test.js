@@ -8,14 +8,16 @@ const os = require('node:os');
 const path = require('node:path');
 
 const START = path.join(__dirname, '..', 'scripts', 'start.js');
-const PORT = 18870 + (process.pid % 100);
+const { freePort } = require('./support/free-port');
+
+let PORT;
 
 /** Runs scripts/start.js until it prints its banner; resolves `{ output, stop() }`. */
 function start(userDir) {
   const child = spawn(process.execPath, [START], { env: { ...process.env, PORT: String(PORT), NODE_RED_USER_DIR: userDir }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`npm start printed no banner within 30 s:\n${output}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`npm start printed no banner within 70 s:\n${output}`)), 70_000);
     const onData = (chunk) => {
       output += chunk;
       if (/Stop with Ctrl\+C/.test(output)) {
@@ -39,7 +41,8 @@ function start(userDir) {
 describe('npm start', function () {
   this.timeout(90_000);
   let userDir;
-  before(() => {
+  before(async () => {
+    PORT = await freePort();
     userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'node-red-sms-start-'));
   });
   after(() => fs.rmSync(userDir, { recursive: true, force: true }));

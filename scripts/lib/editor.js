@@ -25,17 +25,19 @@ async function startExampleNodeRed({ port }) {
   const logFd = fs.openSync(logFile, 'a');
   const log = () => fs.readFileSync(logFile, 'utf8');
   const remove = () => fs.rmSync(userDir, { recursive: true, force: true });
+  // Node-RED's output passes through startNodeRed (which watches for its flows starting) on
+  // its way to the file: the file stays open until Node-RED has stopped.
+  const close = () => fs.closeSync(logFd);
   let red;
   try {
     red = await startNodeRed({ userDir, port, stdio: ['ignore', logFd, logFd] });
   } catch (err) {
+    close();
     err.message += `\n--- Node-RED log ---\n${log()}`;
     remove();
     throw err;
-  } finally {
-    fs.closeSync(logFd); // the child has its own copy
   }
-  return { url: red.url, userDir, log, stop: () => red.stop().then(remove) };
+  return { url: red.url, userDir, log, stop: () => red.stop().then(close).then(remove) };
 }
 
 /**

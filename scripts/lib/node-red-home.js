@@ -2,8 +2,9 @@
 // A real Node-RED user directory with this package installed as a module, and a way to run
 // Node-RED on it. Used by `npm start`, the browser tests, the README picture and the bench.
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
-const { spawn } = require('node:child_process');
+const { execFileSync, spawn } = require('node:child_process');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const PACKAGE = require(path.join(ROOT, 'package.json'));
@@ -25,13 +26,8 @@ module.exports = {
 };
 `;
 
-/**
- * Makes `userDir` a Node-RED user directory with this package installed (a link to the
- * project, as `npm install <folder>` makes), a settings.js, and `flows` as the flow file
- * when it has none yet, so a user's edits survive the next start.
- * Returns `{ userDir, createdFlows }`.
- */
-function prepareUserDir(userDir, { flows } = {}) {
+/** node_modules/<package> in `userDir` as a link to this working tree. */
+function linkPackage(userDir) {
   fs.mkdirSync(path.join(userDir, 'node_modules', ...PACKAGE.name.split('/').slice(0, -1)), { recursive: true });
   const link = path.join(userDir, 'node_modules', ...PACKAGE.name.split('/'));
   let current;
@@ -44,6 +40,17 @@ function prepareUserDir(userDir, { flows } = {}) {
     fs.rmSync(link, { recursive: true, force: true });
     fs.symlinkSync(ROOT, link, 'dir');
   }
+}
+
+/**
+ * Makes `userDir` a Node-RED user directory with this package installed (a link to the
+ * project, as `npm install <folder>` makes), a settings.js, and `flows` as the flow file
+ * when it has none yet, so a user's edits survive the next start.
+ * Returns `{ userDir, createdFlows }`.
+ */
+function prepareUserDir(userDir, { flows, installed = false } = {}) {
+  // `installed`: the package is already in node_modules (installFromTarball), not linked.
+  if (!installed) linkPackage(userDir);
   const pkgFile = path.join(userDir, 'package.json');
   if (!fs.existsSync(pkgFile)) {
     const pkg = { name: 'node-red-project', private: true, dependencies: { [PACKAGE.name]: `file:${ROOT}` } };
@@ -58,6 +65,25 @@ function prepareUserDir(userDir, { flows } = {}) {
     createdFlows = true;
   }
   return { userDir, createdFlows };
+}
+
+/**
+ * Makes `userDir` hold this package as a user gets it: `npm pack` of the built tree (the
+ * files package.json ships, no build step) installed with npm into the user directory, its
+ * dependencies from the npm registry (or npm's cache).
+ */
+function installFromTarball(userDir) {
+  const packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'node-red-sms-pack-'));
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const [{ filename }] = JSON.parse(execFileSync(npm, ['pack', '--json', '--ignore-scripts', '--pack-destination', packDir], { cwd: ROOT, encoding: 'utf8' }));
+  const tarball = path.join(packDir, path.basename(filename));
+  fs.mkdirSync(userDir, { recursive: true });
+  fs.writeFileSync(path.join(userDir, 'package.json'), JSON.stringify({ name: 'node-red-project', private: true }, null, 2) + '\n');
+  try {
+    execFileSync(npm, ['install', '--no-audit', '--no-fund', '--prefer-offline', '--omit=dev', tarball], { cwd: userDir, stdio: ['ignore', 'ignore', 'inherit'] });
+  } finally {
+    fs.rmSync(packDir, { recursive: true, force: true });
+  }
 }
 
 /** The example flows shipped in `examples/`, by file name without `.json`. */
@@ -79,38 +105,75 @@ function exampleOnTab(name, tab) {
   return onTab(exampleFlow(name), tab);
 }
 
+/** Where a child's output goes: the parent's own stream, a file descriptor, or nowhere. */
+function forwarder(target, own) {
+  if (target === 'inherit') return (chunk) => own.write(chunk);
+  if (typeof target === 'number') {
+    return (chunk) => {
+      try {
+        fs.writeSync(target, chunk);
+      } catch {
+        // The caller closed the file: what Node-RED still says is dropped, as 'ignore' would.
+      }
+    };
+  }
+  return () => {};
+}
+
 /**
  * Starts Node-RED (from devDependencies, or `nodeRedPath`) on `userDir` and resolves once
- * the editor answers. `stdio` as for child_process.spawn (default: inherit); `nodeArgs` go to
- * node itself (e.g. --cpu-prof, which NODE_OPTIONS does not take).
- * Returns `{ url, child, stop() }`.
+ * its flows have started: the editor answering is not enough, as an HTTP In or sms in node
+ * answers "Cannot POST" until then. Node-RED says "Started flows" at info level; where the
+ * log is quieter (no "Welcome to Node-RED" line) the editor answering has to do.
+ * `stdio` as for child_process.spawn (default: inherit; 'pipe' leaves the output on
+ * `child.stdout` / `child.stderr`, the part printed before the start in `startOutput`);
+ * `nodeArgs` go to node itself (e.g. --cpu-prof, which NODE_OPTIONS does not take).
+ * Returns `{ url, child, startOutput, stop() }`.
  */
 async function startNodeRed({ userDir, port = 1880, host = '127.0.0.1', stdio = 'inherit', nodeRedPath, execPath, env, nodeArgs = [] } = {}) {
   const redJs = nodeRedPath || require.resolve('node-red/red.js', { paths: [ROOT] });
+  const [input, out, err] = typeof stdio === 'string' ? [stdio, stdio, stdio] : stdio;
   const child = spawn(execPath || process.execPath, [...nodeArgs, redJs, '--userDir', userDir, '--port', String(port), '--no-telemetry'], {
-    stdio,
+    stdio: [input === 'pipe' ? 'pipe' : input, 'pipe', 'pipe'],
     env: { ...process.env, HOST: host, ...env },
   });
+  let startOutput = '';
+  let starting = true;
+  const handOver = [() => (starting = false)];
+  for (const [stream, target, own] of [[child.stdout, out, process.stdout], [child.stderr, err, process.stderr]]) {
+    const forward = forwarder(target, own);
+    const watch = (chunk) => {
+      if (starting) startOutput += chunk;
+      forward(chunk);
+    };
+    stream.on('data', watch);
+    // 'pipe': once started, the caller reads the stream itself (it attaches its listener as
+    // soon as this resolves, before the next output can arrive).
+    if (target === 'pipe') handOver.push(() => stream.off('data', watch));
+  }
   const url = `http://${host}:${port}`;
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 60_000;
   for (;;) {
     const gone = await Promise.race([exited, new Promise((r) => setTimeout(() => r(null), 200))]);
-    if (gone) throw new Error(`Node-RED exited (${gone.code ?? gone.signal}) before it answered on ${url}`);
+    if (gone) throw new Error(`Node-RED exited (${gone.code ?? gone.signal}) before it answered on ${url}:\n${startOutput}`);
     try {
       const res = await fetch(`${url}/settings`);
-      if (res.ok) break;
+      const infoLogged = /Welcome to Node-RED/.test(startOutput);
+      if (res.ok && (!infoLogged || /Started flows/.test(startOutput))) break;
     } catch {
       // not listening yet
     }
     if (Date.now() > deadline) {
       child.kill();
-      throw new Error(`Node-RED did not answer on ${url} within 30 s`);
+      throw new Error(`Node-RED did not start its flows on ${url} within 60 s:\n${startOutput}`);
     }
   }
+  for (const done of handOver) done();
   return {
     url,
     child,
+    startOutput,
     stop() {
       if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
       child.kill('SIGINT');
@@ -119,4 +182,4 @@ async function startNodeRed({ userDir, port = 1880, host = '127.0.0.1', stdio = 
   };
 }
 
-module.exports = { ROOT, prepareUserDir, startNodeRed, exampleFlow, exampleOnTab };
+module.exports = { ROOT, PACKAGE, prepareUserDir, installFromTarball, startNodeRed, exampleFlow, exampleOnTab };

@@ -37,6 +37,27 @@ export function providersOfAccount(kind: string | undefined): ProviderId[] {
   return isAccountKind(kind) ? IDS.filter((id) => PROVIDERS[id].account === kind) : IDS;
 }
 
+/** What one kind of `sms account` is, for the account node and its dialog. */
+export interface AccountKindFacts {
+  kind: AccountKind;
+  label: string;
+  fields: readonly (keyof AccountCredentials)[];
+  signatureMethods: readonly string[];
+  providers: ProviderId[];
+}
+
+/** Every kind of `sms account`, in the registry's order (the first is the default). */
+export const ACCOUNT_KINDS: AccountKindFacts[] = [...new Set(IDS.map((id) => PROVIDERS[id].account))].map((kind) => {
+  const first = PROVIDERS[providersOfAccount(kind)[0]];
+  return { kind, label: first.accountLabel, fields: first.accountFields, signatureMethods: first.signatureMethods, providers: providersOfAccount(kind) };
+});
+
+/** The signature method an account of `kind` uses: the one chosen when it has it, else its default ('' for none). */
+export function signatureMethodOf(kind: AccountKind, chosen: unknown): string {
+  const methods = ACCOUNT_KINDS.find((k) => k.kind === kind)?.signatureMethods ?? [];
+  return methods.includes(String(chosen)) ? String(chosen) : (methods[0] ?? '');
+}
+
 /** The name of an account kind in sentences ("Twilio", "Vonage"). */
 export function accountLabel(kind: string | undefined): string {
   return isAccountKind(kind) ? PROVIDERS[providersOfAccount(kind)[0]].accountLabel : String(kind);
@@ -45,6 +66,11 @@ export function accountLabel(kind: string | undefined): string {
 /** The secrets an account of `kind` holds for checking its providers' signatures. */
 export function accountSecrets(kind: AccountKind, credentials: AccountCredentials, signatureMethod: string): VerifySecrets {
   return PROVIDERS[providersOfAccount(kind)[0]].secretsOf(credentials, signatureMethod);
+}
+
+/** Whether every one of `ids` can check its signatures with `secrets` (none: nothing is checked). */
+export function verifiesAll(ids: ProviderId[], secrets: VerifySecrets): boolean {
+  return ids.length > 0 && ids.every((id) => PROVIDERS[id].canVerify(secrets));
 }
 
 /** What is wrong with an account's credentials, found without calling the provider. */

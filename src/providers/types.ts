@@ -60,8 +60,11 @@ export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string
 
 export type WebhookKind = 'inbound' | 'status';
 
-/** The kinds of `sms account` (its `provider` setting); each vouches for one or more providers. */
-export type AccountKind = 'twilio' | 'vonage';
+/**
+ * A kind of `sms account` (its `provider` setting): whatever the providers name in their
+ * `account` member; each kind vouches for one or more providers.
+ */
+export type AccountKind = string;
 
 /** Credentials of an `sms account` (SPEC §2), held in Node-RED's credential store. */
 export interface AccountCredentials {
@@ -72,7 +75,6 @@ export interface AccountCredentials {
   applicationId?: string;
   privateKey?: string;
   signatureSecret?: string;
-  [key: string]: string | undefined;
 }
 
 /** What a provider needs of an account to send a reply through its API. */
@@ -154,6 +156,10 @@ export interface ProviderModule {
   /** The provider's name in sentences ("Twilio", "Vonage SMS API"), and its account kind's ("Vonage"). */
   label: string;
   accountLabel: string;
+  /** The credentials an account of this kind holds (the rows its dialog shows). */
+  accountFields: readonly (keyof AccountCredentials)[];
+  /** How the account's signature secret may sign (the default first); none when there is one way. */
+  signatureMethods: readonly string[];
   /** What this provider's webhooks look like, for the sentence a 400 answers with. */
   describe: Record<WebhookKind, string>;
   /** Cheap check on the shape of the request, used by `provider: auto`. */
@@ -182,14 +188,30 @@ export interface ProviderModule {
 
 export interface ProviderReply {
   /**
-   * Replies inside the open webhook answer, for a provider that takes one there (TwiML).
-   * Such a provider's inbound webhooks are held open for the flow to answer.
+   * For a provider that takes the reply inside the open webhook answer (TwiML): its
+   * inbound webhooks are held open for the flow to answer. Writing and reading such an
+   * answer come together, so the simulator can always read what sms reply wrote.
    */
-  inAnswer?(res: Response, reply: ReplyRequest): void;
+  inAnswer?: AnswerReply;
   /** Why `account` cannot send a reply through the API (the error to fail with), or undefined when it can. */
   cannotSend(account: SendingAccount | undefined): ReplyError | undefined;
   /** Sends the reply through the provider's API. */
   send(reply: ReplyRequest, account: SendingAccount, policy: RetryPolicy): Promise<ReplyResult>;
+}
+
+/** A reply written into the webhook's answer. */
+export interface AnswerReply {
+  /** The answer's format, as the simulator names how a reply went ('twiml'; 'api' otherwise). */
+  format: string;
+  /**
+   * The longest sms in may hold the webhook open for the flow's answer: the provider's own
+   * limit less a margin (Twilio gives up at 15 s, error 11200: 14 s).
+   */
+  windowMs: number;
+  /** Answers the webhook that is still open with the reply. */
+  write(res: Response, reply: ReplyRequest): void;
+  /** The replies inside an answer the node gave (what the simulator shows). */
+  read(answer: string): { text: string; media: string[] }[];
 }
 
 export interface ProviderSimulation {
@@ -199,8 +221,6 @@ export interface ProviderSimulation {
   newMessageId(): string;
   inbound(sms: SimulatedText, ctx: SigningContext): OutgoingWebhook;
   receipt(receipt: SimulatedReceipt, ctx: SigningContext): OutgoingWebhook;
-  /** The replies inside the node's answer to a simulated message, for a provider that replies there. */
-  repliesInAnswer?(answer: string): { text: string; media: string[] }[];
 }
 
 /** One HTTP request the simulator sends: always a POST to the node's endpoint. */
@@ -234,7 +254,7 @@ export interface SigningContext {
   secrets: VerifySecrets;
   /** Twilio signs the full URL the node rebuilds (public URL + path, or the request's own). */
   url: string;
-  /** Twilio `AccountSid` to put in the request (not a secret). */
-  accountSid?: string;
+  /** The account's credentials, for what a request names that is no secret (Twilio's AccountSid). */
+  credentials?: AccountCredentials;
   now?: Date;
 }

@@ -56,7 +56,15 @@ export interface Node<Creds = Record<string, string | undefined>> {
 export interface NodeAPI {
   nodes: {
     createNode(node: object, def: NodeDef): void;
-    registerType(type: string, ctor: unknown, opts?: { credentials?: Record<string, { type: 'text' | 'password' }> }): void;
+    registerType(
+      type: string,
+      ctor: unknown,
+      opts?: {
+        credentials?: Record<string, { type: 'text' | 'password' }>;
+        /** Exported to the editor's RED.settings when `exportable`; names start with the type, camel-cased. */
+        settings?: Record<string, { value: unknown; exportable?: boolean }>;
+      },
+    ): void;
     getNode(id: string): Node | null;
     /** Every node of the deployed flows, as its flow JSON. */
     eachNode(cb: (def: NodeDef) => void): void;

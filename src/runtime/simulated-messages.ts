@@ -23,8 +23,8 @@ export interface SimulatedReply {
   from: string;
   text: string;
   media: string[];
-  /** `twiml`: the webhook's answer; `api`: what would have gone through the provider's API. */
-  via: 'twiml' | 'api';
+  /** The provider's answer format (`twiml`) for a reply in the webhook's answer; `api`: what would have gone through the provider's API. */
+  via: string;
   /** The flow answered without a reply (STOP, or nothing wired to answer): nothing would be sent. */
   none?: true;
 }

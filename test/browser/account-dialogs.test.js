@@ -1,10 +1,13 @@
 'use strict';
+/* global RED, window */ // in page.evaluate: the editor's own globals
 // Issue 13, defects 2 and 8, in a real Node-RED and a headless Chromium: the Vonage private key
 // pasted into the sms account dialog (several lines, a secret), and what sms reply's Account
 // says when it is empty.
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const { startSession, openNodeDialog, closeDialog } = require('./support/session');
+const { PROVIDERS, ACCOUNT_KINDS } = require('../../dist/providers');
+const { normalizePath } = require('../../dist/http/webhook-route');
 
 const { privateKey } = crypto.generateKeyPairSync('rsa', {
   modulusLength: 2048,
@@ -52,6 +55,47 @@ describe('sms account and sms reply dialogs (Chromium)', function () {
     const id = await page.locator('.red-ui-tray:last-child label', { hasText: 'Private key' }).getAttribute('for');
     return page.locator(`[id="${id}"]`);
   }
+
+  it("takes each provider's and account kind's facts from the runtime, and the dialogs offer them", async function () {
+    const expected = Object.fromEntries(Object.entries(PROVIDERS).map(([id, p]) => [id, { account: p.account, repliesInAnswer: !!p.reply.inAnswer }]));
+    assert.deepEqual(await page.evaluate(() => RED.settings.smsAccountProviders), expected);
+    assert.deepEqual(await page.evaluate(() => RED.settings.smsAccountKinds), JSON.parse(JSON.stringify(ACCOUNT_KINDS)));
+    await openNodeDialog(page, 'in');
+    const offered = await page.locator('#node-input-provider option').evaluateAll((options) => options.map((o) => o.value));
+    assert.deepEqual(offered, ['auto', ...Object.keys(PROVIDERS)]);
+    await page.click('#node-input-btn-account-edit');
+    await page.waitForSelector('#node-config-input-provider', { timeout: 10_000 });
+    const kinds = await page.locator('#node-config-input-provider option').evaluateAll((options) => options.map((o) => o.value));
+    assert.deepEqual(kinds, ACCOUNT_KINDS.map((k) => k.kind));
+    assert.equal(await page.inputValue('#node-config-input-provider'), 'vonage');
+    const vonage = ACCOUNT_KINDS.find((k) => k.kind === 'vonage');
+    const methods = await page.locator('#node-config-input-signatureMethod option').evaluateAll((options) => options.map((o) => o.value));
+    assert.deepEqual(methods, vonage.signatureMethods);
+    assert.equal(await page.inputValue('#node-config-input-signatureMethod'), 'md5hash');
+    assert.equal(await page.isVisible('#node-config-input-accountSid'), false);
+    await page.selectOption('#node-config-input-provider', 'twilio');
+    assert.equal(await page.isVisible('#node-config-input-accountSid'), true);
+    assert.equal(await page.isVisible('#node-config-input-signatureMethod'), false);
+    await page.click('.red-ui-tray:last-child #node-config-dialog-cancel');
+    await page.waitForTimeout(400);
+    await page.click('.red-ui-tray:last-child #node-dialog-cancel');
+    await page.waitForTimeout(400);
+  });
+
+  it('shows the URL the node really listens on: the path normalized as the runtime does (sms//vonage/)', async function () {
+    const paths = ['/sms/in', 'sms/in', '/sms/in/', '//sms//in//', '  /sms  ', '/', 'sms//in/'];
+    const shown = await page.evaluate((ps) => ps.map((p) => window.SmsEditor.endpointUrl(p)), paths);
+    assert.deepEqual(shown, paths.map((p) => session.red.url + normalizePath(p)));
+    await openNodeDialog(page, 'in');
+    await page.fill('#node-input-path', 'sms//vonage/');
+    const url = await page.locator('#sms-in-url').textContent();
+    assert.equal(url, `${session.red.url}/sms/vonage`);
+    // The deployed node (path /sms/vonage) answers there: a sentence about the body, not Express's 404.
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    assert.notEqual(res.status, 404);
+    await page.click('.red-ui-tray:last-child #node-dialog-cancel');
+    await page.waitForTimeout(400);
+  });
 
   it('sms reply with an empty Account says it uses the account of sms in, not "none"', async function () {
     await openNodeDialog(page, 'reply');

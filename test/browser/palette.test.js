@@ -7,8 +7,8 @@ const path = require('node:path');
 const { ROOT, exampleFlow } = require('../../scripts/lib/node-red-home');
 const { launchBrowser } = require('../../scripts/lib/browser');
 const { EXAMPLE, startExampleNodeRed, openEditor, canvasLabels } = require('../../scripts/lib/editor');
+const { freePort } = require('../support/free-port');
 
-const PORT = 19348;
 const SCREENSHOT = path.join(ROOT, 'test-output', 'palette.png');
 
 describe('the Node-RED editor with node-red-sms', function () {
@@ -17,7 +17,7 @@ describe('the Node-RED editor with node-red-sms', function () {
   let editor;
 
   before(async function () {
-    red = await startExampleNodeRed({ port: PORT });
+    red = await startExampleNodeRed({ port: await freePort() });
     browser = await launchBrowser();
     editor = await openEditor(browser, red.url);
   });

@@ -1,5 +1,6 @@
 'use strict';
-// Endpoint fuzz: thousands of random and malformed requests (bounded in count and time) at
+// Endpoint fuzz: a fixed number of random and malformed requests (the count, not the speed,
+// is what is checked; the test's timeout is only a generous cap) at
 // `sms in` and `sms status` of every provider, with and without an account holding secrets,
 // through a real Node-RED runtime and real HTTP. Every answer is 2xx/4xx, Node-RED keeps
 // serving, no promise is left rejected, and a rejected request emits nothing.
@@ -12,8 +13,8 @@ const { twilioSignature } = require('../support/sign');
 const { request, shaped, shapedRequest, arbitraryRequest, hostile, hostileRequest } = require('./http-requests');
 
 const SCALE = Number(process.env.FUZZ_SCALE || 1);
-const MAX_REQUESTS = 2500 * SCALE;
-const MAX_MS = 5000 * SCALE;
+const REQUESTS = 800 * SCALE;
+const HOSTILE_REQUESTS = 300 * SCALE;
 const SECRETS = { authToken: 'fuzz-twilio-token', signatureSecret: 'fuzz-vonage-signature-secret' };
 const STATES = ['accepted', 'queued', 'sending', 'sent', 'delivered', 'undelivered', 'failed', 'read', 'unknown'];
 
@@ -44,7 +45,8 @@ const credentials = {
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('fuzz: sms in and sms status endpoints over HTTP', function () {
-  this.timeout(30000 * SCALE);
+  // A cap for a loaded machine, not a measure of speed.
+  this.timeout(180000 * SCALE);
   let baseUrl;
   let port;
   let agent;
@@ -86,7 +88,7 @@ describe('fuzz: sms in and sms status endpoints over HTTP', function () {
     });
   }
 
-  it('answers thousands of random requests with 2xx/4xx and emits nothing for a rejected one', async function () {
+  it('answers hundreds of random requests with 2xx/4xx and emits nothing for a rejected one', async function () {
     const started = Date.now();
     let count = 0;
     const statuses = {};
@@ -108,10 +110,10 @@ describe('fuzz: sms in and sms status endpoints over HTTP', function () {
           assert.equal(emitted, before, `${req.method} ${req.path} was refused with ${status} but emitted a message`);
         }
       }),
-      { numRuns: MAX_REQUESTS, interruptAfterTimeLimit: MAX_MS, markInterruptAsFailure: false, endOnFailure: true },
+      { numRuns: REQUESTS, endOnFailure: true },
     );
     this.test.title += ` (${count} requests in ${Date.now() - started} ms: ${JSON.stringify(statuses)})`;
-    assert.ok(count >= 500, `only ${count} requests were sent`);
+    assert.equal(count, REQUESTS, 'every planned request was sent');
     assert.ok(statuses[200] > 0, 'some requests were accepted: the accepted path was fuzzed too');
     assert.deepEqual(badMessages, [], 'every emitted message has a string payload and topic, or a known state');
     assert.deepEqual(rejections, []);
@@ -143,10 +145,10 @@ describe('fuzz: sms in and sms status endpoints over HTTP', function () {
         await tick();
         assert.equal(emitted, before, `${req.method} ${req.path} was refused with ${status} but emitted a message`);
       }),
-      { numRuns: 600 * SCALE, interruptAfterTimeLimit: 3000 * SCALE, markInterruptAsFailure: false, endOnFailure: true },
+      { numRuns: HOSTILE_REQUESTS, endOnFailure: true },
     );
     this.test.title += ` (${count} requests in ${Date.now() - started} ms: ${JSON.stringify(statuses)})`;
-    assert.ok(count >= 100, `only ${count} requests were sent`);
+    assert.equal(count, HOSTILE_REQUESTS, 'every planned request was sent');
     assert.deepEqual(rejections, []);
   });
 

@@ -1,7 +1,7 @@
 'use strict';
-// Property-based tests over every provider parser and signature verifier
-// (nodes/providers/*.js): they never throw on anything a client can send, answer in the
-// documented shapes, accept what the provider signs and refuse it once changed.
+// Property-based tests over every provider parser and signature verifier (src/providers/<id>/,
+// run from the build in dist/providers): they never throw on anything a client can send,
+// answer in the documented shapes, accept what the provider signs and refuse it once changed.
 const assert = require('node:assert/strict');
 const fc = require('fast-check');
 const { PROVIDERS } = require('../../dist/providers');

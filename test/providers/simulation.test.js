@@ -90,3 +90,14 @@ describe('readTwiml', function () {
     assert.deepEqual(readTwiml(buildTwiml({ text: '', media: [] })), []);
   });
 });
+
+describe('simulated Twilio webhooks name the account', function () {
+  it("carry the account's own AccountSid, taken by the provider from the account's credentials", function () {
+    const accountSid = 'AC00000000000000000000000000000042';
+    const ctx = { secrets: SECRETS.twilio, credentials: { accountSid: ` ${accountSid} `, authToken: 'token-123' }, url: URL };
+    const inbound = new URLSearchParams(buildInbound('twilio', { messageId: 'SM1', from: '+15551230001', to: '+15557650002', text: 'hi' }, ctx).body);
+    assert.equal(inbound.get('AccountSid'), accountSid);
+    const receipt = new URLSearchParams(buildReceipt('twilio', { messageId: 'SM1', to: '+15551230001', from: '+15557650002', outcome: 'delivered' }, ctx).body);
+    assert.equal(receipt.get('AccountSid'), accountSid);
+  });
+});

@@ -1,7 +1,7 @@
 import type { Response } from 'express';
 import type { ProviderId } from '../../sms/types';
 import type { ProviderSetting } from '../../providers/types';
-import { PROVIDERS } from '../../providers';
+import { verifiesAll } from '../../providers';
 import { type SmsAccountNode, accountNode } from '../sms-account/account';
 import type { ParsedRequest } from '../../http/request';
 import { type RefusalListener, refuse } from '../../http/refusals';
@@ -83,6 +83,6 @@ export function endpointSetup(RED: NodeAPI, node: Node, def: NodeDef, examplePat
     return { path, account, setting, allowed: [], verifiable: false, problem: allowed, retentionMs: retentionMs(RED) };
   }
   const secrets = account?.secrets() ?? {};
-  const verifiable = allowed.every((id) => PROVIDERS[id].canVerify(secrets));
+  const verifiable = verifiesAll(allowed, secrets);
   return { path, account, setting, allowed, verifiable, retentionMs: retentionMs(RED) };
 }

@@ -1,7 +1,5 @@
-import path from 'node:path';
 import type { AccountView } from '../../http/receive';
 import type { AccountCredentials, AccountKind, AccountProblem } from '../../providers/types';
-import { lazyRequire } from '../../runtime/lazy-require';
 import type { Node, NodeAPI } from '../../runtime/red';
 
 /** The runtime `sms account` config node. */
@@ -13,13 +11,6 @@ export interface SmsAccountNode extends Node<AccountCredentials>, AccountView {
   /** What is wrong with the credentials, found at start (empty when nothing is). */
   problems: AccountProblem[];
 }
-
-type CredentialSchema = Record<keyof AccountCredentials, { type: 'text' | 'password' }>;
-
-/** The credential schema the editor's dialog uses too (resources/ at the package root). */
-export const credentialSchema = lazyRequire<CredentialSchema>(
-  path.join(__dirname, '..', '..', '..', 'resources', 'sms-account-credentials.js'),
-);
 
 /** The deployed `sms account` with this id, if any (a node's `account` setting). */
 export function accountNode(RED: NodeAPI, id: unknown): SmsAccountNode | undefined {

@@ -16,9 +16,6 @@ import { simulatedMessages } from '../../runtime/simulated-messages';
 import type { InboundSms } from '../../sms/types';
 import type { ProviderModule } from '../../providers/types';
 
-/** Twilio gives up at 15 s (error 11200); answering later is pointless. */
-const MAX_REPLY_TIMEOUT_S = 14;
-
 interface Live {
   req?: Request;
   res?: Response;
@@ -37,7 +34,7 @@ interface Memory {
 const memory = new NodeMemory<Memory>(() => ({ recent: new RecentIds(), held: [] }));
 
 /** Nothing after this node can answer: the simulator says "no reply sent" instead of waiting. */
-function noReply(sms: InboundSms, via: 'twiml' | 'api'): void {
+function noReply(sms: InboundSms, via: string): void {
   simulatedMessages.noReply({ inReplyTo: sms.messageId, provider: sms.provider, to: sms.from, from: sms.to, via });
 }
 
@@ -49,7 +46,7 @@ export = function register(RED: NodeAPI): void {
     if (!setup) return;
     const { path, verifiable } = setup;
     const timeoutS = Number(def.replyTimeout);
-    const replyTimeoutMs = 1000 * Math.min(Number.isFinite(timeoutS) && timeoutS > 0 ? timeoutS : 10, MAX_REPLY_TIMEOUT_S);
+    const replyTimeoutMs = 1000 * (Number.isFinite(timeoutS) && timeoutS > 0 ? timeoutS : 10);
     const watch = watchEndpoint(RED, node, path, verifiable, setup.problem);
     const { counter } = watch;
 
@@ -116,7 +113,8 @@ export = function register(RED: NodeAPI): void {
         mem.recent.check(seenKey);
       }
       counter.add('received');
-      if (!provider.reply.inAnswer) {
+      const inAnswer = provider.reply.inAnswer;
+      if (!inAnswer) {
         // A provider that takes no reply in the answer (Vonage retries anything but 2xx for
         // a day): acknowledge before the flow runs.
         provider.acknowledge(res);
@@ -134,12 +132,13 @@ export = function register(RED: NodeAPI): void {
       answerable ??= canReachAnswer(RED, node.wires, node.id);
       if (!answerable) {
         provider.acknowledge(res);
-        if (sms.simulated) noReply(sms, 'twiml');
+        if (sms.simulated) noReply(sms, inAnswer.format);
         emit(sms, { req, res });
         return;
       }
       held.set(res, provider);
-      const timer = setTimeout(() => provider.acknowledge(res), replyTimeoutMs);
+      // Never longer than the provider waits for the answer.
+      const timer = setTimeout(() => provider.acknowledge(res), Math.min(replyTimeoutMs, inAnswer.windowMs));
       res.on('close', () => {
         clearTimeout(timer);
         held.delete(res);

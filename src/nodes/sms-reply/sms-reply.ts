@@ -87,7 +87,7 @@ export = function register(RED: NodeAPI): void {
       };
 
       // Nothing to send; the simulator says so rather than wait for a reply that never comes.
-      const noReply = (via: 'twiml' | 'api'): undefined => {
+      const noReply = (via: string): undefined => {
         if (simulated()) simulatedMessages.noReply({ inReplyTo: sms.messageId, provider: sms.provider, to: request.to, from: request.from, via });
         return undefined;
       };
@@ -100,8 +100,8 @@ export = function register(RED: NodeAPI): void {
       const provider = PROVIDERS[sms.provider];
       const res = msg.res?._res as Response | undefined;
       if (provider.reply.inAnswer && res && !res.headersSent) {
-        provider.reply.inAnswer(res, request);
-        if (nothing) noReply('twiml');
+        provider.reply.inAnswer.write(res, request);
+        if (nothing) noReply(provider.reply.inAnswer.format);
         showStatus({ fill: 'green', shape: 'dot', text: nothing ? 'acknowledged' : 'replied' });
         return nothing ? undefined : summary({});
       }

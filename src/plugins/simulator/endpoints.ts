@@ -1,13 +1,13 @@
 import { accountNode } from '../../nodes/sms-account/account';
-import { isProviderId, simulatedProviders } from '../../providers';
+import { isProviderId, simulatedProviders, verifiesAll } from '../../providers';
 import type { ProviderId } from '../../sms/types';
 import { allowedProviders } from '../../http/receive';
 import { normalizePath } from '../../http/webhook-route';
 import type { EndpointReport } from '../../nodes/common/endpoint-watch';
 import type { PathNeighbour } from '../../nodes/common/shared-path';
-import { endpointPath } from '../../runtime/public-url';
+import { endpointPath, endpointUrl } from '../../runtime/public-url';
 import type { NodeAPI } from '../../runtime/red';
-import type { ProviderSetting, VerifySecrets } from '../../providers/types';
+import type { AccountCredentials, AccountKind, ProviderSetting, VerifySecrets } from '../../providers/types';
 
 /** A deployed `sms in` / `sms status` node as the simulator sidebar lists it (no secrets). */
 export interface SimulatorEndpoint {
@@ -22,8 +22,10 @@ export interface SimulatorEndpoint {
   /** httpNodeRoot + path: the path part of the full URL. */
   fullPath: string;
   account?: string;
-  accountProvider?: 'twilio' | 'vonage';
+  accountProvider?: AccountKind;
   publicUrl?: string;
+  /** The full URL the provider calls, when the account has a public URL (the one a Twilio signature covers). */
+  url?: string;
   /** True when the account holds the secret, so simulated requests are signed and checked. */
   signed: boolean;
   /** The webhook formats the sidebar offers to choose from (none when there is one only). */
@@ -39,7 +41,8 @@ export interface SimulatorEndpoint {
 /** What the runtime needs to sign for an endpoint; never sent to the editor. */
 export interface EndpointSecrets {
   secrets: VerifySecrets;
-  accountSid?: string;
+  /** The account's credentials, from which a provider takes what its requests name (Twilio's AccountSid). */
+  credentials: AccountCredentials;
 }
 
 const TYPES = new Set(['sms in', 'sms status']);
@@ -61,7 +64,6 @@ export function listEndpoints(RED: NodeAPI): SimulatorEndpoint[] {
     const report = running.smsEndpoint?.() ?? { sharedWith: [] };
     const account = accountNode(RED, def.account);
     const path = normalizePath(def.path);
-    const secrets = account?.secrets() ?? {};
     const provider: ProviderSetting = isProviderId(def.provider) ? def.provider : 'auto';
     const accepts = allowedProviders(provider, account);
     found.push({
@@ -73,9 +75,10 @@ export function listEndpoints(RED: NodeAPI): SimulatorEndpoint[] {
       path,
       fullPath: endpointPath(RED, path),
       ...(account ? { account: account.id, accountProvider: account.provider } : {}),
-      ...(account?.publicUrl ? { publicUrl: account.publicUrl } : {}),
+      ...(account?.publicUrl ? { publicUrl: account.publicUrl, url: endpointUrl(RED, account.publicUrl, path) } : {}),
+      // As the node checks: every provider it takes has what it needs of the account's secrets.
       // A node whose account and provider disagree checks nothing: it refuses everything.
-      signed: Array.isArray(accepts) && !!(secrets.authToken || secrets.signatureSecret),
+      signed: Array.isArray(accepts) && verifiesAll(accepts, account?.secrets() ?? {}),
       formats: formatsOf(provider, account?.provider),
       accepts: Array.isArray(accepts) ? accepts : [],
       ...(report.problem ? { problem: report.problem } : {}),
@@ -87,6 +90,6 @@ export function listEndpoints(RED: NodeAPI): SimulatorEndpoint[] {
 
 export function secretsOf(RED: NodeAPI, endpoint: SimulatorEndpoint): EndpointSecrets {
   const account = accountNode(RED, endpoint.account);
-  if (!account) return { secrets: {} };
-  return { secrets: account.secrets(), accountSid: account.credentials?.accountSid?.trim() || undefined };
+  if (!account) return { secrets: {}, credentials: {} };
+  return { secrets: account.secrets(), credentials: account.credentials ?? {} };
 }

@@ -3,6 +3,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { toE164 } from '../../sms/phone';
 import { lazyRequire } from '../../runtime/lazy-require';
 import type { NodeAPI } from '../../runtime/red';
+import { endpointUrl } from '../../runtime/public-url';
 import { PROVIDERS, isProviderId, simulatedProvider } from '../../providers';
 import type { OutgoingWebhook, SimulatedOutcome } from '../../providers/types';
 import { type SimulatorEndpoint, listEndpoints, secretsOf } from './endpoints';
@@ -11,8 +12,8 @@ import { SIMULATION_HEADER, type SimulatedReply, simulatedMessages } from '../..
 
 const ROUTE_PREFIX = '/sms-simulator';
 
-/** Twilio holds the webhook for at most 14 s (sms in's longest reply window) plus margin. */
-const WEBHOOK_TIMEOUT_MS = 20_000;
+/** Beyond the time sms in may hold a webhook open for the flow's answer (the provider's answer window). */
+const WEBHOOK_MARGIN_MS = 10_000;
 /** How long a send waits for an API reply (Vonage) before answering; later ones arrive over comms. */
 const DEFAULT_WAIT_MS = 3000;
 const MAX_TEXT = 1600;
@@ -29,10 +30,8 @@ function endpointById(RED: NodeAPI, id: unknown, type: SimulatorEndpoint['type']
 
 /** Full URL to post to, and the URL the node checks a Twilio signature against. */
 function urlsFor(RED: NodeAPI, endpoint: SimulatorEndpoint): { target: string; signed: string } | undefined {
-  const origin = ownOrigin(RED);
-  if (!origin) return undefined;
-  const target = origin + endpoint.fullPath;
-  return { target, signed: endpoint.publicUrl ? endpoint.publicUrl + endpoint.fullPath : target };
+  const target = endpointUrl(RED, ownOrigin(RED), endpoint.path);
+  return target ? { target, signed: endpoint.url ?? target } : undefined;
 }
 
 /** A non-2xx answer from the node, in words for the conversation pane. */
@@ -81,28 +80,29 @@ async function send(RED: NodeAPI, req: Request, res: Response): Promise<void> {
   if (!urls) return fail(res, 503, 'Node-RED is not listening on a network address the simulator can reach');
 
   const provider = simulatedProvider(endpoint.provider, endpoint.accountProvider, typeof body.provider === 'string' ? body.provider : undefined);
-  const simulate = PROVIDERS[provider].simulate;
+  const { simulate, reply } = PROVIDERS[provider];
+  const inAnswer = reply.inAnswer;
   const messageId = simulate.newMessageId();
-  const { secrets, accountSid } = secretsOf(RED, endpoint);
+  const { secrets, credentials } = secretsOf(RED, endpoint);
   let webhook: OutgoingWebhook;
   try {
-    webhook = simulate.inbound({ messageId, from: toE164(from), to: toE164(to), text }, { secrets, accountSid, url: urls.signed });
+    webhook = simulate.inbound({ messageId, from: toE164(from), to: toE164(to), text }, { secrets, credentials, url: urls.signed });
   } catch (err) {
     return fail(res, 400, `could not sign the simulated message: ${(err as Error).message}`);
   }
   const token = simulatedMessages.remember(provider, messageId);
   const collector = collectReplies(messageId);
   try {
-    const answer = await postToSelf(urls.target, webhook, { [SIMULATION_HEADER]: token }, WEBHOOK_TIMEOUT_MS);
+    const answer = await postToSelf(urls.target, webhook, { [SIMULATION_HEADER]: token }, (inAnswer?.windowMs ?? 0) + WEBHOOK_MARGIN_MS);
     const error = refusal(answer);
     // A provider that replies in the webhook's answer (TwiML): the replies are in it.
-    if (!error && simulate.repliesInAnswer) {
-      for (const m of simulate.repliesInAnswer(answer.text)) {
-        simulatedMessages.handOver({ inReplyTo: messageId, provider, to: toE164(from), from: toE164(to), text: m.text, media: m.media, via: 'twiml' });
+    if (!error && inAnswer) {
+      for (const m of inAnswer.read(answer.text)) {
+        simulatedMessages.handOver({ inReplyTo: messageId, provider, to: toE164(from), from: toE164(to), text: m.text, media: m.media, via: inAnswer.format });
       }
     }
     const waitMs = Math.min(Math.max(Number(body.waitMs ?? DEFAULT_WAIT_MS) || 0, 0), 10_000);
-    if (!error && !simulate.repliesInAnswer) await collector.wait(waitMs);
+    if (!error && !inAnswer) await collector.wait(waitMs);
     res.json({
       messageId,
       provider,
@@ -144,10 +144,10 @@ async function receipt(RED: NodeAPI, req: Request, res: Response): Promise<void>
     return fail(res, 400, `the sms status node ${name} does not take ${label} receipts: choose an sms status node for the provider of the reply`);
   }
   const provider = simulatedProvider(endpoint.provider, endpoint.accountProvider, replyProvider);
-  const { secrets, accountSid } = secretsOf(RED, endpoint);
+  const { secrets, credentials } = secretsOf(RED, endpoint);
   try {
-    const webhook = PROVIDERS[provider].simulate.receipt({ messageId, to: toE164(to), from: toE164(from), outcome }, { secrets, accountSid, url: urls.signed });
-    const answer = await postToSelf(urls.target, webhook, {}, WEBHOOK_TIMEOUT_MS);
+    const webhook = PROVIDERS[provider].simulate.receipt({ messageId, to: toE164(to), from: toE164(from), outcome }, { secrets, credentials, url: urls.signed });
+    const answer = await postToSelf(urls.target, webhook, {}, WEBHOOK_MARGIN_MS);
     const error = refusal(answer);
     res.json({ provider, outcome, url: urls.target, status: answer.status, ...(error ? { error } : {}) });
   } catch (err) {

@@ -1,6 +1,6 @@
 import type { ProviderModule } from '../types';
 import { checkAccount } from './account';
-import { cannotSend, replyInAnswer, sendTwilio } from './reply';
+import { ANSWER_WINDOW_MS, cannotSend, replyInAnswer, sendTwilio } from './reply';
 import { verify } from './signature';
 import { inbound, newMessageId, receipt } from './simulate';
 import { acknowledge } from './twiml';
@@ -12,6 +12,8 @@ export const twilio: ProviderModule = {
   account: 'twilio',
   label: 'Twilio',
   accountLabel: 'Twilio',
+  accountFields: ['accountSid', 'authToken'],
+  signatureMethods: [],
   describe: DESCRIBE,
   recognizes,
   parseInbound,
@@ -24,6 +26,6 @@ export const twilio: ProviderModule = {
   verify,
   acknowledge,
   // The webhook is held open for the flow: a reply goes back in its answer as TwiML.
-  reply: { inAnswer: replyInAnswer, cannotSend, send: sendTwilio },
-  simulate: { preferred: true, newMessageId, inbound, receipt, repliesInAnswer: readTwiml },
+  reply: { inAnswer: { format: 'twiml', windowMs: ANSWER_WINDOW_MS, write: replyInAnswer, read: readTwiml }, cannotSend, send: sendTwilio },
+  simulate: { preferred: true, newMessageId, inbound, receipt },
 };

@@ -110,6 +110,9 @@ interface RestError {
   message?: string;
 }
 
+/** Twilio gives up on a webhook at 15 s (error 11200): answering later is pointless. */
+export const ANSWER_WINDOW_MS = 14_000;
+
 /** Answers the webhook that is still open with the reply as TwiML. */
 export function replyInAnswer(res: Response, reply: ReplyRequest): void {
   sendTwiml(res, buildTwiml(reply));
@@ -120,7 +123,7 @@ export function cannotSend(account: SendingAccount | undefined): ReplyError | un
   if (account?.credentials.accountSid && account.credentials.authToken) return undefined;
   return new ReplyError(
     'the reply came after Twilio\'s webhook was answered, and there is no account with an Account SID and Auth Token to send it through the REST API: ' +
-      `reply sooner (raise "Reply within" on sms in, at most 14 s) or add the Account SID and Auth Token to the sms account (${TWILIO_CONSOLE})`,
+      `reply sooner (raise "Reply within" on sms in, at most ${ANSWER_WINDOW_MS / 1000} s) or add the Account SID and Auth Token to the sms account (${TWILIO_CONSOLE})`,
     { reason: 'too late for TwiML; no SID + token' },
   );
 }

@@ -5,6 +5,9 @@ import { fieldsOf } from './webhook';
 
 const HMAC_METHODS: Readonly<Record<string, string>> = { md5: 'md5', sha1: 'sha1', sha256: 'sha256', sha512: 'sha512' };
 
+/** The signature methods a Vonage account can choose (its dashboard's list), the default first. */
+export const SIGNATURE_METHODS: readonly string[] = ['md5hash', ...Object.keys(HMAC_METHODS)];
+
 /**
  * The `sig` of a set of Vonage SMS API fields (SPEC §4), lower-case hex; undefined for an
  * unknown method. Any `sig` among the fields is left out, as Vonage does.
@@ -45,7 +48,7 @@ export function verify(req: WebhookRequest, secrets: VerifySecrets): VerifyResul
       return {
         checked: true,
         ok: false,
-        reason: `unknown signature method "${secrets.signatureMethod}" (use md5hash, md5, sha1, sha256 or sha512)`,
+        reason: `unknown signature method "${secrets.signatureMethod}" (use ${SIGNATURE_METHODS.join(', ')})`,
       };
     }
     const given = Buffer.from(sig.toLowerCase());

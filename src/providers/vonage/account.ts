@@ -2,6 +2,7 @@ import type { Response } from 'express';
 import { type AccountCredentials, type AccountProblem, type ProviderModule, ReplyError, type SendingAccount } from '../types';
 import { VONAGE_DASHBOARD } from './dashboard';
 import { readPrivateKey } from './private-key';
+import { SIGNATURE_METHODS } from '../vonage-sms/signature';
 
 const trim = (v: string | undefined): string => (v ?? '').trim();
 
@@ -29,9 +30,15 @@ function checkAccount(name: string, c: AccountCredentials): AccountProblem[] {
  * What the two Vonage APIs share of an `sms account`: one signature secret (the SMS API's
  * `sig` and the Messages API's JWT), and replies sent through the API with the account's keys.
  */
-export const vonageAccount: Pick<ProviderModule, 'account' | 'accountLabel' | 'secretsOf' | 'canVerify' | 'checkAccount'> = {
+export const vonageAccount: Pick<
+  ProviderModule,
+  'account' | 'accountLabel' | 'accountFields' | 'signatureMethods' | 'secretsOf' | 'canVerify' | 'checkAccount'
+> = {
   account: 'vonage',
   accountLabel: 'Vonage',
+  accountFields: ['signatureSecret', 'apiKey', 'apiSecret', 'applicationId', 'privateKey'],
+  // The SMS API's `sig`; the Messages API's JWT has one way only.
+  signatureMethods: SIGNATURE_METHODS,
   checkAccount,
   // Only the secret of this account's own provider counts: a leftover Twilio token on a
   // Vonage account must not be mistaken for signature checking.

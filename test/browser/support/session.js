@@ -33,8 +33,8 @@ async function startSession({ flows = [], credentials, prefix = 'sms-editor-' } 
   fs.writeFileSync(path.join(userDir, 'settings.js'), SETTINGS);
   prepareUserDir(userDir, { flows });
   if (credentials) fs.writeFileSync(path.join(userDir, 'flows_cred.json'), JSON.stringify(credentials, null, 2));
-  const log = [];
   const red = await startNodeRed({ userDir, port: await freePort(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const log = [red.startOutput];
   red.child.stdout.on('data', (d) => log.push(String(d)));
   red.child.stderr.on('data', (d) => log.push(String(d)));
   const browser = await launchBrowser();
