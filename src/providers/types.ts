@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import type { InboundSms, Params, ProviderId, StatusEvent } from '../sms/types';
+import type { InboundSms, Params, ProviderId, StatusEvent, Template } from '../sms/types';
 import type { RetryPolicy } from './retry';
 
 export type ProviderSetting = 'auto' | ProviderId;
@@ -94,8 +94,10 @@ export interface ReplyRequest {
   media: string[];
   /** Per-message status callback URL, where the provider takes one. */
   statusUrl?: string;
-  /** Inbound channel (Messages API replies on the same channel). */
+  /** Inbound channel: the reply goes out on the same one (`whatsapp`, `rcs`, `messenger`…). */
   channel?: string;
+  /** A WhatsApp template (`msg.template`) to send instead of free-form text. */
+  template?: Template;
 }
 
 export interface ReplyResult {
@@ -186,6 +188,11 @@ export interface ProviderReply {
    * Such a provider's inbound webhooks are held open for the flow to answer.
    */
   inAnswer?(res: Response, reply: ReplyRequest): void;
+  /**
+   * Whether `reply` fits in the webhook's answer; when not (a template TwiML cannot carry),
+   * the webhook is acknowledged and the reply goes through the API.
+   */
+  fitsInAnswer?(reply: ReplyRequest): boolean;
   /** Why `account` cannot send a reply through the API (the error to fail with), or undefined when it can. */
   cannotSend(account: SendingAccount | undefined): ReplyError | undefined;
   /** Sends the reply through the provider's API. */

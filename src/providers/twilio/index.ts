@@ -1,6 +1,6 @@
 import type { ProviderModule } from '../types';
 import { checkAccount } from './account';
-import { cannotSend, replyInAnswer, sendTwilio } from './reply';
+import { cannotSend, fitsInAnswer, replyInAnswer, sendTwilio } from './reply';
 import { verify } from './signature';
 import { inbound, newMessageId, receipt } from './simulate';
 import { acknowledge } from './twiml';
@@ -24,6 +24,6 @@ export const twilio: ProviderModule = {
   verify,
   acknowledge,
   // The webhook is held open for the flow: a reply goes back in its answer as TwiML.
-  reply: { inAnswer: replyInAnswer, cannotSend, send: sendTwilio },
+  reply: { inAnswer: replyInAnswer, fitsInAnswer, cannotSend, send: sendTwilio },
   simulate: { preferred: true, newMessageId, inbound, receipt, repliesInAnswer: readTwiml },
 };
