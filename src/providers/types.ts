@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import type { InboundSms, Params, ProviderId, StatusEvent, Template } from '../sms/types';
+import type { Choice, InboundSms, Params, ProviderId, SharedLocation, StatusEvent, Template } from '../sms/types';
 import type { RetryPolicy } from './retry';
 
 export type ProviderSetting = 'auto' | ProviderId;
@@ -202,6 +202,8 @@ export interface ProviderReply {
 export interface ProviderSimulation {
   /** The provider the simulator picks for an `auto` endpoint whose account allows several. */
   preferred: boolean;
+  /** The channels the simulator can send this provider's webhooks as (`sms`, `whatsapp`). */
+  channels: readonly string[];
   /** A message id in the provider's own shape. */
   newMessageId(): string;
   inbound(sms: SimulatedText, ctx: SigningContext): OutgoingWebhook;
@@ -223,6 +225,12 @@ export interface SimulatedText {
   /** Receiving number, E.164. */
   to: string;
   text: string;
+  /** `sms` when absent. */
+  channel?: string;
+  /** A shared location instead of text. */
+  location?: SharedLocation;
+  /** A tapped menu choice (an interactive list reply) instead of text. */
+  choice?: Choice;
 }
 
 export type SimulatedOutcome = 'delivered' | 'undelivered' | 'failed';

@@ -25,5 +25,5 @@ export const twilio: ProviderModule = {
   acknowledge,
   // The webhook is held open for the flow: a reply goes back in its answer as TwiML.
   reply: { inAnswer: replyInAnswer, fitsInAnswer, cannotSend, send: sendTwilio },
-  simulate: { preferred: true, newMessageId, inbound, receipt, repliesInAnswer: readTwiml },
+  simulate: { preferred: true, channels: ['sms', 'whatsapp'], newMessageId, inbound, receipt, repliesInAnswer: readTwiml },
 };
