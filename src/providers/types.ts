@@ -193,8 +193,8 @@ export interface ProviderReply {
    * the webhook is acknowledged and the reply goes through the API.
    */
   fitsInAnswer?(reply: ReplyRequest): boolean;
-  /** Why `account` cannot send a reply through the API (the error to fail with), or undefined when it can. */
-  cannotSend(account: SendingAccount | undefined): ReplyError | undefined;
+  /** Why `account` cannot send `reply` through the API (the error to fail with), or undefined when it can. */
+  cannotSend(account: SendingAccount | undefined, reply?: ReplyRequest): ReplyError | undefined;
   /** Sends the reply through the provider's API. */
   send(reply: ReplyRequest, account: SendingAccount, policy: RetryPolicy): Promise<ReplyResult>;
 }

@@ -20,11 +20,6 @@ export function addressOn(channel: string, side: Side, value: string): string {
   return phones.includes(side) ? toE164(value) : value.trim();
 }
 
-/** Channels where a free-form message is only allowed within 24 hours of the person's last message. */
-export function hasCustomerWindow(channel: string | undefined): boolean {
-  return channel === 'whatsapp' || channel === 'messenger';
-}
-
 export type MediaKind = 'image' | 'audio' | 'video' | 'file';
 
 const EXTENSIONS: Readonly<Record<string, MediaKind>> = {

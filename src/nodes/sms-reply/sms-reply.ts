@@ -123,7 +123,7 @@ export = function register(RED: NodeAPI): void {
       if (nothing) return noReply('api');
       if (simulated()) return summary({ messageId: handOver() });
       const sending = account && { name: accountName, credentials: account.credentials ?? {}, apiHost: account.apiHost };
-      const cannot = provider.reply.cannotSend(sending);
+      const cannot = provider.reply.cannotSend(sending, request);
       if (cannot) throw cannot;
       if (!sending) throw new ReplyError('no sms account to reply with', { reason: 'no account' });
       const result = await provider.reply.send(request, sending, retry);

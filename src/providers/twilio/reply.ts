@@ -158,8 +158,14 @@ export function replyInAnswer(res: Response, reply: ReplyRequest): void {
 }
 
 /** After the webhook was answered (reply window passed, or a second reply), only the REST API can send. */
-export function cannotSend(account: SendingAccount | undefined): ReplyError | undefined {
+export function cannotSend(account: SendingAccount | undefined, reply?: ReplyRequest): ReplyError | undefined {
   if (account?.credentials.accountSid && account.credentials.authToken) return undefined;
+  if (reply?.template) {
+    return new ReplyError(
+      `a WhatsApp template (msg.template) cannot go in the TwiML answer, only through Twilio's REST API: add the Account SID and Auth Token to the sms account (${TWILIO_CONSOLE})`,
+      { reason: 'template needs SID + token' },
+    );
+  }
   return new ReplyError(
     'the reply came after Twilio\'s webhook was answered, and there is no account with an Account SID and Auth Token to send it through the REST API: ' +
       `reply sooner (raise "Reply within" on sms in, at most 14 s) or add the Account SID and Auth Token to the sms account (${TWILIO_CONSOLE})`,

@@ -1,6 +1,7 @@
 import { type MediaKind, mediaKindOf } from '../../sms/channels';
 import { toVonageNumber } from '../../sms/phone';
 import { ReplyError, type ReplyRequest } from '../types';
+import { templateOffWhatsApp } from '../vonage/template';
 
 type Message = Record<string, unknown>;
 
@@ -31,11 +32,7 @@ function channelOf(reply: ReplyRequest): string {
 
 function templateMessage(reply: ReplyRequest, base: Message): Message {
   const t = reply.template ?? {};
-  if (channelOf(reply) !== 'whatsapp') {
-    throw new ReplyError(`msg.template is a WhatsApp template, and this message came in on ${channelOf(reply)}: send text instead`, {
-      reason: 'template off WhatsApp',
-    });
-  }
+  if (channelOf(reply) !== 'whatsapp') throw templateOffWhatsApp(channelOf(reply));
   if (t.custom && typeof t.custom === 'object') return { ...base, messageType: 'custom', custom: t.custom };
   if (typeof t.name !== 'string' || !t.name) {
     throw new ReplyError('msg.template needs a name (the approved WhatsApp template), a language such as en_GB, and its parameters; or custom: a whole WhatsApp template message', {

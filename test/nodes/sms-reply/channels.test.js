@@ -122,6 +122,16 @@ describe('sms reply on every channel (on the wire)', function () {
       assert.equal(fake.requests.length, 0);
     });
 
+    it('says a template needs the REST API credentials when the account has no Account SID', async function () {
+      const loaded = await rt.load(flow({ provider: 'twilio', account: account(fake.url), set: { template: { contentSid: TEMPLATE_SID } } }), { acct: { authToken: TOKEN } });
+      const caught = rt.collector('caught');
+      const res = await post(loaded.url('/ch/in'), twilioInbound(WA_FROM, WA_TO));
+      assert.match(res.text, /<Response\/>/);
+      const err = await caught.next(4000);
+      assert.match(err.error.message, /template \(msg.template\) cannot go in the TwiML answer.*Account SID/);
+      assert.equal(fake.requests.length, 0);
+    });
+
     it('restores rcs: and messenger: prefixes on REST replies, ids as sent', async function () {
       for (const [from, to] of [['rcs:+447700900001', 'rcs:acme_agent'], ['messenger:2417913668336312', 'messenger:104218418924718']]) {
         fake.reset();
@@ -213,6 +223,17 @@ describe('sms reply on every channel (on the wire)', function () {
       const err = await caught.next(4000);
       assert.match(err.error.message, /HTTP 422 Outside of the allowed window/);
       assert.match(err.error.message, /24 hours.*template/);
+    });
+
+    it('refuses a template on the Vonage SMS API, sending nothing', async function () {
+      const f = flow({ provider: 'vonage', account: { apiHost: fake.url }, set: { template: { name: 'x', language: 'en' } } });
+      f.find((node) => node.id === 'in').provider = 'vonage-sms';
+      const { url } = await rt.load(f, creds);
+      const caught = rt.collector('caught');
+      await rt.postForm(url('/ch/in'), { msisdn: '447700900001', to: '447700900000', messageId: `0A${Date.now()}`, text: 'hi', type: 'text' });
+      const err = await caught.next(4000);
+      assert.match(err.error.message, /WhatsApp template, and this message came in on sms/);
+      assert.equal(fake.requests.length, 0);
     });
 
     it('refuses a template on a channel that is not WhatsApp, sending nothing', async function () {
