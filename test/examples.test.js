@@ -263,6 +263,63 @@ describe('example flows', function () {
       assert.equal(fake.requests[0].body.text, `Got your 3-part message, ${text.length} characters.`);
     });
   });
+
+  describe('07 WhatsApp menu auto-responder - Vonage Messages API', function () {
+    const flow = example('07 WhatsApp menu auto-responder - Vonage Messages API');
+    const whatsapp = (fields) => ({ channel: 'whatsapp', message_uuid: crypto.randomUUID(), from: '447700900001', to: '14157386102', timestamp: new Date().toISOString(), profile: { name: 'Jane' }, ...fields });
+
+    it('answers a text with the interactive menu, and each tapped choice by its id', async function () {
+      const configured = withAccounts(flow, { apiHost: fake.url });
+      const { url } = await rt.load(configured, credentialsFor(configured, 'vonage', { apiKey: 'key1', apiSecret: 'secret1', signatureSecret: 'sig-secret' }));
+      const post = async (fields) => {
+        const body = JSON.stringify(whatsapp(fields));
+        const res = await rt.postJson(url('/whatsapp/vonage'), body, { authorization: `Bearer ${vonageMessagesJwt('sig-secret', body)}` });
+        assert.equal(res.status, 200);
+      };
+
+      await post({ message_type: 'text', text: 'hi' });
+      await waitFor(() => fake.requests.length === 1);
+      const menu = fake.requests[0].body;
+      assert.deepEqual([menu.channel, menu.message_type, menu.to, menu.from], ['whatsapp', 'custom', '447700900001', '14157386102']);
+      assert.equal(menu.custom.type, 'interactive');
+      assert.equal(menu.custom.interactive.body.text, 'Hello Jane! How can we help?');
+      assert.deepEqual(menu.custom.interactive.action.buttons.map((b) => b.reply.id), ['hours', 'price', 'human']);
+
+      const answers = [
+        [{ message_type: 'reply', reply: { id: 'hours', title: 'Öffnungszeiten' } }, /open Monday to Friday/],
+        [{ message_type: 'reply', reply: { id: 'price', title: 'Prices' } }, /costs \$40/],
+        [{ message_type: 'button', button: { payload: 'human', text: 'Talk to us' } }, /Someone from our team/],
+        [{ message_type: 'location', location: { lat: 51.5, long: -0.12 } }, /nearest shop/],
+      ];
+      for (const [fields, expected] of answers) {
+        fake.reset();
+        await post(fields);
+        await waitFor(() => fake.requests.length === 1);
+        assert.deepEqual([fake.requests[0].body.channel, fake.requests[0].body.message_type], ['whatsapp', 'text']);
+        assert.match(fake.requests[0].body.text, expected);
+      }
+
+      fake.reset();
+      await post({ message_type: 'text', text: 'STOP' });
+      await rt.sleep(200);
+      assert.equal(fake.requests.length, 0, 'no menu after STOP');
+    });
+  });
+
+  describe('08 WhatsApp keyword auto-responder - Twilio', function () {
+    const flow = example('08 WhatsApp keyword auto-responder - Twilio');
+
+    it('answers WhatsApp keywords and quick-reply buttons in TwiML, unconfigured as imported', async function () {
+      const { url } = await rt.load(flow);
+      const wa = (extra) => ({ ...twilioParams('', 'whatsapp:+447700900001'), To: 'whatsapp:+14155238886', ProfileName: 'Jane', ...extra });
+      const hours = await rt.postForm(url('/whatsapp/twilio'), wa({ Body: 'hours?' }));
+      assert.deepEqual(twimlMessages(hours.text), ['We are open Monday to Friday, 9am to 6pm.']);
+      const button = await rt.postForm(url('/whatsapp/twilio'), wa({ Body: 'Price', ButtonText: 'Price', ButtonPayload: 'PRICE_BUTTON' }));
+      assert.match(twimlMessages(button.text)[0], /costs \$40/);
+      const stop = await rt.postForm(url('/whatsapp/twilio'), wa({ Body: 'STOP' }));
+      assert.match(stop.text, /<Response\/>/);
+    });
+  });
 });
 
 async function waitFor(condition, timeoutMs = 3000) {

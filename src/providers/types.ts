@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import type { InboundSms, Params, ProviderId, StatusEvent } from '../sms/types';
+import type { Choice, InboundSms, Params, ProviderId, SharedLocation, StatusEvent, Template } from '../sms/types';
 import type { RetryPolicy } from './retry';
 
 export type ProviderSetting = 'auto' | ProviderId;
@@ -96,8 +96,10 @@ export interface ReplyRequest {
   media: string[];
   /** Per-message status callback URL, where the provider takes one. */
   statusUrl?: string;
-  /** Inbound channel (Messages API replies on the same channel). */
+  /** Inbound channel: the reply goes out on the same one (`whatsapp`, `rcs`, `messenger`…). */
   channel?: string;
+  /** A WhatsApp template (`msg.template`) to send instead of free-form text. */
+  template?: Template;
 }
 
 export interface ReplyResult {
@@ -193,8 +195,13 @@ export interface ProviderReply {
    * answer come together, so the simulator can always read what sms reply wrote.
    */
   inAnswer?: AnswerReply;
-  /** Why `account` cannot send a reply through the API (the error to fail with), or undefined when it can. */
-  cannotSend(account: SendingAccount | undefined): ReplyError | undefined;
+  /**
+   * Whether `reply` fits in the webhook's answer; when not (a template TwiML cannot carry),
+   * the webhook is acknowledged and the reply goes through the API.
+   */
+  fitsInAnswer?(reply: ReplyRequest): boolean;
+  /** Why `account` cannot send `reply` through the API (the error to fail with), or undefined when it can. */
+  cannotSend(account: SendingAccount | undefined, reply?: ReplyRequest): ReplyError | undefined;
   /** Sends the reply through the provider's API. */
   send(reply: ReplyRequest, account: SendingAccount, policy: RetryPolicy): Promise<ReplyResult>;
 }
@@ -217,6 +224,8 @@ export interface AnswerReply {
 export interface ProviderSimulation {
   /** The provider the simulator picks for an `auto` endpoint whose account allows several. */
   preferred: boolean;
+  /** The channels the simulator can send this provider's webhooks as (`sms`, `whatsapp`). */
+  channels: readonly string[];
   /** A message id in the provider's own shape. */
   newMessageId(): string;
   inbound(sms: SimulatedText, ctx: SigningContext): OutgoingWebhook;
@@ -236,6 +245,12 @@ export interface SimulatedText {
   /** Receiving number, E.164. */
   to: string;
   text: string;
+  /** `sms` when absent. */
+  channel?: string;
+  /** A shared location instead of text. */
+  location?: SharedLocation;
+  /** A tapped menu choice (an interactive list reply) instead of text. */
+  choice?: Choice;
 }
 
 export type SimulatedOutcome = 'delivered' | 'undelivered' | 'failed';

@@ -17,7 +17,7 @@ export function fromVonageTimestamp(value: string | undefined): string | undefin
   return toIso(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z`);
 }
 
-/** Carrier `YYMMDDHHMM` (Vonage DLR `scts`, Twilio `RawDlrDoneDate`), UTC, as ISO 8601. */
+/** Carrier `YYMMDDHHMM` (Vonage DLR `scts`, which Vonage gives in UTC) as ISO 8601. */
 export function fromCarrierTimestamp(value: string | undefined): string | undefined {
   const m = value?.match(/^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?$/);
   if (!m) return undefined;

@@ -12,6 +12,58 @@ export interface MediaItem {
 
 export type OptOut = 'stop' | 'start' | 'help';
 
+/** What an inbound message carries (SPEC §3, §11). */
+export type MessageKind =
+  | 'text'
+  | 'image'
+  | 'audio'
+  | 'video'
+  | 'file'
+  | 'vcard'
+  | 'sticker'
+  | 'location'
+  | 'contacts'
+  | 'reply'
+  | 'button'
+  | 'reaction'
+  | 'order'
+  | 'unsupported';
+
+/** A shared location (`msg.sms.location`). */
+export interface SharedLocation {
+  latitude: number;
+  longitude: number;
+  name?: string;
+  address?: string;
+}
+
+/** The option a person picked: an interactive list or button reply, or a template's quick-reply button. */
+export interface Choice {
+  id: string;
+  title: string;
+  description?: string;
+}
+
+/** An emoji reaction to an earlier message; `emoji` is empty when the reaction was taken back. */
+export interface Reaction {
+  emoji: string;
+  messageId: string;
+}
+
+/**
+ * A WhatsApp template for an outbound message (`msg.template`, SPEC §8): Twilio takes a
+ * Content SID and variables, Vonage a template name, language and parameters, or a whole
+ * `custom` WhatsApp message object.
+ */
+export interface Template {
+  contentSid?: string;
+  variables?: Record<string, string>;
+  name?: string;
+  language?: string;
+  parameters?: string[];
+  custom?: Record<string, unknown>;
+}
+
 /** The normalized inbound SMS: `msg.sms` (SPEC §3). */
 export interface InboundSms {
   provider: ProviderId;
@@ -24,6 +76,16 @@ export interface InboundSms {
   media: MediaItem[];
   segments: number;
   channel: string;
+  type: MessageKind;
+  location?: SharedLocation;
+  choice?: Choice;
+  reaction?: Reaction;
+  /** Contacts and orders, kept whole as the provider sent them. */
+  content?: unknown;
+  /** The sender's profile, where the channel gives one (WhatsApp). */
+  profile?: { name: string };
+  /** The id of the message this one quotes or answers. */
+  inReplyTo?: string;
   timestamp: string;
   account?: string;
   /** Set on a reassembled multipart message when some parts never arrived. */
@@ -71,6 +133,8 @@ export interface StatusEvent {
   currency?: string;
   segments?: number;
   clientRef?: string;
+  /** The channel the message went out on, when the provider says (WhatsApp, RCS, Messenger…). */
+  channel?: string;
   account?: string;
   raw: unknown;
 }

@@ -122,6 +122,22 @@ describe('SMS simulator in the Node-RED editor (Chromium)', function () {
     });
   }
 
+  it('sends as WhatsApp and shows the channel and type of what it sent', async function () {
+    const value = await page.$$eval('#sms-sim-node option', (options) => options.find((o) => o.textContent.endsWith('— Twilio'))?.value);
+    await page.selectOption('#sms-sim-node', value);
+    await page.selectOption('#sms-sim-channel', 'whatsapp');
+    assert.equal(await page.isVisible('#sms-sim-kind'), true, 'on WhatsApp the kind of message can be chosen');
+    await page.fill('#sms-sim-text', 'HELP');
+    await page.click('#sms-sim-send');
+    const meta = page.locator('#sms-sim-thread .sms-sim-sent .sms-sim-meta', { hasText: 'WhatsApp · text' });
+    await meta.first().waitFor({ timeout: 15_000 });
+    await page.locator('#sms-sim-thread .sms-sim-reply .sms-sim-text', { hasText: HELP_ANSWER }).last().waitFor({ timeout: 15_000 });
+    await page.selectOption('#sms-sim-kind', 'location');
+    assert.match(await page.getAttribute('#sms-sim-text', 'placeholder'), /latitude, longitude/);
+    await page.selectOption('#sms-sim-channel', 'sms');
+    assert.equal(await page.isVisible('#sms-sim-kind'), false);
+  });
+
   it('opens the edit dialog of sms in, sms account, sms reply and sms status without console errors', async function () {
     // The Twilio example is on the first tab.
     await page.click('.red-ui-tab:first-child a.red-ui-tab-label');

@@ -66,10 +66,20 @@ export = function register(RED: NodeAPI): void {
         media: await mediaOf(msg),
         channel: sms.channel,
       };
+      // A WhatsApp template (SPEC §8, §11); its shape is the provider's to check.
+      const template = msg.template;
+      if (template !== undefined && template !== null) {
+        if (typeof template !== 'object' || Array.isArray(template)) {
+          throw new ReplyError('msg.template must be an object: { contentSid, variables } for Twilio, { name, language, parameters } for Vonage', {
+            reason: 'msg.template not an object',
+          });
+        }
+        request.template = template as ReplyRequest['template'];
+      }
       const status = statusCallbackUrl(RED, statusId, account?.publicUrl);
       if (status.problem) node.warn(`no delivery receipts for this reply: ${status.problem}`);
       request.statusUrl = status.url;
-      const nothing = !request.text && request.media.length === 0;
+      const nothing = !request.text && request.media.length === 0 && !request.template;
       const summary = (result: ReplyResult): ReplySummary => ({
         provider: sms.provider,
         ...(result.messageId ? { messageId: result.messageId } : {}),
@@ -99,21 +109,27 @@ export = function register(RED: NodeAPI): void {
       }
       const provider = PROVIDERS[sms.provider];
       const res = msg.res?._res as Response | undefined;
+      const fits = !provider.reply.fitsInAnswer || provider.reply.fitsInAnswer(request);
       if (provider.reply.inAnswer && res && !res.headersSent) {
-        provider.reply.inAnswer.write(res, request);
-        if (nothing) noReply(provider.reply.inAnswer.format);
-        showStatus({ fill: 'green', shape: 'dot', text: nothing ? 'acknowledged' : 'replied' });
-        return nothing ? undefined : summary({});
+        if (fits) {
+          provider.reply.inAnswer.write(res, request);
+          if (nothing) noReply(provider.reply.inAnswer.format);
+          showStatus({ fill: 'green', shape: 'dot', text: nothing ? 'acknowledged' : 'replied' });
+          return nothing ? undefined : summary({});
+        }
+        // What the answer cannot carry goes through the API; the webhook is answered empty.
+        provider.acknowledge(res);
       }
       if (nothing) return noReply('api');
       if (simulated()) return summary({ messageId: handOver() });
       const sending = account && { name: accountName, credentials: account.credentials ?? {}, apiHost: account.apiHost };
-      const cannot = provider.reply.cannotSend(sending);
+      const cannot = provider.reply.cannotSend(sending, request);
       if (cannot) throw cannot;
       if (!sending) throw new ReplyError('no sms account to reply with', { reason: 'no account' });
       const result = await provider.reply.send(request, sending, retry);
       // A provider that replies in the webhook's answer sends through its API only when that answer is gone.
-      showStatus(provider.reply.inAnswer ? { fill: 'yellow', shape: 'dot', text: 'late: sent by API' } : { fill: 'green', shape: 'dot', text: 'sent' });
+      const late = provider.reply.inAnswer && fits;
+      showStatus(late ? { fill: 'yellow', shape: 'dot', text: 'late: sent by API' } : { fill: 'green', shape: 'dot', text: 'sent' });
       return summary(result);
     }
 

@@ -5,7 +5,7 @@ import { lazyRequire } from '../../runtime/lazy-require';
 import type { NodeAPI } from '../../runtime/red';
 import { endpointUrl } from '../../runtime/public-url';
 import { PROVIDERS, isProviderId, simulatedProvider } from '../../providers';
-import type { OutgoingWebhook, SimulatedOutcome } from '../../providers/types';
+import type { OutgoingWebhook, SimulatedOutcome, SimulatedText } from '../../providers/types';
 import { type SimulatorEndpoint, listEndpoints, secretsOf } from './endpoints';
 import { type LoopbackAnswer, ownOrigin, postToSelf } from './loopback';
 import { SIMULATION_HEADER, type SimulatedReply, simulatedMessages } from '../../runtime/simulated-messages';
@@ -67,10 +67,37 @@ function collectReplies(messageId: string): { replies: SimulatedReply[]; wait(ms
   };
 }
 
+/** What the simulated message carries besides text: a location or a menu choice, or a sentence saying what is wrong. */
+function contentOf(body: Record<string, unknown>): Pick<SimulatedText, 'location' | 'choice'> | string {
+  const { location, choice } = body;
+  if (location !== undefined && location !== null) {
+    const l = location as Record<string, unknown>;
+    const latitude = Number(l.latitude);
+    const longitude = Number(l.longitude);
+    if (!Number.isFinite(latitude) || !Number.isFinite(longitude) || Math.abs(latitude) > 90 || Math.abs(longitude) > 180) {
+      return 'a location needs a latitude (-90 to 90) and a longitude (-180 to 180), e.g. 51.5072, -0.1276';
+    }
+    const name = typeof l.name === 'string' && l.name.trim() ? l.name.trim().slice(0, 100) : undefined;
+    return { location: { latitude, longitude, ...(name ? { name } : {}) } };
+  }
+  if (choice !== undefined && choice !== null) {
+    const c = choice as Record<string, unknown>;
+    const id = typeof c.id === 'string' ? c.id.trim().slice(0, 200) : '';
+    if (!id) return 'a menu choice needs its id, e.g. hours';
+    const title = typeof c.title === 'string' && c.title.trim() ? c.title.trim().slice(0, 100) : id;
+    return { choice: { id, title } };
+  }
+  return {};
+}
+
 async function send(RED: NodeAPI, req: Request, res: Response): Promise<void> {
   const body = (req.body ?? {}) as Record<string, unknown>;
   const endpoint = endpointById(RED, body.node, 'sms in');
   if (!endpoint) return fail(res, 404, 'no deployed sms in node with that id: deploy the flow first');
+  const channel = typeof body.channel === 'string' && body.channel ? body.channel : 'sms';
+  const content = contentOf(body);
+  if (typeof content === 'string') return fail(res, 400, content);
+  if (channel === 'sms' && (content.location || content.choice)) return fail(res, 400, 'locations and menu choices come on WhatsApp: choose the WhatsApp channel');
   const text = typeof body.text === 'string' ? body.text : '';
   if (text.length > MAX_TEXT) return fail(res, 400, `text longer than ${MAX_TEXT} characters`);
   const from = typeof body.from === 'string' && body.from.trim() ? body.from.trim() : '+15551230001';
@@ -82,11 +109,14 @@ async function send(RED: NodeAPI, req: Request, res: Response): Promise<void> {
   const provider = simulatedProvider(endpoint.provider, endpoint.accountProvider, typeof body.provider === 'string' ? body.provider : undefined);
   const { simulate, reply } = PROVIDERS[provider];
   const inAnswer = reply.inAnswer;
+  if (!simulate.channels.includes(channel)) {
+    return fail(res, 400, `${provider} webhooks carry ${simulate.channels.join(', ')} only, not ${channel}: send as another provider's format, or as SMS`);
+  }
   const messageId = simulate.newMessageId();
   const { secrets, credentials } = secretsOf(RED, endpoint);
   let webhook: OutgoingWebhook;
   try {
-    webhook = simulate.inbound({ messageId, from: toE164(from), to: toE164(to), text }, { secrets, credentials, url: urls.signed });
+    webhook = simulate.inbound({ messageId, from: toE164(from), to: toE164(to), text, channel, ...content }, { secrets, credentials, url: urls.signed });
   } catch (err) {
     return fail(res, 400, `could not sign the simulated message: ${(err as Error).message}`);
   }
@@ -106,6 +136,8 @@ async function send(RED: NodeAPI, req: Request, res: Response): Promise<void> {
     res.json({
       messageId,
       provider,
+      channel,
+      type: content.location ? 'location' : content.choice ? 'reply' : 'text',
       url: urls.target,
       signed: endpoint.signed,
       status: answer.status,

@@ -35,7 +35,7 @@ const TWILIO_ERRORS: Readonly<Record<string, string>> = {
     'The sending number is not registered for US A2P 10DLC, so carriers block it: register a brand and campaign and add the number to it.',
   // WhatsApp.
   '63016':
-    'WhatsApp only allows free-form replies within 24 hours of the user\'s last message: use an approved template outside that window.',
+    'Outside the 24-hour window: WhatsApp (and Messenger) only take a free-form message within 24 hours of the person\'s last message; send an approved template instead (msg.template with its Content SID).',
 };
 
 /** A sentence saying what a Twilio `ErrorCode` means for the person sending. */

@@ -1,6 +1,6 @@
 import type { ProviderModule } from '../types';
 import { checkAccount } from './account';
-import { ANSWER_WINDOW_MS, cannotSend, replyInAnswer, sendTwilio } from './reply';
+import { ANSWER_WINDOW_MS, cannotSend, fitsInAnswer, replyInAnswer, sendTwilio } from './reply';
 import { verify } from './signature';
 import { inbound, newMessageId, receipt } from './simulate';
 import { acknowledge } from './twiml';
@@ -26,6 +26,6 @@ export const twilio: ProviderModule = {
   verify,
   acknowledge,
   // The webhook is held open for the flow: a reply goes back in its answer as TwiML.
-  reply: { inAnswer: { format: 'twiml', windowMs: ANSWER_WINDOW_MS, write: replyInAnswer, read: readTwiml }, cannotSend, send: sendTwilio },
-  simulate: { preferred: true, newMessageId, inbound, receipt },
+  reply: { inAnswer: { format: 'twiml', windowMs: ANSWER_WINDOW_MS, write: replyInAnswer, read: readTwiml }, fitsInAnswer, cannotSend, send: sendTwilio },
+  simulate: { preferred: true, channels: ['sms', 'whatsapp'], newMessageId, inbound, receipt },
 };

@@ -2,6 +2,7 @@ import type { Response } from 'express';
 import { OUTCOME_UNKNOWN, type RetryPolicy, errorCode, neverSent, retryAfterSeconds, withRetry } from '../retry';
 import { ReplyError, type ReplyRequest, type ReplyResult, type SendingAccount } from '../types';
 import { TWILIO_CONSOLE } from './console';
+import { twilioAddress } from './channels';
 import { twilioErrorMessage } from './errors';
 import { twilioSdk } from './sdk';
 import { sendTwiml } from './twiml';
@@ -12,9 +13,27 @@ type TwilioModule = typeof import('twilio');
 const twimlCache = new Map<string, string>();
 const TWIML_CACHE_SIZE = 256;
 
-/** TwiML for the open webhook response: `<Message>` with the text, `<Media>` per URL. */
-export function buildTwiml(reply: Pick<ReplyRequest, 'text' | 'media' | 'statusUrl'>): string {
-  const key = JSON.stringify([reply.text, reply.media, reply.statusUrl ?? null]);
+type TwimlReply = Pick<ReplyRequest, 'text' | 'media' | 'statusUrl' | 'channel'>;
+
+/** Twilio takes at most 10 media per message (5 MB in all); WhatsApp one per message. */
+export const MAX_MEDIA = 10;
+
+function checkMedia(reply: Pick<ReplyRequest, 'media'>): void {
+  if (reply.media.length > MAX_MEDIA) {
+    throw new ReplyError(`Twilio takes at most ${MAX_MEDIA} media URLs per message, and this reply has ${reply.media.length}: send fewer, or several replies`, {
+      reason: 'too many media',
+    });
+  }
+}
+
+/**
+ * TwiML for the open webhook response: `<Message>` with the text, `<Media>` per URL. The
+ * reply goes back on the channel the message came in on without naming it. WhatsApp takes
+ * one media item per message, so each gets its own `<Message>` (the text with the first).
+ */
+export function buildTwiml(reply: TwimlReply): string {
+  checkMedia(reply);
+  const key = JSON.stringify([reply.text, reply.media, reply.statusUrl ?? null, onePerMessage(reply.channel)]);
   let twiml = twimlCache.get(key);
   if (twiml === undefined) {
     twiml = renderTwiml(reply);
@@ -24,7 +43,11 @@ export function buildTwiml(reply: Pick<ReplyRequest, 'text' | 'media' | 'statusU
   return twiml;
 }
 
-function renderTwiml(reply: Pick<ReplyRequest, 'text' | 'media' | 'statusUrl'>): string {
+function onePerMessage(channel: string | undefined): boolean {
+  return channel === 'whatsapp';
+}
+
+function renderTwiml(reply: TwimlReply): string {
   const response = new (twilioSdk().twiml.MessagingResponse)();
   if (!reply.text && reply.media.length === 0) return response.toString();
   const attributes = reply.statusUrl ? { action: reply.statusUrl, method: 'POST' as const } : {};
@@ -32,10 +55,29 @@ function renderTwiml(reply: Pick<ReplyRequest, 'text' | 'media' | 'statusUrl'>):
     response.message(attributes, reply.text);
     return response.toString();
   }
-  const message = response.message(attributes, '');
-  if (reply.text) message.body(reply.text);
-  for (const url of reply.media) message.media(url);
+  const groups = onePerMessage(reply.channel) ? reply.media.map((url) => [url]) : [reply.media];
+  groups.forEach((urls, i) => {
+    const message = response.message(attributes, '');
+    if (i === 0 && reply.text) message.body(reply.text);
+    for (const url of urls) message.media(url);
+  });
   return response.toString();
+}
+
+/** TwiML cannot carry a WhatsApp template (a Content SID): such a reply goes through the REST API. */
+export function fitsInAnswer(reply: ReplyRequest): boolean {
+  return !reply.template;
+}
+
+function templateFields(reply: ReplyRequest): Record<string, string> {
+  const t = reply.template ?? {};
+  if (typeof t.contentSid !== 'string' || !/^HX[0-9a-f]{32}$/i.test(t.contentSid)) {
+    throw new ReplyError('msg.template needs contentSid: the Content SID (HX…) of an approved template in Twilio\'s Content Template Builder, and variables for its placeholders', {
+      reason: 'template needs contentSid',
+    });
+  }
+  const variables = t.variables && typeof t.variables === 'object' ? t.variables : undefined;
+  return { contentSid: t.contentSid, ...(variables ? { contentVariables: JSON.stringify(variables) } : {}) };
 }
 
 interface TwilioCredentials {
@@ -119,8 +161,14 @@ export function replyInAnswer(res: Response, reply: ReplyRequest): void {
 }
 
 /** After the webhook was answered (reply window passed, or a second reply), only the REST API can send. */
-export function cannotSend(account: SendingAccount | undefined): ReplyError | undefined {
+export function cannotSend(account: SendingAccount | undefined, reply?: ReplyRequest): ReplyError | undefined {
   if (account?.credentials.accountSid && account.credentials.authToken) return undefined;
+  if (reply?.template) {
+    return new ReplyError(
+      `a WhatsApp template (msg.template) cannot go in the TwiML answer, only through Twilio's REST API: add the Account SID and Auth Token to the sms account (${TWILIO_CONSOLE})`,
+      { reason: 'template needs SID + token' },
+    );
+  }
   return new ReplyError(
     'the reply came after Twilio\'s webhook was answered, and there is no account with an Account SID and Auth Token to send it through the REST API: ' +
       `reply sooner (raise "Reply within" on sms in, at most ${ANSWER_WINDOW_MS / 1000} s) or add the Account SID and Auth Token to the sms account (${TWILIO_CONSOLE})`,
@@ -138,13 +186,18 @@ export async function sendTwilio(reply: ReplyRequest, account: SendingAccount, p
       { reason: 'account needs SID + token' },
     );
   }
+  checkMedia(reply);
+  // A template replaces the text and media (Twilio refuses a Body beside a Content SID).
+  const content = reply.template
+    ? templateFields(reply)
+    : { ...(reply.text ? { body: reply.text } : {}), ...(reply.media.length ? { mediaUrl: reply.media } : {}) };
   const client = clientFor({ accountSid, authToken, apiHost: account.apiHost }, policy);
   try {
     const message = await client.messages.create({
-      from: reply.from,
-      to: reply.to,
-      ...(reply.text ? { body: reply.text } : {}),
-      ...(reply.media.length ? { mediaUrl: reply.media } : {}),
+      // On WhatsApp, RCS and Messenger, Twilio addresses carry the channel: whatsapp:+1415…
+      from: twilioAddress(reply.channel, reply.from),
+      to: twilioAddress(reply.channel, reply.to),
+      ...content,
       ...(reply.statusUrl ? { statusCallback: reply.statusUrl } : {}),
     });
     return { messageId: message.sid };

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { FORM_HEADERS, formBody } from '../simulation';
 import type { OutgoingWebhook, SigningContext, SimulatedOutcome, SimulatedReceipt, SimulatedText } from '../types';
+import { twilioAddress } from './channels';
 import { sign } from './signature';
 
 const TWILIO_ACCOUNT = `AC${'0'.repeat(32)}`;
@@ -22,6 +23,24 @@ function signedForm(params: Record<string, string>, ctx: SigningContext): Outgoi
   return { headers, body: formBody(params) };
 }
 
+/** The fields Twilio adds on WhatsApp: the prefixed addresses, profile, and a location or list reply. */
+function whatsApp(sms: SimulatedText): Record<string, string> {
+  if (sms.channel !== 'whatsapp') return {};
+  const fields: Record<string, string> = {
+    From: twilioAddress('whatsapp', sms.from),
+    To: twilioAddress('whatsapp', sms.to),
+    ProfileName: 'Simulator',
+    WaId: sms.from.replace(/^\+/, ''),
+    MessageType: sms.location ? 'location' : sms.choice ? 'interactive' : 'text',
+  };
+  if (sms.location) {
+    Object.assign(fields, { Latitude: String(sms.location.latitude), Longitude: String(sms.location.longitude), Body: '' });
+    if (sms.location.name) fields.Label = sms.location.name;
+  }
+  if (sms.choice) Object.assign(fields, { ListId: sms.choice.id, ListTitle: sms.choice.title, Body: sms.choice.title });
+  return fields;
+}
+
 export function inbound(sms: SimulatedText, ctx: SigningContext): OutgoingWebhook {
   return signedForm(
     {
@@ -37,6 +56,7 @@ export function inbound(sms: SimulatedText, ctx: SigningContext): OutgoingWebhoo
       AccountSid: ctx.credentials?.accountSid?.trim() || TWILIO_ACCOUNT,
       From: sms.from,
       ApiVersion: '2010-04-01',
+      ...whatsApp(sms),
     },
     ctx,
   );

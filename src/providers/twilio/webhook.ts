@@ -1,8 +1,9 @@
 import { keywordOf, optOutOf } from '../../sms/keywords';
 import { first, isPlainObject, positiveInt } from '../../sms/params';
-import { toE164 } from '../../sms/phone';
 import { isFinal } from '../../sms/states';
-import { fromCarrierTimestamp, isoNow } from '../../sms/time';
+import { isoNow } from '../../sms/time';
+import { channelOf, inboundAddresses, whatsAppFields } from './channels';
+import { value } from './params';
 import { twilioErrorMessage } from './errors';
 import type { DeliveryState, InboundSms, MediaItem, OptOut, Params, StatusEvent } from '../../sms/types';
 import type { ParseResult, WebhookKind, WebhookRequest } from '../types';
@@ -30,12 +31,6 @@ export function paramsOf(req: WebhookRequest): Params {
   return isPlainObject(source) ? (source as Params) : {};
 }
 
-/** A non-empty parameter value (first one when repeated), else undefined. */
-function value(params: Params, name: string): string | undefined {
-  const v = first(params, name);
-  return typeof v === 'string' && v !== '' ? v : undefined;
-}
-
 function messageSidOf(params: Params): string | undefined {
   return value(params, 'MessageSid') ?? value(params, 'SmsMessageSid') ?? value(params, 'SmsSid');
 }
@@ -44,11 +39,6 @@ function messageSidOf(params: Params): string | undefined {
 function statusOf(params: Params): string | undefined {
   const smsStatus = value(params, 'SmsStatus');
   return value(params, 'MessageStatus') ?? (smsStatus !== undefined && smsStatus !== 'received' ? smsStatus : undefined);
-}
-
-/** Plain numbers become E.164; `whatsapp:+1…`, short codes and sender names stay as sent. */
-function address(v: string): string {
-  return /^\+?\d+$/.test(v) ? toE164(v) : v;
 }
 
 function mediaOf(params: Params): MediaItem[] {
@@ -96,8 +86,8 @@ export function parseInbound(req: WebhookRequest): ParseResult<InboundSms> {
 
   const text = first(params, 'Body') ?? '';
   const media = mediaOf(params);
-  // Non-SMS Twilio channels prefix the address: whatsapp:+1…, messenger:…, rcs:…
-  const prefixed = /^([a-z]+):/i.exec(from)?.[1]?.toLowerCase();
+  const channel = channelOf(params, media.length > 0);
+  const addresses = inboundAddresses(channel, from, to);
   const optOutType = value(params, 'OptOutType')?.toUpperCase();
   const optOut =
     optOutType !== undefined && Object.prototype.hasOwnProperty.call(OPT_OUT_TYPES, optOutType)
@@ -107,17 +97,24 @@ export function parseInbound(req: WebhookRequest): ParseResult<InboundSms> {
   const sms: InboundSms = {
     provider: 'twilio',
     messageId,
-    from: address(from),
-    to: address(to),
+    ...addresses,
     text,
     keyword: keywordOf(text),
     media,
     segments: positiveInt(value(params, 'NumSegments'), 1),
-    channel: prefixed ?? (media.length > 0 ? 'mms' : 'sms'),
+    channel,
+    type: 'text',
     timestamp: isoNow(), // Twilio sends no time with an inbound message.
     raw: params,
   };
-  if (optOut) sms.optOut = optOut;
+  Object.assign(sms, whatsAppFields(params, media));
+  if (sms.type !== 'text' && sms.choice) {
+    // The title of what was tapped is what the person "said" (SPEC §11), even where Body is empty.
+    sms.text = sms.text || sms.choice.title;
+    sms.keyword = keywordOf(sms.text);
+  }
+  // Only what the person typed can be an opt-out word (Twilio's OptOutType always counts).
+  if (optOut && (optOutType !== undefined || !sms.choice)) sms.optOut = optOut;
   return { ok: true, value: sms };
 }
 
@@ -136,7 +133,9 @@ export function parseStatus(req: WebhookRequest): ParseResult<StatusEvent> {
     state,
     final: isFinal(state),
     providerStatus,
-    timestamp: fromCarrierTimestamp(value(params, 'RawDlrDoneDate')) ?? isoNow(),
+    // Twilio sends no time of its own; RawDlrDoneDate is the carrier's local time with no
+    // zone, so it stays in raw rather than being presented as UTC.
+    timestamp: isoNow(),
     raw: params,
   };
   const errorCode = value(params, 'ErrorCode');
@@ -144,10 +143,14 @@ export function parseStatus(req: WebhookRequest): ParseResult<StatusEvent> {
     event.errorCode = errorCode;
     event.errorMessage = twilioErrorMessage(errorCode);
   }
+  // A receipt is about a message the business sent: `to` is the person, `from` the business.
+  const channel = channelOf(params, false);
   const to = value(params, 'To');
-  if (to) event.to = address(to);
   const from = value(params, 'From');
-  if (from) event.from = address(from);
+  const addresses = inboundAddresses(channel, to ?? '', from ?? '');
+  if (to) event.to = addresses.from;
+  if (from) event.from = addresses.to;
+  if (channel !== 'sms') event.channel = channel;
   const segments = value(params, 'NumSegments');
   if (segments !== undefined) event.segments = positiveInt(segments, 1);
   return { ok: true, value: event };

@@ -18,5 +18,5 @@ export const vonageMessages: ProviderModule = {
   acknowledge,
   reply: { cannotSend, send: sendVonageMessages },
   // The simulator's choice for a Vonage account: new Vonage applications use the Messages API.
-  simulate: { preferred: true, newMessageId, inbound, receipt },
+  simulate: { preferred: true, channels: ['sms', 'whatsapp'], newMessageId, inbound, receipt },
 };

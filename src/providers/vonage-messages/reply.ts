@@ -1,4 +1,3 @@
-import { toVonageNumber } from '../../sms/phone';
 import { type RetryPolicy, withRetry } from '../retry';
 import { ReplyError, type ReplyRequest, type ReplyResult, type SendingAccount } from '../types';
 import {
@@ -10,8 +9,10 @@ import {
   judgeHttp,
 } from '../vonage/client';
 import { readPrivateKey } from '../vonage/private-key';
+import { isOutsideWindow, messagesErrorMessage } from './errors';
+import { messagesFor } from './outbound';
 
-/** Replies through the Messages API: SMS, MMS with media, or the inbound channel. */
+/** Replies through the Messages API on the inbound channel: text, media, or a WhatsApp template. */
 export async function sendVonageMessages(reply: ReplyRequest, account: SendingAccount, policy: RetryPolicy): Promise<ReplyResult> {
   const creds = account.credentials;
   const accountName = account.name;
@@ -28,23 +29,7 @@ export async function sendVonageMessages(reply: ReplyRequest, account: SendingAc
     throw new ReplyError(`the private key of account "${accountName}" ${key.problem}`, { reason: 'private key unreadable' });
   }
   const client = clientFor(key.pem ? { ...account, credentials: { ...creds, privateKey: key.pem } } : account, policy.timeoutMs);
-  const to = toVonageNumber(reply.to);
-  const from = toVonageNumber(reply.from);
-  const channel = reply.channel && reply.channel !== 'sms' && reply.channel !== 'mms' ? reply.channel : undefined;
-  // Per-message status URL: receipts for this reply go to the chosen sms status node.
-  const receipts = reply.statusUrl ? { webhookUrl: reply.statusUrl } : {};
-  // MMS carries one image per message: the text rides as the caption of the first.
-  const messages: Record<string, unknown>[] =
-    reply.media.length === 0
-      ? [{ channel: channel ?? 'sms', messageType: 'text', to, from, text: reply.text, ...receipts }]
-      : reply.media.map((url, i) => ({
-          channel: channel ?? 'mms',
-          messageType: 'image',
-          to,
-          from,
-          image: i === 0 && reply.text ? { url, caption: reply.text } : { url },
-          ...receipts,
-        }));
+  const messages = messagesFor(reply);
   let first: string | undefined;
   for (const message of messages) {
     try {
@@ -55,7 +40,12 @@ export async function sendVonageMessages(reply: ReplyRequest, account: SendingAc
       );
       first ??= sent.messageUUID;
     } catch (err) {
-      throw await failure(err, 'Vonage Messages API', accountName, jwt ? JWT_CREDENTIALS : KEY_CREDENTIALS);
+      const failed = await failure(err, 'Vonage Messages API', accountName, jwt ? JWT_CREDENTIALS : KEY_CREDENTIALS);
+      // The 24-hour refusal, when Vonage gives it at once rather than in the status webhook.
+      if (isOutsideWindow(failed.message)) {
+        throw new ReplyError(`${failed.message} ${messagesErrorMessage('1340', undefined)}`, { status: failed.status, reason: 'outside the 24-hour window' });
+      }
+      throw failed;
     }
   }
   return { messageId: first };

@@ -24,17 +24,27 @@ function signedJson(json: Record<string, unknown>, ctx: SigningContext): Outgoin
   return { headers, body };
 }
 
+/** What a simulated WhatsApp message carries: text, a location or an interactive list reply. */
+function whatsAppContent(sms: SimulatedText): Record<string, unknown> {
+  const common = { profile: { name: 'Simulator' }, context_status: 'none' };
+  if (sms.location) {
+    const { latitude, longitude, name } = sms.location;
+    return { ...common, message_type: 'location', location: { lat: latitude, long: longitude, ...(name ? { name } : {}) } };
+  }
+  if (sms.choice) return { ...common, message_type: 'reply', reply: { id: sms.choice.id, title: sms.choice.title } };
+  return { ...common, message_type: 'text', text: sms.text };
+}
+
 export function inbound(sms: SimulatedText, ctx: SigningContext): OutgoingWebhook {
+  const whatsapp = sms.channel === 'whatsapp';
   return signedJson(
     {
-      channel: 'sms',
+      channel: whatsapp ? 'whatsapp' : 'sms',
       message_uuid: sms.messageId,
       to: toVonageNumber(sms.to),
       from: toVonageNumber(sms.from),
       timestamp: isoSeconds(now(ctx)),
-      text: sms.text,
-      message_type: 'text',
-      sms: { num_messages: '1' },
+      ...(whatsapp ? whatsAppContent(sms) : { text: sms.text, message_type: 'text', sms: { num_messages: '1' } }),
     },
     ctx,
   );

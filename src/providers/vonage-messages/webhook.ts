@@ -1,10 +1,13 @@
-import type { DeliveryState, InboundSms, MediaItem, StatusEvent } from '../../sms/types';
+import type { DeliveryState, InboundSms, StatusEvent } from '../../sms/types';
 import type { ParseResult, ProviderModule, WebhookRequest } from '../types';
+import { addressOn } from '../../sms/channels';
 import { keywordOf, optOutOf } from '../../sms/keywords';
 import { isPlainObject, positiveInt } from '../../sms/params';
-import { toE164 } from '../../sms/phone';
 import { isFinal } from '../../sms/states';
 import { isoNow, toIso } from '../../sms/time';
+import { carriedBy, str } from './content';
+import { messagesErrorMessage } from './errors';
+import { asV1 } from './v01';
 
 type Json = Record<string, unknown>;
 
@@ -19,18 +22,8 @@ const STATES: Record<string, DeliveryState> = {
   read: 'read',
 };
 
-// Message kinds that carry one media object (`{url, caption?}`) under their own name.
-const MEDIA_KEYS = ['image', 'audio', 'video', 'file', 'vcard', 'sticker'];
-
 function present(value: unknown): boolean {
   return value !== undefined && value !== null;
-}
-
-/** A JSON value as text: Vonage sends numbers for some fields (`to`, `error.title`). */
-function str(value: unknown): string | undefined {
-  if (typeof value === 'string') return value.trim() || undefined;
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  return undefined;
 }
 
 function count(value: unknown): number | undefined {
@@ -38,8 +31,9 @@ function count(value: unknown): number | undefined {
   return n || undefined;
 }
 
+/** The body in the v1 shape (a v0.1 body is read into it), or undefined when it is not a JSON object. */
 function body(req: WebhookRequest): Json | undefined {
-  return isPlainObject(req?.json) ? req.json : undefined;
+  return isPlainObject(req?.json) ? asV1(req.json) : undefined;
 }
 
 function sub(obj: Json, key: string): Json {
@@ -47,32 +41,12 @@ function sub(obj: Json, key: string): Json {
   return isPlainObject(value) ? value : {};
 }
 
-function mediaItem(value: unknown): MediaItem | undefined {
-  if (!isPlainObject(value)) return undefined;
-  const url = str(value.url);
-  if (!url) return undefined;
-  const item: MediaItem = { url };
-  // Vonage names kinds (`image`), not MIME types; only keep a real MIME type, never invent one.
-  const contentType = str(value.type);
-  if (contentType?.includes('/')) item.contentType = contentType;
-  const caption = str(value.caption);
-  if (caption) item.caption = caption;
-  return item;
-}
-
-function mediaOf(json: Json): MediaItem[] {
-  const found: (MediaItem | undefined)[] = MEDIA_KEYS.map((key) => mediaItem(json[key]));
-  if (Array.isArray(json.content)) found.push(...json.content.map(mediaItem));
-  const seen = new Set<string>();
-  return found.filter((m): m is MediaItem => !!m && !seen.has(m.url) && !!seen.add(m.url));
-}
-
 export const DESCRIBE = {
   inbound: 'a Vonage Messages API inbound webhook (JSON with message_uuid, from, to, channel)',
   status: 'a Vonage Messages API status webhook (JSON with message_uuid, status)',
 };
 
-/** Parsing of Messages API webhooks; `verify` is in jwt.ts, beside the signing. */
+/** Parsing of Messages API webhooks (v1 and v0.1); `verify` is in jwt.ts, beside the signing. */
 export const webhook: Pick<ProviderModule, 'recognizes' | 'parseInbound' | 'parseStatus'> = {
   recognizes(req, kind) {
     const json = body(req);
@@ -90,22 +64,27 @@ export const webhook: Pick<ProviderModule, 'recognizes' | 'parseInbound' | 'pars
     if (!from) return { ok: false, error: 'missing from' };
     const to = str(json.to);
     if (!to) return { ok: false, error: 'missing to' };
-    // An image caption is the media's, not the message text (SPEC §3: payload is the text).
-    const text = typeof json.text === 'string' ? json.text : '';
+    const channel = str(json.channel) ?? 'sms';
+    const carried = carriedBy(json);
     const value: InboundSms = {
       provider: 'vonage-messages',
       messageId,
-      from: toE164(from),
-      to: toE164(to),
-      text,
-      keyword: keywordOf(text),
-      media: mediaOf(json),
+      from: addressOn(channel, 'person', from),
+      to: addressOn(channel, 'business', to),
+      text: carried.text,
+      keyword: keywordOf(carried.text),
+      media: carried.media,
       segments: count(sub(json, 'sms').num_messages) ?? 1,
-      channel: str(json.channel) ?? 'sms',
+      channel,
+      type: carried.type,
       timestamp: toIso(str(json.timestamp)) ?? isoNow(),
       raw: req.json,
     };
-    const optOut = optOutOf(text);
+    for (const key of ['location', 'choice', 'reaction', 'content', 'profile', 'inReplyTo'] as const) {
+      if (carried[key] !== undefined) Object.assign(value, { [key]: carried[key] });
+    }
+    // Only what the person typed can be an opt-out word, not the title of a button they tapped.
+    const optOut = carried.choice ? undefined : optOutOf(carried.text);
     if (optOut) value.optOut = optOut;
     return { ok: true, value };
   },
@@ -122,8 +101,10 @@ export const webhook: Pick<ProviderModule, 'recognizes' | 'parseInbound' | 'pars
     const error = sub(json, 'error');
     const usage = sub(json, 'usage');
     const price = str(usage.price) === undefined ? NaN : Number(usage.price);
+    const channel = str(json.channel);
     const to = str(json.to);
     const from = str(json.from);
+    const errorCode = str(error.title);
     const event: StatusEvent = {
       provider: 'vonage-messages',
       messageId,
@@ -136,14 +117,16 @@ export const webhook: Pick<ProviderModule, 'recognizes' | 'parseInbound' | 'pars
     // Optional fields are left out rather than set to undefined, so the debug sidebar stays clean.
     const optional: Partial<StatusEvent> = {
       // Vonage puts the numeric error code in `title` (e.g. 1320) and the sentence in `detail`.
-      errorCode: str(error.title),
-      errorMessage: str(error.detail) ?? str(error.title),
-      to: to && toE164(to),
-      from: from && toE164(from),
+      errorCode,
+      errorMessage: messagesErrorMessage(errorCode, str(error.detail)),
+      // A receipt is about a message the business sent: `to` is the person, `from` the business.
+      to: to && addressOn(channel ?? 'sms', 'person', to),
+      from: from && addressOn(channel ?? 'sms', 'business', from),
       price: Number.isFinite(price) ? price : undefined,
       currency: str(usage.currency),
       segments: count(sub(json, 'sms').count_total),
       clientRef: str(json.client_ref),
+      channel,
     };
     for (const [k, v] of Object.entries(optional)) {
       if (v !== undefined) Object.assign(event, { [k]: v });

@@ -19,5 +19,5 @@ export const vonageSms: ProviderModule = {
   signedTime,
   acknowledge,
   reply: { cannotSend, send: sendVonageSms },
-  simulate: { preferred: false, newMessageId, inbound, receipt },
+  simulate: { preferred: false, channels: ['sms'], newMessageId, inbound, receipt },
 };

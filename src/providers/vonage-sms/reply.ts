@@ -3,6 +3,7 @@ import { toVonageNumber } from '../../sms/phone';
 import { type RetryPolicy, type RetryVerdict, withRetry } from '../retry';
 import { ReplyError, type ReplyRequest, type ReplyResult, type SendingAccount } from '../types';
 import { KEY_CREDENTIALS, type VonageClient, clientFor, credentialAdvice, failure, judgeHttp } from '../vonage/client';
+import { templateOffWhatsApp } from '../vonage/template';
 
 interface SmsFailure {
   response?: { messages?: { status?: string; errorText?: string }[] };
@@ -23,6 +24,7 @@ export async function sendVonageSms(reply: ReplyRequest, account: SendingAccount
       reason: 'account needs API key + secret',
     });
   }
+  if (reply.template) throw templateOffWhatsApp('sms');
   if (reply.media.length > 0) {
     throw new ReplyError('the Vonage SMS API cannot send media: use the Messages API for MMS, or remove the media', {
       reason: 'SMS API sends no media',

@@ -96,6 +96,8 @@ export function parseInbound(req: WebhookRequest): ParseResult<InboundSms> {
     media: [],
     segments: concat ? concat.total : positiveInt(f['concat-total'], 1),
     channel: 'sms',
+    // A binary SMS (ringtones, WAP push) has no text a flow could read.
+    type: f.type === 'binary' ? 'unsupported' : 'text',
     timestamp: fromVonageTimestamp(f['message-timestamp']) ?? isoNow(),
     raw: flat.value.raw,
   };

@@ -274,15 +274,16 @@ describe('twilio provider', function () {
       assert.ok(Date.now() - started < 200);
     });
 
-    it('keeps WhatsApp addresses as sent and reports the whatsapp channel', function () {
+    it('removes the whatsapp: prefix from From and To, reports the whatsapp channel and the profile name', function () {
       const sms = parsed(
         twilio.parseInbound(
           formRequest(URL_, inboundSms({ From: 'whatsapp:+447700900001', To: 'whatsapp:+14155238886', ProfileName: 'Ann' })),
         ),
       );
-      assert.equal(sms.from, 'whatsapp:+447700900001');
-      assert.equal(sms.to, 'whatsapp:+14155238886');
+      assert.equal(sms.from, '+447700900001');
+      assert.equal(sms.to, '+14155238886');
       assert.equal(sms.channel, 'whatsapp');
+      assert.deepEqual(sms.profile, { name: 'Ann' });
     });
 
     it('keeps a short code or sender name as sent', function () {
@@ -398,7 +399,9 @@ describe('twilio provider', function () {
       assert.equal(event.messageId, 'SM9f8e7d6c5b4a39281706f5e4d3c2b1a0');
       assert.equal(event.to, '+14155550199');
       assert.equal(event.from, '+14155550100');
-      assert.equal(event.timestamp, '2025-01-31T12:45:00.000Z');
+      // RawDlrDoneDate is the carrier's local time with no zone: kept in raw, never shown as UTC.
+      assertRecentIso(event.timestamp);
+      assert.equal(event.raw.RawDlrDoneDate, '2501311245');
       assert.equal(event.segments, 2);
       assert.equal('errorCode' in event, false);
       assert.equal('errorMessage' in event, false);

@@ -251,6 +251,7 @@ describe('vonage-messages provider', function () {
         media: [],
         segments: 2,
         channel: 'sms',
+        type: 'text',
         timestamp: '2025-02-03T12:14:25.000Z',
         raw: SMS_INBOUND,
       });
@@ -381,6 +382,7 @@ describe('vonage-messages provider', function () {
           currency: 'EUR',
           segments: 2,
           clientRef: 'order-42',
+          channel: 'sms',
           raw: body,
         },
       });
@@ -403,9 +405,15 @@ describe('vonage-messages provider', function () {
     });
 
     it('accepts a numeric error title and falls back to it when there is no detail', function () {
-      const event = parsedStatus(status('undeliverable', { error: { title: 1340 } }));
+      const event = parsedStatus(status('undeliverable', { error: { title: 1330 } }));
+      assert.equal(event.errorCode, '1330');
+      assert.equal(event.errorMessage, '1330');
+    });
+
+    it('says to send a template when WhatsApp refused a message outside the 24-hour window (1340)', function () {
+      const event = parsedStatus(status('rejected', { channel: 'whatsapp', error: { title: 1340, detail: 'Outside of the allowed window' } }));
       assert.equal(event.errorCode, '1340');
-      assert.equal(event.errorMessage, '1340');
+      assert.match(event.errorMessage, /24 hours .*template/);
     });
 
     it('leaves out price, error and segments that Vonage did not send (no NaN, no undefined keys)', function () {

@@ -229,6 +229,7 @@ describe('vonage-sms provider', function () {
         media: [],
         segments: 1,
         channel: 'sms',
+        type: 'text',
         timestamp: '2020-01-01T12:00:00.000Z',
         raw: INBOUND,
       });
