@@ -15,12 +15,18 @@ export class StatusCounter {
   private readonly counts = new Map<string, number>();
   private lastRefusal?: string;
   private problem?: SetupProblem;
+  private store?: string;
 
   constructor(
     private readonly node: Node,
     private readonly path: string,
     private readonly verified: boolean,
   ) {}
+
+  /** The sms store's kind, shown beside the path until the first request (SPEC §7). */
+  setStore(kind: string): void {
+    this.store = kind;
+  }
 
   listening(): void {
     this.show();
@@ -57,7 +63,7 @@ export class StatusCounter {
     } else if (this.lastRefusal) {
       status = { fill: 'yellow', shape: 'ring', text: [this.lastRefusal, ...parts].join(' · ') };
     } else {
-      const text = [this.path, ...parts].join(' · ') + (this.verified ? '' : ' (unverified)');
+      const text = [this.path, ...(parts.length === 0 && this.store ? [this.store] : []), ...parts].join(' · ') + (this.verified ? '' : ' (unverified)');
       status = { fill: this.verified ? 'green' : 'yellow', shape: 'dot', text };
     }
     this.node.status(status);

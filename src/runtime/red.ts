@@ -47,6 +47,7 @@ export interface Node<Creds = Record<string, string | undefined>> {
   send(msg: NodeMessage | (NodeMessage | null)[]): void;
   status(status: NodeStatus | string): void;
   warn(msg: unknown): void;
+  log(msg: unknown): void;
   error(msg: unknown, sourceMsg?: NodeMessage): void;
   on(event: 'input', cb: (msg: NodeMessage, send: SendFn, done: DoneFn) => void | Promise<void>): void;
   on(event: 'close', cb: (removed: boolean, done: () => void) => void): void;
@@ -90,4 +91,7 @@ export interface NodeAPI {
   };
   auth?: { needsPermission(permission: string): (req: Request, res: Response, next: () => void) => void };
   comms?: { publish(topic: string, data: unknown, retain?: boolean): void };
+  /** Node-RED's message hooks (onSend, onComplete, …), Node-RED ≥ 2. */
+  hooks?: { add(id: string, cb: (event: never) => unknown): void; remove(id: string): void };
+  log?: { info(msg: unknown): void; warn(msg: unknown): void; error(msg: unknown): void };
 }

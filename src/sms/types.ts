@@ -92,6 +92,8 @@ export interface InboundSms {
   incomplete?: boolean;
   /** True on a message sent from the editor's SMS simulator: sms reply hands its reply back there. */
   simulated?: boolean;
+  /** Emitted again at start: it was in the sms store's inbox when Node-RED stopped (SPEC §10). */
+  redelivered?: boolean;
   raw: unknown;
   /** One part of a Vonage SMS API multipart message; removed once reassembled. */
   concat?: ConcatPart;

@@ -11,6 +11,7 @@ import type { Node, NodeAPI, NodeDef, NodeMessage } from '../../runtime/red';
 import { wrapResponse } from '../../runtime/response-wrapper';
 import { sendSafely } from '../../runtime/safe-send';
 import { receive } from '../../http/receive';
+import { NodeInbox } from '../../runtime/node-inbox';
 import { refuse } from '../../http/refusals';
 import { simulatedMessages } from '../../runtime/simulated-messages';
 import type { InboundSms } from '../../sms/types';
@@ -62,8 +63,21 @@ export = function register(RED: NodeAPI): void {
     };
     RED.events.on('flows:started', forget);
 
-    const emit = (sms: InboundSms, live: Live): void => {
-      const msg: NodeMessage = {
+    const inbox = new NodeInbox(RED, node);
+    counter.setStore(inbox.kind);
+    // Shown while the store cannot be reached; cleared (only) by the next request it takes.
+    let storeDown = false;
+    const storeProblem = (why?: string): void => {
+      if (!why === !storeDown) return;
+      storeDown = !!why;
+      if (why) node.warn(`sms store unavailable (${why}): messages from providers that retry are answered 503 until it is back`);
+      else node.log('sms store reachable again');
+      counter.setProblem(why ? { fill: 'red', text: 'sms store unavailable' } : undefined);
+    };
+
+    /** Emits `sms`; when it is in the inbox (`inboxId`), it leaves once the flow has finished with it. */
+    const emit = (sms: InboundSms, live: Live, inboxId?: string): void => {
+      const msg: NodeMessage & { _msgid: string } = {
         _msgid: RED.util.generateId(),
         payload: sms.text,
         topic: sms.from,
@@ -71,9 +85,21 @@ export = function register(RED: NodeAPI): void {
       };
       if (live.req) msg.req = live.req;
       if (live.res) msg.res = wrapResponse(node, live.res);
-      sendSafely(node, msg);
+      if (inboxId) inbox.send(msg, inboxId, (m) => sendSafely(node, m));
+      else sendSafely(node, msg);
     };
-    mem.emit = emit;
+    // A crash (or kill) left these in the inbox: emitted again once every node is there to receive them.
+    const redeliver = (): void => {
+      inbox
+        .redeliver((sms, id) => emit(sms, {}, id))
+        .catch((err) => node.warn(`could not emit again what the sms store's inbox holds: ${err instanceof Error ? err.message : String(err)}`));
+    };
+    RED.events.on('flows:started', redeliver);
+    // A multipart message completed from acknowledged parts: into the inbox, then out.
+    mem.emit = (sms, live) => {
+      const id = `${node.id}:${sms.provider}:${sms.messageId}`;
+      void inbox.put(id, sms).then((kept) => emit(sms, live, kept ? id : undefined));
+    };
     const limits = multipartLimits(RED.settings.smsMultipart);
     if (mem.assembler) mem.assembler.setLimits(limits);
     else {
@@ -84,33 +110,52 @@ export = function register(RED: NodeAPI): void {
       }, limits);
     }
     // Messages completed while this node was being redeployed.
-    for (const { sms, live } of mem.held.splice(0)) emit(sms, live);
+    for (const { sms, live } of mem.held.splice(0)) mem.emit(sms, live);
 
-    const handle = (req: Request, res: Response): void => {
+    const handle = async (req: Request, res: Response): Promise<void> => {
       const received = receive('inbound', setup, req, res, watch.refused);
       if (!received) return;
       const { provider, value: sms } = received;
       // Judged here, where the simulator's token header is still on the request: the flow
       // may rebuild the message (function, join) and drop msg.req before sms reply sees it.
       if (simulatedMessages.isSimulated(sms.provider, sms.messageId, req)) sms.simulated = true;
-      // Retries of an acknowledged message are acknowledged again, not emitted again.
-      // A multipart part is remembered only once it is held: a part refused for lack of room
-      // must not be taken for a duplicate when the provider sends it again.
-      const seenKey = `${sms.provider}:${sms.messageId}`;
-      if (sms.concat ? mem.recent.has(seenKey) : mem.recent.check(seenKey)) {
-        provider.acknowledge(res);
-        counter.add('duplicate');
+      // Per node, as before the store: the simulator's ids must not shadow a real message on another node.
+      const seenKey = `${node.id}:${sms.provider}:${sms.messageId}`;
+      if (sms.concat && !mem.assembler?.admits(sms)) {
+        // Held parts are never pushed out for new ones: this part waits at the provider, which
+        // retries. Refused before its id is recorded, so the retry is not taken for a duplicate.
+        res.setHeader('Retry-After', '60');
+        const text = 'too many multipart messages are waiting for their other parts: try again later';
+        refuse(res, { status: 503, reason: '503 multipart memory full', text }, watch.refused);
         return;
       }
-      if (sms.concat) {
-        if (!mem.assembler?.admits(sms)) {
-          // Held parts are never pushed out for new ones: this part waits at the provider, which retries.
-          res.setHeader('Retry-After', '60');
-          const text = 'too many multipart messages are waiting for their other parts: try again later';
-          refuse(res, { status: 503, reason: '503 multipart memory full', text }, watch.refused);
+      // A part is held until its message is whole; the whole message goes into the inbox then.
+      const admitted = sms.concat ? await inbox.firstTime(seenKey) : await inbox.admit(seenKey, sms);
+      let inboxId: string | undefined = seenKey;
+      if (typeof admitted === 'object') {
+        storeProblem(admitted.unavailable);
+        if (!provider.reply.inAnswer) {
+          // Vonage retries anything but 2xx for a day: it comes back when the store does.
+          res.setHeader('Retry-After', '10');
+          refuse(res, { status: 503, reason: '503 sms store unavailable', text: 'the sms store is unavailable: try again later' }, watch.refused);
           return;
         }
-        mem.recent.check(seenKey);
+        // Twilio does not retry: the message goes on without the store, with a warning (SPEC §7).
+        node.warn(`sms store unavailable (${admitted.unavailable}): message ${sms.messageId} goes on in memory only`);
+        inboxId = undefined;
+        if (mem.recent.check(seenKey)) {
+          provider.acknowledge(res);
+          counter.add('duplicate');
+          return;
+        }
+      } else {
+        storeProblem(undefined);
+        // Retries of an acknowledged message are acknowledged again, not emitted again.
+        if (admitted === false || admitted === 'duplicate') {
+          provider.acknowledge(res);
+          counter.add('duplicate');
+          return;
+        }
       }
       counter.add('received');
       const inAnswer = provider.reply.inAnswer;
@@ -124,7 +169,7 @@ export = function register(RED: NodeAPI): void {
           mem.assembler?.add(sms);
           mem.lastLive = undefined;
         } else {
-          emit(sms, { req, res });
+          emit(sms, { req, res }, inboxId);
           if (sms.simulated && !(answerable ??= canReachAnswer(RED, node.wires, node.id))) noReply(sms, 'api');
         }
         return;
@@ -133,7 +178,7 @@ export = function register(RED: NodeAPI): void {
       if (!answerable) {
         provider.acknowledge(res);
         if (sms.simulated) noReply(sms, inAnswer.format);
-        emit(sms, { req, res });
+        emit(sms, { req, res }, inboxId);
         return;
       }
       held.set(res, provider);
@@ -143,16 +188,23 @@ export = function register(RED: NodeAPI): void {
         clearTimeout(timer);
         held.delete(res);
       });
-      emit(sms, { req, res });
+      emit(sms, { req, res }, inboxId);
     };
 
-    const removeRoute = addWebhookRoute(RED, path, setup.problem ? refuseAll(setup.problem, watch.refused) : handle, watch.refused);
+    const takeSafely = (req: Request, res: Response): void => {
+      handle(req, res).catch((err) => {
+        node.error(`could not take the message: ${err instanceof Error ? err.message : String(err)}`);
+        if (!res.headersSent) res.status(503).type('text/plain').send('could not take the message; retry later');
+      });
+    };
+    const removeRoute = addWebhookRoute(RED, path, setup.problem ? refuseAll(setup.problem, watch.refused) : takeSafely, watch.refused);
     counter.listening();
 
     node.on('close', (removed: boolean, done: () => void) => {
       removeRoute();
       watch.close();
       RED.events.removeListener('flows:started', forget);
+      RED.events.removeListener('flows:started', redeliver);
       for (const [res, provider] of held) provider.acknowledge(res);
       if (removed) {
         // Parts already acknowledged go out with what arrived rather than vanish.
@@ -160,7 +212,7 @@ export = function register(RED: NodeAPI): void {
         memory.delete(node.id);
       }
       mem.emit = undefined;
-      done();
+      inbox.close(removed).finally(done);
     });
   }
   RED.nodes.registerType('sms in', SmsIn);
