@@ -98,7 +98,15 @@ export interface InboundSms {
   /** One part of a Vonage SMS API multipart message; removed once reassembled. */
   concat?: ConcatPart;
   /** Set by `sms reply`: what was sent back. */
-  reply?: { provider: ProviderId; messageId?: string; to: string; from: string; text: string };
+  reply?: {
+    provider: ProviderId;
+    messageId?: string;
+    to: string;
+    from: string;
+    text: string;
+    /** Why no reply went out: this inbound message was answered already (before a crash, or by another node). */
+    notSent?: 'already-replied';
+  };
 }
 
 export interface ConcatPart {

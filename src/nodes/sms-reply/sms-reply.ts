@@ -8,6 +8,7 @@ import { replyContent } from './reply-content';
 import { ReplyError, asReplyError, type ReplyRequest, type ReplyResult } from '../../providers/types';
 import type { InboundSms } from '../../sms/types';
 import { simulatedMessages } from '../../runtime/simulated-messages';
+import { acquireStore, releaseStore } from '../../runtime/sms-store';
 
 /** What the reply said, on the output message (SPEC §3). */
 type ReplySummary = NonNullable<InboundSms['reply']>;
@@ -47,6 +48,34 @@ export = function register(RED: NodeAPI): void {
 
     // A problem of the node's own account found when it started (a private key that cannot
     // sign, say) is shown at once, not at the first message.
+    const store = acquireStore(RED);
+
+    /**
+     * The right to answer this inbound message from this node, once (SPEC §3): a message
+     * emitted again after a crash is not answered twice. Per node: a flow that means to
+     * answer twice (two sms reply nodes in a row) still does. An unreachable store
+     * does not stop the reply (a person waits for it): it goes out, with a warning.
+     */
+    async function claimReply(sms: InboundSms): Promise<{ key?: string; granted: boolean }> {
+      const key = `${node.id}:${sms.provider}:${sms.messageId}`;
+      try {
+        return { key, granted: await (await store.ready).replies.claim(key) };
+      } catch (err) {
+        const why = err instanceof Error ? err.message : String(err);
+        node.warn(`reply to ${sms.messageId} sent without being recorded in the sms store (${why}): after a crash it could be sent again`);
+        return { granted: true };
+      }
+    }
+
+    async function releaseReply(key: string | undefined): Promise<void> {
+      if (!key) return;
+      try {
+        await (await store.ready).replies.release(key);
+      } catch {
+        // Unreachable: the claim stays, so this message gets no second attempt. Said by the error already.
+      }
+    }
+
     const own = accountNode(RED, def.account);
     if (own?.problems?.length) showStatus({ fill: 'yellow', shape: 'ring', text: `account: ${own.problems[0].reason}` });
 
@@ -109,29 +138,49 @@ export = function register(RED: NodeAPI): void {
       }
       const provider = PROVIDERS[sms.provider];
       const res = msg.res?._res as Response | undefined;
-      const fits = !provider.reply.fitsInAnswer || provider.reply.fitsInAnswer(request);
-      if (provider.reply.inAnswer && res && !res.headersSent) {
-        if (fits) {
-          provider.reply.inAnswer.write(res, request);
-          if (nothing) noReply(provider.reply.inAnswer.format);
-          showStatus({ fill: 'green', shape: 'dot', text: nothing ? 'acknowledged' : 'replied' });
-          return nothing ? undefined : summary({});
-        }
-        // What the answer cannot carry goes through the API; the webhook is answered empty.
-        provider.acknowledge(res);
+      // Replies to the simulator reach no one: they are not recorded.
+      const claim = nothing || simulated() ? { granted: true } : await claimReply(sms);
+      if (!claim.granted) {
+        if (provider.reply.inAnswer && res && !res.headersSent) provider.acknowledge(res);
+        showStatus({ fill: 'grey', shape: 'ring', text: 'already replied' });
+        return { ...summary({}), notSent: 'already-replied' };
       }
-      if (nothing) return noReply('api');
-      if (simulated()) return summary({ messageId: handOver() });
-      const sending = account && { name: accountName, credentials: account.credentials ?? {}, apiHost: account.apiHost };
-      const cannot = provider.reply.cannotSend(sending, request);
-      if (cannot) throw cannot;
-      if (!sending) throw new ReplyError('no sms account to reply with', { reason: 'no account' });
-      const result = await provider.reply.send(request, sending, retry);
-      // A provider that replies in the webhook's answer sends through its API only when that answer is gone.
-      const late = provider.reply.inAnswer && fits;
-      showStatus(late ? { fill: 'yellow', shape: 'dot', text: 'late: sent by API' } : { fill: 'green', shape: 'dot', text: 'sent' });
-      return summary(result);
+      const deliver = async (): Promise<ReplySummary | undefined> => {
+        const fits = !provider.reply.fitsInAnswer || provider.reply.fitsInAnswer(request);
+        if (provider.reply.inAnswer && res && !res.headersSent) {
+          if (fits) {
+            provider.reply.inAnswer.write(res, request);
+            if (nothing) noReply(provider.reply.inAnswer.format);
+            showStatus({ fill: 'green', shape: 'dot', text: nothing ? 'acknowledged' : 'replied' });
+            return nothing ? undefined : summary({});
+          }
+          // What the answer cannot carry goes through the API; the webhook is answered empty.
+          provider.acknowledge(res);
+        }
+        if (nothing) return noReply('api');
+        if (simulated()) return summary({ messageId: handOver() });
+        const sending = account && { name: accountName, credentials: account.credentials ?? {}, apiHost: account.apiHost };
+        const cannot = provider.reply.cannotSend(sending, request);
+        if (cannot) throw cannot;
+        if (!sending) throw new ReplyError('no sms account to reply with', { reason: 'no account' });
+        const result = await provider.reply.send(request, sending, retry);
+        // A provider that replies in the webhook's answer sends through its API only when that answer is gone.
+        const late = provider.reply.inAnswer && fits;
+        showStatus(late ? { fill: 'yellow', shape: 'dot', text: 'late: sent by API' } : { fill: 'green', shape: 'dot', text: 'sent' });
+        return summary(result);
+      };
+      try {
+        return await deliver();
+      } catch (err) {
+        // Not sent: a later attempt (a retry, the message emitted again) may reply.
+        await releaseReply(claim.key);
+        throw err;
+      }
     }
+
+    node.on('close', (removed: boolean, done: () => void) => {
+      releaseStore(removed).finally(done);
+    });
 
     node.on('input', async (msg, send, done) => {
       try {

@@ -9,6 +9,7 @@ import type { Node, NodeAPI, NodeDef, NodeMessage } from '../../runtime/red';
 import { wrapResponse } from '../../runtime/response-wrapper';
 import { sendSafely } from '../../runtime/safe-send';
 import { receive } from '../../http/receive';
+import { acquireStore, releaseStore } from '../../runtime/sms-store';
 
 /** The runtime `sms status` node as other nodes (`sms reply`) see it. */
 interface SmsStatusNode extends Node {
@@ -45,15 +46,38 @@ export = function register(RED: NodeAPI): void {
     const { counter } = watch;
     const mem = memory.get(node.id);
     mem.recent.setTtl(setup.retentionMs);
+    const store = acquireStore(RED);
+    counter.setStore(store.kind);
+    let storeDown = false;
 
-    const handle: Parameters<typeof addWebhookRoute>[2] = (req, res) => {
+    /**
+     * A retried receipt is the same message in the same state; a later state still comes
+     * through. Kept in the sms store for the retention; when it cannot be reached the receipt
+     * goes on, judged by this process's memory, with a warning (a receipt lost is worse than
+     * one seen twice).
+     */
+    async function firstTime(key: string): Promise<boolean> {
+      try {
+        const first = await (await store.ready).seen.firstTime(key);
+        if (storeDown) counter.setProblem(undefined);
+        storeDown = false;
+        return first;
+      } catch (err) {
+        if (!storeDown) node.warn(`sms store unavailable (${err instanceof Error ? err.message : String(err)}): receipts are told apart in memory only`);
+        storeDown = true;
+        counter.setProblem({ fill: 'red', text: 'sms store unavailable' });
+        return !mem.recent.check(key);
+      }
+    }
+
+    const handle = async (...[req, res]: Parameters<Parameters<typeof addWebhookRoute>[2]>): Promise<void> => {
       const received = receive('status', setup, req, res, watch.refused);
       if (!received) return;
       const event = received.value;
+      const first = await firstTime(`${node.id}:${event.provider}:${event.messageId}:${event.state}`);
       // Every provider retries a receipt that is not answered 2xx: acknowledge before the flow runs.
       received.provider.acknowledge(res);
-      // A retried receipt is the same message in the same state; a later state still comes through.
-      if (mem.recent.check(`${event.provider}:${event.messageId}:${event.state}`)) return;
+      if (!first) return;
       counter.add(event.state);
       if (finalOnly && !event.final) return;
       const msg: NodeMessage = {
@@ -67,7 +91,14 @@ export = function register(RED: NodeAPI): void {
       sendSafely(node, msg);
     };
 
-    const removeRoute = addWebhookRoute(RED, path, setup.problem ? refuseAll(setup.problem, watch.refused) : handle, watch.refused);
+    const removeRoute = addWebhookRoute(RED, path, setup.problem
+        ? refuseAll(setup.problem, watch.refused)
+        : (req, res) => {
+            handle(req, res).catch((err) => {
+              node.error(`could not take the receipt: ${err instanceof Error ? err.message : String(err)}`);
+              if (!res.headersSent) res.status(503).type('text/plain').send('could not take the receipt; retry later');
+            });
+          }, watch.refused);
     counter.listening();
 
     node.on('close', (removed: boolean, done: () => void) => {
@@ -75,7 +106,7 @@ export = function register(RED: NodeAPI): void {
       watch.close();
       node.path = undefined;
       if (removed) memory.delete(node.id);
-      done();
+      releaseStore(removed).finally(done);
     });
   }
   RED.nodes.registerType('sms status', SmsStatus);
