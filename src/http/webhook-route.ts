@@ -7,6 +7,7 @@ import { raiseEarlyBodyError, readBodiesEarly } from './early-body';
 import { nestsDeeperThan } from './json-depth';
 import { type RefusalListener, refuse } from './refusals';
 import { quotableMediaType } from './text-answer';
+import { handoverOf } from './handover';
 import { routerStack } from './router-stack';
 import { type ParsedRequest, parseUrlEncoded } from './request';
 
@@ -190,7 +191,7 @@ export function addWebhookRoute(
 ): () => void {
   const callback: RequestHandler = (req, res) => handler(req as ParsedRequest, res);
   const stopReadingEarly = readBodiesEarly(RED, path, readBody);
-  const chain = [
+  const chainWith = (last: RequestHandler) => [
     ...middlewareFromSettings(RED),
     raiseEarlyBodyError,
     readBody,
@@ -198,16 +199,20 @@ export function addWebhookRoute(
     adoptParsedBody,
     rejectDeepJson(refused),
     rejectUnreadableBody(refused),
-    callback,
+    last,
     bodyErrorHandler(refused),
   ];
+  const chain = chainWith(callback);
+  const handover = handoverOf(RED.httpNode);
   RED.httpNode.get(path, ...chain);
   RED.httpNode.post(path, ...chain);
+  handover.start(path, handler);
   return () => {
-    stopReadingEarly();
     const stack = routerStack(RED.httpNode);
     for (let i = stack.length - 1; i >= 0; i--) {
       if (stack[i].route?.stack.some((layer) => layer.handle === callback)) stack.splice(i, 1);
     }
+    // Until the next node on this path starts, its requests wait (bodies still read first).
+    handover.stop(path, handler, (wait) => chainWith((req, res) => wait(req as ParsedRequest, res)), stopReadingEarly);
   };
 }
