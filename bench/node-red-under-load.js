@@ -19,6 +19,8 @@ module.exports = {
     telemetry: { enabled: false, updateNotification: false },
     logging: { console: { level: 'info', metrics: false, audit: false } },
     editorTheme: { projects: { enabled: false }, tours: false },
+    // BENCH_SMS_STORE='{"type":"memory"}' (or redis) measures another store; default: embedded.
+    smsStore: process.env.BENCH_SMS_STORE ? JSON.parse(process.env.BENCH_SMS_STORE) : undefined,
     functionGlobalContext: {
         benchHeap: () => { gc(); gc(); return process.memoryUsage().heapUsed; },
     },
