@@ -1,4 +1,4 @@
-import type { ProviderId } from '../sms/types';
+import type { InboundSms, ProviderId } from '../sms/types';
 import type {
   AccountCredentials,
   AccountKind,
@@ -111,4 +111,27 @@ export function simulatedProviders(setting: ProviderSetting, accountKind: string
 export function simulatedProvider(setting: ProviderSetting, accountKind: string | undefined, hint?: string): ProviderId {
   const choices = simulatedProviders(setting, accountKind);
   return isProviderId(hint) && choices.includes(hint) ? hint : choices[0];
+}
+
+/**
+ * The key of an account's opt-out list: `<account kind>:<id>` (`twilio:AC…`, `vonage:<API key>`),
+ * from its credentials; undefined when they hold no identity.
+ */
+export function optOutAccountKey(kind: AccountKind, credentials: AccountCredentials): string | undefined {
+  if (!isAccountKind(kind)) return undefined;
+  const id = PROVIDERS[providersOfAccount(kind)[0]].optOut.accountId(credentials);
+  return id ? `${kind}:${id}` : undefined;
+}
+
+/** The same key as an inbound message names its account (Twilio `AccountSid`, Vonage SMS `api-key`). */
+export function optOutAccountKeyOf(sms: InboundSms): string | undefined {
+  if (!isProviderId(sms.provider)) return undefined;
+  const provider = PROVIDERS[sms.provider];
+  const id = provider.optOut.accountIdOf(sms);
+  return id ? `${provider.account}:${id}` : undefined;
+}
+
+/** The account kind of a provider (`vonage` for both Vonage APIs). */
+export function accountKindOf(id: ProviderId): AccountKind {
+  return PROVIDERS[id].account;
 }

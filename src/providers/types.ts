@@ -112,11 +112,14 @@ export class ReplyError extends Error {
   readonly status?: number;
   /** The cause in a few words, for the node status under the node. */
   readonly reason: string;
+  /** The provider's own error code, when it gave one (Twilio `21610`, Vonage SMS status `7`). */
+  readonly code?: string;
 
-  constructor(message: string, { status, reason }: { status?: number; reason: string }) {
+  constructor(message: string, { status, reason, code }: { status?: number; reason: string; code?: string }) {
     super(message);
     this.status = status;
     this.reason = reason;
+    if (code !== undefined) this.code = code;
   }
 
   /**
@@ -185,7 +188,21 @@ export interface ProviderModule {
   /** Answers a webhook that carries no reply; nothing when it was already answered. */
   acknowledge(res: Response): void;
   reply: ProviderReply;
+  optOut: ProviderOptOut;
   simulate: ProviderSimulation;
+}
+
+/** What a provider tells about opting out (SPEC §8): whose list, and which refusals mean it. */
+export interface ProviderOptOut {
+  /** The account's stable identity, which names its opt-out list (Twilio Account SID, Vonage API key). */
+  accountId(credentials: AccountCredentials): string | undefined;
+  /** The same identity as an inbound message of this provider names it, when it does. */
+  accountIdOf(sms: InboundSms): string | undefined;
+  /**
+   * When a failed send means the recipient opted out (Twilio 21610, Vonage "number barred"),
+   * a few words naming the refusal (`Twilio error 21610`); undefined for any other failure.
+   */
+  refused(err: unknown): string | undefined;
 }
 
 export interface ProviderReply {

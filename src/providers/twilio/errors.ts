@@ -44,3 +44,6 @@ export function twilioErrorMessage(code: string): string {
     ? TWILIO_ERRORS[code]
     : `Twilio error ${code} (see the Twilio error dictionary)`;
 }
+
+/** Twilio's refusal of a message to someone who replied STOP (error 21610). */
+export const OPTED_OUT_CODE = '21610';

@@ -3,6 +3,7 @@ import { checkAccount } from './account';
 import { ANSWER_WINDOW_MS, cannotSend, fitsInAnswer, replyInAnswer, sendTwilio } from './reply';
 import { verify } from './signature';
 import { inbound, newMessageId, receipt } from './simulate';
+import { twilioOptOut } from './opt-out';
 import { acknowledge } from './twiml';
 import { readTwiml } from './twiml-read';
 import { DESCRIBE, parseInbound, parseStatus, recognizes } from './webhook';
@@ -27,5 +28,6 @@ export const twilio: ProviderModule = {
   acknowledge,
   // The webhook is held open for the flow: a reply goes back in its answer as TwiML.
   reply: { inAnswer: { format: 'twiml', windowMs: ANSWER_WINDOW_MS, write: replyInAnswer, read: readTwiml }, fitsInAnswer, cannotSend, send: sendTwilio },
+  optOut: twilioOptOut,
   simulate: { preferred: true, channels: ['sms', 'whatsapp'], newMessageId, inbound, receipt },
 };

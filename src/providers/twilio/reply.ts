@@ -225,7 +225,7 @@ export async function sendTwilio(reply: ReplyRequest, account: SendingAccount, p
     const reason = e.status === 401 ? 'Twilio: credentials refused' : `Twilio refused (${e.code ? `error ${e.code}` : `HTTP ${e.status}`})`;
     throw new ReplyError(
       `Twilio refused the reply for account "${accountName}" (HTTP ${e.status}${e.code ? `, error ${e.code}` : ''}: ${e.message}).${advice}${check}`,
-      { status: e.status, reason },
+      { status: e.status, reason, ...(e.code ? { code: String(e.code) } : {}) },
     );
   }
 }

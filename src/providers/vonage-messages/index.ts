@@ -3,6 +3,7 @@ import { acknowledge, cannotSend, vonageAccount } from '../vonage/account';
 import { repeatedParameter } from '../vonage/parameters';
 import { signedTime, verify } from './jwt';
 import { sendVonageMessages } from './reply';
+import { vonageOptOut } from '../vonage/opt-out';
 import { inbound, newMessageId, receipt } from './simulate';
 import { DESCRIBE, webhook } from './webhook';
 
@@ -17,6 +18,8 @@ export const vonageMessages: ProviderModule = {
   signedTime,
   acknowledge,
   reply: { cannotSend, send: sendVonageMessages },
+  // Messages API error 1050: "Number barred"; its inbound webhooks do not name the account.
+  optOut: vonageOptOut('1050', 'Vonage Messages API error', () => undefined),
   // The simulator's choice for a Vonage account: new Vonage applications use the Messages API.
   simulate: { preferred: true, channels: ['sms', 'whatsapp'], newMessageId, inbound, receipt },
 };

@@ -1,10 +1,11 @@
 import type { ProviderModule } from '../types';
 import { acknowledge, cannotSend, vonageAccount } from '../vonage/account';
 import { sendVonageSms } from './reply';
+import { vonageOptOut } from '../vonage/opt-out';
 import { repeatedParameter } from '../vonage/parameters';
 import { signedTime, verify } from './signature';
 import { inbound, newMessageId, receipt } from './simulate';
-import { DESCRIBE, parseInbound, parseStatus, recognizes } from './webhook';
+import { DESCRIBE, apiKeyOf, parseInbound, parseStatus, recognizes } from './webhook';
 
 export const vonageSms: ProviderModule = {
   id: 'vonage-sms',
@@ -19,5 +20,7 @@ export const vonageSms: ProviderModule = {
   signedTime,
   acknowledge,
   reply: { cannotSend, send: sendVonageSms },
+  // SMS API status 7: "Number barred"; its inbound webhooks name the API key.
+  optOut: vonageOptOut('7', 'Vonage SMS API status', (sms) => apiKeyOf(sms.raw)),
   simulate: { preferred: false, channels: ['sms'], newMessageId, inbound, receipt },
 };

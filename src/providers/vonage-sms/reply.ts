@@ -51,7 +51,7 @@ export async function sendVonageSms(reply: ReplyRequest, account: SendingAccount
       throw new ReplyError(
         `Vonage SMS API refused the reply for account "${accountName}" (status ${part.status}: ${part.errorText ?? 'no reason given'}).` +
           credentialAdvice(part.status === '4' ? 401 : undefined, KEY_CREDENTIALS),
-        { reason: part.status === '4' ? 'Vonage: credentials refused' : `Vonage refused (status ${part.status})` },
+        { reason: part.status === '4' ? 'Vonage: credentials refused' : `Vonage refused (status ${part.status})`, code: part.status },
       );
     }
     throw await failure(err, 'Vonage SMS API', accountName, KEY_CREDENTIALS);

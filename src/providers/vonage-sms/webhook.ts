@@ -150,3 +150,9 @@ export function parseStatus(req: WebhookRequest): ParseResult<StatusEvent> {
   if (has(f, 'client-ref')) event.clientRef = f['client-ref'];
   return { ok: true, value: event };
 }
+
+/** The `api-key` an SMS API webhook names (its account), when it does. */
+export function apiKeyOf(raw: unknown): string | undefined {
+  const key = raw && typeof raw === 'object' ? (raw as Record<string, unknown>)['api-key'] : undefined;
+  return typeof key === 'string' && /^[\w-]{1,64}$/.test(key) ? key : undefined;
+}

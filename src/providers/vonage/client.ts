@@ -44,19 +44,22 @@ export function judgeHttp(err: unknown): RetryVerdict {
 }
 
 /** The provider's own words from a failed HTTP call (Messages API errors are JSON). */
-export async function providerSays(err: unknown): Promise<{ status?: number; text: string }> {
+export async function providerSays(err: unknown): Promise<{ status?: number; text: string; code?: string }> {
   const res = (err as VetchLike).response;
   if (!res?.status) return { text: (err as Error).message ?? String(err) };
   let text = `HTTP ${res.status}`;
+  let code: string | undefined;
   try {
     const body = (await res.text?.()) ?? '';
-    const json = JSON.parse(body) as { title?: string; detail?: string; error_title?: string };
+    const json = JSON.parse(body) as { type?: string; title?: string; detail?: string; error_title?: string };
     const words = [json.title ?? json.error_title, json.detail].filter(Boolean).join(': ');
     if (words) text += ` ${words}`;
+    // RFC 7807 `type`: https://developer.vonage.com/api-errors/messages#1050 names the code.
+    code = typeof json.type === 'string' ? /#([\w-]+)$/.exec(json.type)?.[1] : undefined;
   } catch {
     // Not JSON: the status says enough.
   }
-  return { status: res.status, text };
+  return { status: res.status, text, ...(code ? { code } : {}) };
 }
 
 /** The credentials each Vonage API sends with, and where they are in the dashboard. */
@@ -84,6 +87,7 @@ export async function failure(err: unknown, api: string, accountName: string, cr
     return new ReplyError(`${api} refused the reply ${account} (${said.text}).${credentialAdvice(said.status, credentials)}`, {
       status: said.status,
       reason: refusedReason(said),
+      ...(said.code ? { code: said.code } : {}),
     });
   }
   if (said.status !== undefined) {

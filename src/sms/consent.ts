@@ -1,0 +1,154 @@
+/**
+ * The opt-out list's domain (SPEC §8): who is on it, why, and the CSV a person exports and
+ * imports. Where the list is kept is the runtime's business (runtime/consent.ts).
+ */
+
+/** Why a number is on the list. */
+export type OptOutReason = 'stop' | 'provider-refusal' | 'sidebar' | 'import';
+/** Why a number left it. */
+export type OptInReason = 'start' | 'sidebar' | 'import';
+
+export const OPT_OUT_REASONS: readonly OptOutReason[] = ['stop', 'provider-refusal', 'sidebar', 'import'];
+
+/** One listed number. */
+export interface OptOutEntry {
+  /** E.164 (`+447700900123`), or a channel id that is not a phone number, exactly as sent. */
+  number: string;
+  /** ISO 8601 UTC: when they opted out. */
+  since: string;
+  why: OptOutReason;
+  /** What it came from, in a few words: the keyword (`STOP`), the provider's error (`Twilio 21610`), a note. */
+  detail?: string;
+}
+
+// What people put between digits: spaces, dashes, dots, brackets.
+const FORMATTING = /[\s\-.()/\u00a0]/gu;
+
+/**
+ * A typed phone number in international form as E.164: `+44 7700 900123`, `0044…` and
+ * `447700900123` all give `+447700900123`. Undefined for anything else, including a
+ * national number (`07700 900123`), which needs its country code to be told apart.
+ */
+export function internationalNumber(value: string): string | undefined {
+  const bare = String(value ?? '').trim().replace(FORMATTING, '');
+  const digits = bare.startsWith('+') ? bare.slice(1) : bare.startsWith('00') ? bare.slice(2) : bare;
+  // E.164: a country code never starts with 0; at most 15 digits.
+  return /^[1-9]\d{6,14}$/.test(digits) ? `+${digits}` : undefined;
+}
+
+/**
+ * The key an address is listed under: a phone number as E.164, any other channel address
+ * (a Messenger or Viber id) trimmed but otherwise as sent. Undefined when empty.
+ */
+export function listedAddress(value: string): string | undefined {
+  const trimmed = String(value ?? '').trim();
+  if (!trimmed) return undefined;
+  return internationalNumber(trimmed) ?? trimmed;
+}
+
+/** Why a typed number cannot go on the list, as a sentence; undefined when it can. */
+export function numberProblem(value: string): string | undefined {
+  if (internationalNumber(value)) return undefined;
+  const text = String(value ?? '').trim();
+  if (!text) return 'no number given';
+  if (/^0[1-9]/.test(text.replace(FORMATTING, ''))) {
+    return `"${text}" has no country code: write it in international form, e.g. +44 7700 900123`;
+  }
+  return `"${text}" is not a phone number in international form (+, country code, 7 to 15 digits)`;
+}
+
+const CSV_COLUMNS = ['number', 'since', 'why', 'detail'] as const;
+
+function csvField(value: string): string {
+  // Quoted when it must be; a leading = + - @ is prefixed so a spreadsheet never runs it as a formula.
+  const safe = /^[=+\-@]/.test(value) && !/^\+\d+$/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** The list as CSV, one row per number, with a header row. */
+export function toCsv(entries: readonly OptOutEntry[]): string {
+  const rows = entries.map((e) => [e.number, e.since, e.why, e.detail ?? ''].map(csvField).join(','));
+  return [CSV_COLUMNS.join(','), ...rows].join('\r\n') + '\r\n';
+}
+
+/** CSV rows as arrays of fields (RFC 4180: quoted fields, doubled quotes, CRLF or LF). */
+function csvRows(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  let i = 0;
+  const src = text.replace(/^\uFEFF/, '');
+  while (i < src.length) {
+    const c = src[i];
+    if (quoted) {
+      if (c === '"' && src[i + 1] === '"') {
+        field += '"';
+        i += 2;
+        continue;
+      }
+      if (c === '"') quoted = false;
+      else field += c;
+      i += 1;
+      continue;
+    }
+    if (c === '"' && field === '') quoted = true;
+    else if (c === ',' || c === ';' || c === '\t') {
+      row.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && src[i + 1] === '\n') i += 1;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else field += c;
+    i += 1;
+  }
+  if (field !== '' || row.length) {
+    row.push(field);
+    rows.push(row);
+  }
+  return rows.filter((r) => r.some((f) => f.trim() !== ''));
+}
+
+export interface CsvImport {
+  /** Numbers to list, E.164, each once, with `since` and `detail` when the file had them. */
+  entries: Array<{ number: string; since?: string; detail?: string }>;
+  /** Rows that were not a number, with the reason: `line 3: "hello" is not a phone number…`. */
+  skipped: string[];
+}
+
+/**
+ * Reads a CSV of numbers: the export's own format (`number,since,why,detail`), or any file
+ * whose first column (or a column headed number / phone / mobile / msisdn) holds numbers.
+ */
+export function fromCsv(text: string): CsvImport {
+  const rows = csvRows(text);
+  const out: CsvImport = { entries: [], skipped: [] };
+  if (rows.length === 0) return out;
+  const header = rows[0].map((f) => f.trim().toLowerCase());
+  const hasHeader = !internationalNumber(rows[0][0] ?? '') && header.some((h) => /^(number|phone|mobile|msisdn|to|from|e164)/.test(h));
+  const col = (re: RegExp): number => (hasHeader ? header.findIndex((h) => re.test(h)) : -1);
+  const numberCol = Math.max(0, col(/^(number|phone|mobile|msisdn|to|from|e164)/));
+  const sinceCol = col(/^(since|date|opted.?out)/);
+  const detailCol = col(/^(detail|note|comment)/) >= 0 ? col(/^(detail|note|comment)/) : col(/^reason/);
+  const seen = new Set<string>();
+  rows.slice(hasHeader ? 1 : 0).forEach((row, i) => {
+    const line = i + (hasHeader ? 2 : 1);
+    // A spreadsheet's formula guard (a leading ') is not part of the value.
+    const raw = (row[numberCol] ?? '').trim().replace(/^'/, '');
+    const number = internationalNumber(raw);
+    if (!number) {
+      out.skipped.push(`line ${line}: ${numberProblem(raw)}`);
+      return;
+    }
+    if (seen.has(number)) return;
+    seen.add(number);
+    const sinceText = sinceCol >= 0 ? (row[sinceCol] ?? '').trim() : '';
+    const since = sinceText && !Number.isNaN(Date.parse(sinceText)) ? new Date(sinceText).toISOString() : undefined;
+    const detail = detailCol >= 0 ? (row[detailCol] ?? '').trim().replace(/^'/, '').slice(0, 200) : '';
+    out.entries.push({ number, ...(since ? { since } : {}), ...(detail ? { detail } : {}) });
+  });
+  return out;
+}
