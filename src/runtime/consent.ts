@@ -96,12 +96,16 @@ function openConsent(store: SmsStore): ConsentList {
       const added = await list.setIfAbsent(key, entry);
       if (added) {
         await known.setIfAbsent(account, { since: entry.since });
+        announce({ account, number: key, change: 'opted-out' });
         return { entry, added };
       }
       return { entry: (await list.get(key)) ?? entry, added };
     },
     async optIn(account, number) {
-      return listOf(account).take(checkNumber(number));
+      const key = checkNumber(number);
+      const removed = await listOf(account).take(key);
+      if (removed) announce({ account, number: key, change: 'opted-in' });
+      return removed;
     },
     async list(account) {
       const entries = (await listOf(account).entries()).map(([, e]) => e);
@@ -111,6 +115,31 @@ function openConsent(store: SmsStore): ConsentList {
       return (await known.entries()).map(([account]) => account).sort();
     },
   };
+}
+
+/** A change to a list made in this runtime (the SMS sidebar shows it at once). */
+export interface ConsentChange {
+  account: string;
+  number: string;
+  change: 'opted-out' | 'opted-in';
+}
+type ChangeListener = (change: ConsentChange) => void;
+const listeners = new Set<ChangeListener>();
+
+/** Calls `listener` on each change made through this runtime's lists; returns the function that stops it. */
+export function onConsentChange(listener: ChangeListener): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+function announce(change: ConsentChange): void {
+  for (const listener of listeners) {
+    try {
+      listener(change);
+    } catch {
+      // A listener's failure is its own.
+    }
+  }
 }
 
 const opened = new WeakMap<SmsStore, ConsentList>();

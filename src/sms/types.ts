@@ -104,8 +104,8 @@ export interface InboundSms {
     to: string;
     from: string;
     text: string;
-    /** Why no reply went out: this inbound message was answered already (before a crash, or by another node). */
-    notSent?: 'already-replied';
+    /** Why no reply went out: answered already (before a crash, or by another node), or the sender is on the opt-out list (SPEC §3, §8). */
+    notSent?: 'already-replied' | 'opted-out';
   };
 }
 

@@ -12,6 +12,7 @@ import { wrapResponse } from '../../runtime/response-wrapper';
 import { sendSafely } from '../../runtime/safe-send';
 import { receive } from '../../http/receive';
 import { NodeInbox } from '../../runtime/node-inbox';
+import { NodeConsent } from '../common/node-consent';
 import { refuse } from '../../http/refusals';
 import { simulatedMessages } from '../../runtime/simulated-messages';
 import type { InboundSms } from '../../sms/types';
@@ -76,7 +77,7 @@ export = function register(RED: NodeAPI): void {
     };
 
     /** Emits `sms`; when it is in the inbox (`inboxId`), it leaves once the flow has finished with it. */
-    const emit = (sms: InboundSms, live: Live, inboxId?: string): void => {
+    const emitNow = (sms: InboundSms, live: Live, inboxId?: string): void => {
       const msg: NodeMessage & { _msgid: string } = {
         _msgid: RED.util.generateId(),
         payload: sms.text,
@@ -87,6 +88,13 @@ export = function register(RED: NodeAPI): void {
       if (live.res) msg.res = wrapResponse(node, live.res);
       if (inboxId) inbox.send(msg, inboxId, (m) => sendSafely(node, m));
       else sendSafely(node, msg);
+    };
+    // A STOP or START is on the opt-out list before the flow sees it, so a send right after respects it.
+    const consent = new NodeConsent(node, inbox.shared);
+    const emit = (sms: InboundSms, live: Live, inboxId?: string): void => {
+      const kept = consent.keep(sms, setup.account);
+      if (kept) void kept.then(() => emitNow(sms, live, inboxId));
+      else emitNow(sms, live, inboxId);
     };
     // A crash (or kill) left these in the inbox: emitted again once every node is there to receive them.
     const redeliver = (): void => {

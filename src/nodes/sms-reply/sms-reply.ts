@@ -9,6 +9,8 @@ import { ReplyError, asReplyError, type ReplyRequest, type ReplyResult } from '.
 import type { InboundSms } from '../../sms/types';
 import { simulatedMessages } from '../../runtime/simulated-messages';
 import { acquireStore, releaseStore } from '../../runtime/sms-store';
+import { consentAccountOf } from '../common/consent-account';
+import { NodeConsent } from '../common/node-consent';
 
 /** What the reply said, on the output message (SPEC §3). */
 type ReplySummary = NonNullable<InboundSms['reply']>;
@@ -49,6 +51,7 @@ export = function register(RED: NodeAPI): void {
     // A problem of the node's own account found when it started (a private key that cannot
     // sign, say) is shown at once, not at the first message.
     const store = acquireStore(RED);
+    const consent = new NodeConsent(node, store);
 
     /**
      * The right to answer this inbound message from this node, once (SPEC §3): a message
@@ -138,6 +141,15 @@ export = function register(RED: NodeAPI): void {
       }
       const provider = PROVIDERS[sms.provider];
       const res = msg.res?._res as Response | undefined;
+      const consentKey = consentAccountOf(account, sms);
+      // SPEC §3: to a sender on the opt-out list, only the answer to a STOP / HELP / START goes out.
+      if (!nothing && !sms.optOut && (await consent.listed(consentKey, request.to))) {
+        const open = !!(provider.reply.inAnswer && res && !res.headersSent);
+        if (open && res) provider.acknowledge(res);
+        noReply(open && provider.reply.inAnswer ? provider.reply.inAnswer.format : 'api');
+        showStatus({ fill: 'grey', shape: 'ring', text: 'not sent: opted out' });
+        return { ...summary({}), notSent: 'opted-out' };
+      }
       // Replies to the simulator reach no one: they are not recorded.
       const claim = nothing || simulated() ? { granted: true } : await claimReply(sms);
       if (!claim.granted) {
@@ -174,6 +186,15 @@ export = function register(RED: NodeAPI): void {
       } catch (err) {
         // Not sent: a later attempt (a retry, the message emitted again) may reply.
         await releaseReply(claim.key);
+        // Refused because they opted out at the provider (Twilio 21610): now on our list too.
+        if (await consent.refused(provider, err, consentKey, request.to)) {
+          const failure = asReplyError(err);
+          throw new ReplyError(`${failure.message} ${request.to} is now on this account's opt-out list.`, {
+            status: failure.status,
+            reason: 'recipient opted out',
+            ...(failure.code ? { code: failure.code } : {}),
+          });
+        }
         throw err;
       }
     }

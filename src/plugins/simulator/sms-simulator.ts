@@ -1,5 +1,7 @@
 import type { NodeAPI } from '../../runtime/red';
 import { addSimulatorRoutes } from './routes';
+import { addConsentRoutes } from './consent-routes';
+import { onConsentChange } from '../../runtime/consent';
 import { simulatedMessages } from '../../runtime/simulated-messages';
 
 // The SMS simulator: a Node-RED plugin (package.json "node-red".plugins). The editor side,
@@ -8,12 +10,19 @@ import { simulatedMessages } from '../../runtime/simulated-messages';
 /** Comms topic of replies for the sidebar. */
 const REPLY_TOPIC = 'sms-simulator/reply';
 
+/** Comms topic of changes to the opt-out lists, so an open sidebar shows a STOP at once. */
+const CONSENT_TOPIC = 'sms-consent/changed';
+
 let stopPublishing: (() => void) | undefined;
+let stopConsent: (() => void) | undefined;
 
 export = function register(RED: NodeAPI): void {
   RED.plugins?.registerPlugin('sms-simulator', { type: 'sms-simulator' });
   addSimulatorRoutes(RED);
+  addConsentRoutes(RED);
   // One publisher per runtime, even when the plugin is registered again (tests).
   stopPublishing?.();
   stopPublishing = simulatedMessages.onReply((reply) => RED.comms?.publish(REPLY_TOPIC, reply, false));
+  stopConsent?.();
+  stopConsent = onConsentChange((change) => RED.comms?.publish(CONSENT_TOPIC, change, false));
 };

@@ -1,0 +1,163 @@
+import type BodyParser from 'body-parser';
+import type { Request, RequestHandler, Response } from 'express';
+import { consentAccountOf } from '../../nodes/common/consent-account';
+import type { SmsAccountNode } from '../../nodes/sms-account/account';
+import { accountLabel } from '../../providers';
+import { type ConsentList, consentList } from '../../runtime/consent';
+import { lazyRequire } from '../../runtime/lazy-require';
+import type { NodeAPI } from '../../runtime/red';
+import { acquireStore, releaseStore } from '../../runtime/sms-store';
+import { fromCsv, internationalNumber, numberProblem, toCsv } from '../../sms/consent';
+
+// The opt-out lists in the SMS sidebar (SPEC §8): each account's list, and a person adding,
+// removing, importing and exporting numbers. Admin routes, behind Node-RED's permissions.
+
+const ROUTE_PREFIX = '/sms-consent';
+/** An import of ~50 000 numbers fits. */
+const IMPORT_LIMIT = '2mb';
+/** Writes in flight during an import: the embedded store commits what arrives together in one sync. */
+const IMPORT_BATCH = 200;
+
+/** An account as the sidebar lists it: the key of its list and the `sms account` nodes that use it. */
+export interface ConsentAccountView {
+  key: string;
+  /** `Twilio AC…`, `Vonage abcd1234`. */
+  label: string;
+  /** Names of the deployed `sms account` nodes with this list (several nodes may share one account). */
+  names: string[];
+}
+
+function fail(res: Response, status: number, error: string): void {
+  res.status(status).json({ error });
+}
+
+function labelOf(key: string): string {
+  const [kind, ...rest] = key.split(':');
+  const id = rest.join(':');
+  if (id === 'unidentified') return `${accountLabel(kind)} (messages naming no account)`;
+  if (id.startsWith('node:')) return `${accountLabel(kind)} (account node ${id.slice(5)}, no account id)`;
+  return `${accountLabel(kind)} ${id}`;
+}
+
+/** Deployed accounts first (by name), then lists kept in the store for accounts not deployed now. */
+async function accountsOf(RED: NodeAPI, lists: ConsentList): Promise<ConsentAccountView[]> {
+  const views = new Map<string, ConsentAccountView>();
+  RED.nodes.eachNode((def) => {
+    if (def.type !== 'sms account') return;
+    const node = RED.nodes.getNode(def.id) as SmsAccountNode | null;
+    if (!node) return;
+    const key = consentAccountOf(node);
+    const view = views.get(key) ?? { key, label: labelOf(key), names: [] };
+    view.names.push(node.name || node.id);
+    views.set(key, view);
+  });
+  for (const key of await lists.accounts()) if (!views.has(key)) views.set(key, { key, label: labelOf(key), names: [] });
+  return [...views.values()].sort((a, b) => (a.names.length === 0) === (b.names.length === 0) ? a.label.localeCompare(b.label) : a.names.length ? -1 : 1);
+}
+
+/** The store for one request: opened if no node holds it, and closed again after. */
+async function withLists<T>(RED: NodeAPI, fn: (lists: ConsentList) => Promise<T>): Promise<T> {
+  const shared = acquireStore(RED);
+  try {
+    return await fn(consentList(await shared.ready));
+  } finally {
+    await releaseStore(true);
+  }
+}
+
+const text = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+/** The account a request names, when it is one the sidebar lists; else answers 404. */
+async function knownAccount(RED: NodeAPI, lists: ConsentList, key: string, res: Response): Promise<boolean> {
+  if (key && (await accountsOf(RED, lists)).some((a) => a.key === key)) return true;
+  fail(res, 404, key ? `no sms account with the opt-out list "${key}": deploy the account first` : 'which account? (account is missing)');
+  return false;
+}
+
+async function list(RED: NodeAPI, req: Request, res: Response): Promise<void> {
+  await withLists(RED, async (lists) => {
+    const account = text(req.query.account);
+    if (!account) {
+      res.json({ accounts: await accountsOf(RED, lists) });
+      return;
+    }
+    if (!(await knownAccount(RED, lists, account, res))) return;
+    res.json({ account, entries: await lists.list(account) });
+  });
+}
+
+async function add(RED: NodeAPI, req: Request, res: Response): Promise<void> {
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  const account = text(body.account);
+  const problem = numberProblem(text(body.number));
+  if (problem) return fail(res, 400, problem);
+  await withLists(RED, async (lists) => {
+    if (!(await knownAccount(RED, lists, account, res))) return;
+    const detail = text(body.detail).trim().slice(0, 200);
+    const { entry, added } = await lists.optOut(account, text(body.number), { why: 'sidebar', ...(detail ? { detail } : {}) });
+    res.json({ entry, added });
+  });
+}
+
+async function remove(RED: NodeAPI, req: Request, res: Response): Promise<void> {
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  const account = text(body.account);
+  const number = internationalNumber(text(body.number)) ?? text(body.number).trim();
+  if (!number) return fail(res, 400, 'no number given');
+  await withLists(RED, async (lists) => {
+    if (!(await knownAccount(RED, lists, account, res))) return;
+    const removed = await lists.optIn(account, number, 'sidebar');
+    res.json({ removed: removed ?? null });
+  });
+}
+
+async function exportCsv(RED: NodeAPI, req: Request, res: Response): Promise<void> {
+  const account = text(req.query.account);
+  await withLists(RED, async (lists) => {
+    if (!(await knownAccount(RED, lists, account, res))) return;
+    const file = `opt-out-${account.replace(/[^A-Za-z0-9_-]+/g, '-')}.csv`;
+    res.setHeader('Content-Disposition', `attachment; filename="${file}"`);
+    res.type('text/csv; charset=utf-8').send(toCsv(await lists.list(account)));
+  });
+}
+
+async function importCsv(RED: NodeAPI, req: Request, res: Response): Promise<void> {
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  const account = text(body.account);
+  if (typeof body.csv !== 'string') return fail(res, 400, 'csv is missing: send { account, csv } with the file as text');
+  const parsed = fromCsv(body.csv);
+  await withLists(RED, async (lists) => {
+    if (!(await knownAccount(RED, lists, account, res))) return;
+    let added = 0;
+    for (let i = 0; i < parsed.entries.length; i += IMPORT_BATCH) {
+      const batch = parsed.entries.slice(i, i + IMPORT_BATCH);
+      const results = await Promise.all(batch.map((e) => lists.optOut(account, e.number, { why: 'import', at: e.since, detail: e.detail })));
+      added += results.filter((r) => r.added).length;
+    }
+    res.json({ added, alreadyListed: parsed.entries.length - added, skipped: parsed.skipped.slice(0, 50), skippedCount: parsed.skipped.length });
+  });
+}
+
+const bodyParser = lazyRequire<typeof BodyParser>('body-parser');
+let jsonParser: RequestHandler | undefined;
+const json: RequestHandler = (req, res, next) => {
+  jsonParser ??= bodyParser().json({ limit: IMPORT_LIMIT });
+  jsonParser(req, res, next);
+};
+
+/** The opt-out list routes: reading needs `sms-consent.read`, changing it `sms-consent.write`. */
+export function addConsentRoutes(RED: NodeAPI): void {
+  const allow = (permission: string): RequestHandler =>
+    (RED.auth?.needsPermission(permission) as RequestHandler | undefined) ?? ((_req, res) => fail(res, 403, 'Node-RED offers no permission check here'));
+  const run = (fn: (RED: NodeAPI, req: Request, res: Response) => Promise<void>): RequestHandler => (req, res) => {
+    fn(RED, req, res).catch((err: Error) => {
+      // The store unreachable, most likely: said as such, not as a crash.
+      if (!res.headersSent) fail(res, 503, `the opt-out list cannot be reached: ${err.message}`);
+    });
+  };
+  RED.httpAdmin.get(`${ROUTE_PREFIX}/lists`, allow('sms-consent.read'), run(list));
+  RED.httpAdmin.get(`${ROUTE_PREFIX}/export`, allow('sms-consent.read'), run(exportCsv));
+  RED.httpAdmin.post(`${ROUTE_PREFIX}/add`, allow('sms-consent.write'), json, run(add));
+  RED.httpAdmin.post(`${ROUTE_PREFIX}/remove`, allow('sms-consent.write'), json, run(remove));
+  RED.httpAdmin.post(`${ROUTE_PREFIX}/import`, allow('sms-consent.write'), json, run(importCsv));
+}
