@@ -105,7 +105,7 @@ describe('Opt-out list in the SMS sidebar (Chromium)', function () {
 
     await page.setInputFiles('#sms-consent-file', file);
     await page.locator('#sms-consent-message', { hasText: 'Imported: 3 added, 0 already listed, 0 skipped.' }).waitFor();
-    await page.waitForFunction(() => document.querySelectorAll('#sms-consent-entries .sms-consent-entry').length === 3);
+    await page.waitForFunction(() => globalThis.document.querySelectorAll('#sms-consent-entries .sms-consent-entry').length === 3);
     assert.deepEqual((await rows()).sort(), ['+15551230002', '+447700900123', '+447700900999']);
     const [again] = await Promise.all([page.waitForEvent('download'), page.click('#sms-consent-export')]);
     const second = fs.readFileSync(await again.path(), 'utf8').trim().split(/\r\n/).slice(1);
