@@ -86,8 +86,25 @@ async function load(flow, credentials) {
   return { url: (p) => baseUrl + p, getNode: (id) => helper.getNode(id) };
 }
 
+/**
+ * Empties the opt-out lists, as a fresh Node-RED would have them: the runtime's store outlives
+ * one test's flow, and tests reuse sender numbers (a STOP in one would silence the next).
+ */
+async function clearOptOutLists() {
+  try {
+    const { body } = await helper.request().get('/sms-consent/lists');
+    for (const { key } of body.accounts || []) {
+      const listed = await helper.request().get('/sms-consent/lists').query({ account: key });
+      for (const { number } of listed.body.entries || []) await helper.request().post('/sms-consent/remove').send({ account: key, number });
+    }
+  } catch {
+    // No runtime, or no store: nothing to clear.
+  }
+}
+
 async function unload() {
   loaded = false;
+  await clearOptOutLists();
   await helper.unload();
   captured.httpNode = null;
 }

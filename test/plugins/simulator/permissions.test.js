@@ -118,4 +118,26 @@ describe('SMS simulator permissions (real Node-RED with adminAuth)', function ()
     assert.equal(result.url, `${red.url}/sms/in`);
     assert.deepEqual(result.replies.map((r) => r.text), ['Hello +15551230009']);
   });
+
+  it('opt-out lists: 401 without login; a read-only user reads and exports them but cannot change them; an admin can', async function () {
+    const consent = (route, opts = {}) => call(`../sms-consent/${route}`, opts);
+    assert.equal((await consent('lists')).status, 401);
+    assert.equal((await consent('add', { body: { account: 'x', number: '+15551230001' } })).status, 401);
+    const admin = await token('admin', '*');
+    // A STOP through the simulator gives the sms in (no account) a list under the account the message names.
+    assert.equal((await call('send', { bearer: admin, body: { node: 'in', from: '+15551230010', text: 'STOP' } })).status, 200);
+    const viewer = await token('viewer', 'read');
+    const accounts = (await (await consent('lists', { bearer: viewer })).json()).accounts;
+    assert.equal(accounts.length, 1);
+    const account = accounts[0].key;
+    const read = await consent(`lists?account=${encodeURIComponent(account)}`, { bearer: viewer });
+    assert.deepEqual((await read.json()).entries.map((e) => e.number), ['+15551230010']);
+    assert.equal((await consent(`export?account=${encodeURIComponent(account)}`, { bearer: viewer })).status, 200);
+    for (const route of ['add', 'remove', 'import']) {
+      assert.equal((await consent(route, { bearer: viewer, body: { account, number: '+15551230011', csv: '+15551230011' } })).status, 401, route);
+    }
+    const added = await consent('add', { bearer: admin, body: { account, number: '+15551230011' } });
+    assert.equal(added.status, 200);
+    assert.equal((await added.json()).added, true);
+  });
 });

@@ -1,0 +1,42 @@
+'use strict';
+// The opt-out list's domain rules: which typed numbers are accepted, and the CSV round trip.
+const assert = require('node:assert/strict');
+const { internationalNumber, listedAddress, numberProblem, toCsv, fromCsv } = require('../../dist/sms/consent');
+
+describe('opt-out numbers and CSV', function () {
+  it('takes international numbers as people type them, and refuses a national one with a sentence', function () {
+    for (const typed of ['+44 7700 900123', '0044 7700 900123', '447700900123', '+44 (0)7700-900.123'.replace('(0)', '')]) {
+      assert.equal(internationalNumber(typed), '+447700900123', typed);
+    }
+    assert.equal(internationalNumber('07700 900123'), undefined);
+    assert.match(numberProblem('07700 900123'), /no country code: write it in international form/);
+    assert.match(numberProblem('hello'), /not a phone number in international form/);
+    assert.equal(internationalNumber('+1234567890123456'), undefined, 'over 15 digits');
+    assert.equal(listedAddress(' 1234567890123456789 '), '1234567890123456789', 'a Messenger id is kept as sent');
+  });
+
+  it('exports what it imports back as it was, with quoting and a guard against spreadsheet formulas', function () {
+    const entries = [
+      { number: '+15551230001', since: '2026-01-02T03:04:05.000Z', why: 'stop', detail: 'Stop, please' },
+      { number: '+447700900123', since: '2025-12-01T00:00:00.000Z', why: 'sidebar', detail: '=HYPERLINK("x")' },
+      { number: '+33612345678', since: '2025-11-01T00:00:00.000Z', why: 'import' },
+    ];
+    const csv = toCsv(entries);
+    assert.match(csv, /^number,since,why,detail\r\n\+15551230001,2026-01-02T03:04:05\.000Z,stop,"Stop, please"\r\n/);
+    assert.match(csv, /,"'=HYPERLINK\(""x""\)"\r\n/);
+    const back = fromCsv(csv);
+    assert.deepEqual(back.skipped, []);
+    assert.deepEqual(back.entries, [
+      { number: '+15551230001', since: '2026-01-02T03:04:05.000Z', detail: 'Stop, please' },
+      { number: '+447700900123', since: '2025-12-01T00:00:00.000Z', detail: '=HYPERLINK("x")' },
+      { number: '+33612345678', since: '2025-11-01T00:00:00.000Z' },
+    ]);
+  });
+
+  it('reads a plain list or a file with a phone column; names the lines it skips; each number once', function () {
+    assert.deepEqual(fromCsv('+15551230001\n15551230002\n\n+1 555 123 0001\n').entries.map((e) => e.number), ['+15551230001', '+15551230002']);
+    const file = fromCsv('name;Mobile;note\nAnn;+44 7700 900001;met at fair\nBob;07700 900002;\n');
+    assert.deepEqual(file.entries, [{ number: '+447700900001', detail: 'met at fair' }]);
+    assert.deepEqual(file.skipped, ['line 3: "07700 900002" has no country code: write it in international form, e.g. +44 7700 900123']);
+  });
+});
