@@ -7,7 +7,7 @@
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const rt = require('../../support/runtime');
-const { twilioSignature, signVonageSms } = require('../../support/sign');
+const { twilioSignature, signVonageSms, vonageMessagesJwt } = require('../../support/sign');
 
 const SID = 'AC00000000000000000000000000000015';
 const TOKEN = 'consent-twilio-token';
@@ -178,5 +178,29 @@ describe('opt-out list kept by sms in and sms reply', function () {
     assert.match(failed.error.message, /status 7/);
     const entries = await listOf('vonage:abcd1234');
     assert.deepEqual(entries.map((e) => [e.number, e.why]).sort(), [['+447700900001', 'stop'], ['+447700900002', 'provider-refusal']]);
+  });
+
+  it('Vonage Messages API: a reply refused with error 1050 (number barred) lists the recipient under the API key', async function () {
+    const SECRET = 'consent-vonage-messages-secret';
+    const flow = onTab([
+      { id: 'acct', type: 'sms account', name: 'vonage', provider: 'vonage', apiHost: fake.url },
+      { id: 'in', type: 'sms in', account: 'acct', provider: 'vonage-messages', path: '/c/messages', wires: [['reply']] },
+      { id: 'reply', type: 'sms reply', text: 'ok', media: '', wires: [[]] },
+      { id: 'catcher', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
+      { id: 'caught', type: 'helper' },
+    ]);
+    const r = await rt.load(flow, { acct: { apiKey: 'efgh5678', apiSecret: 'secret', signatureSecret: SECRET } });
+    const caught = rt.collector('caught');
+    // The Messages API's errors are RFC 7807: the code is the fragment of `type`.
+    fake.script('vonage-messages', {
+      status: 422,
+      body: { type: 'https://developer.vonage.com/api-errors/messages#1050', title: 'Number barred', detail: 'The number you are trying to submit to is blacklisted and may not receive messages.' },
+    });
+    const raw = JSON.stringify({ channel: 'sms', message_type: 'text', message_uuid: crypto.randomUUID(), to: '447700900000', from: '447700900003', text: 'hi', timestamp: new Date().toISOString() });
+    assert.equal((await rt.postJson(r.url('/c/messages'), raw, { Authorization: `Bearer ${vonageMessagesJwt(SECRET, raw)}` })).status, 200);
+    const failed = await caught.next(5000);
+    assert.match(failed.error.message, /Number barred.*\+447700900003 is now on this account's opt-out list\.$/);
+    const [entry] = await listOf('vonage:efgh5678');
+    assert.deepEqual([entry.number, entry.why, entry.detail], ['+447700900003', 'provider-refusal', 'Vonage Messages API error 1050 (number barred)']);
   });
 });
