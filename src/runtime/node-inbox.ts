@@ -1,4 +1,5 @@
-import { isStoreUnavailable, type SmsStore } from '../store';
+import { isStoreUnavailable, type HeldGroup, type MultipartLimits, type SmsStore } from '../store';
+import { combineParts } from '../sms/multipart';
 import type { InboundSms } from '../sms/types';
 import { installInboxHooks, isInFlight, sendTracked, FINISH_BOUND_MS } from './inbox-tracker';
 import type { Node, NodeAPI, NodeMessage } from './red';
@@ -11,6 +12,30 @@ export interface InboxValue {
 }
 
 export type Admission = 'new' | 'duplicate' | { unavailable: string };
+
+/** A multipart part's fate: held, a retry, no room (503), or the whole message, already in the inbox. */
+export type PartAdmission = 'held' | 'duplicate' | 'full' | { unavailable: string } | { complete: InboundSms; inboxId?: string };
+
+/** An inbox entry is one message, or a multipart group that completed or expired (its parts). */
+type InboxHolding = InboxValue | HeldGroup<InboxValue>;
+
+function isGroup(value: InboxHolding): value is HeldGroup<InboxValue> {
+  return Array.isArray((value as HeldGroup<InboxValue>).parts);
+}
+
+/** A held group as one message: its parts in order, `incomplete` when some never came. */
+export function messageOfGroup(group: HeldGroup<InboxValue>): InboundSms {
+  return combineParts(
+    group.parts.map((p) => p.value.sms),
+    group.total,
+  );
+}
+
+function heldBy(value: InboxHolding | undefined): { node?: string; sms?: () => InboundSms } {
+  if (!value) return {};
+  if (isGroup(value)) return { node: value.parts[0]?.value?.node, sms: () => messageOfGroup(value) };
+  return { node: value.node, sms: () => value.sms };
+}
 
 /**
  * An sms in (or sms status) node's view of the runtime's store: admits what arrives, takes
@@ -53,22 +78,33 @@ export class NodeInbox {
     }
   }
 
-  /** A multipart message completed from parts already acknowledged: into the inbox before it is emitted. */
-  async put(id: string, sms: InboundSms): Promise<boolean> {
+  /**
+   * A Vonage multipart part, before it is acknowledged: a retry (seen id) is a duplicate;
+   * otherwise held in the store's group, and the part that completes it gets the whole
+   * message, put in the inbox (under the first part's id) in the same step.
+   */
+  async addPart(seenKey: string, group: string, sms: InboundSms, limits: MultipartLimits): Promise<PartAdmission> {
+    const concat = sms.concat;
+    if (!concat) throw new TypeError('addPart takes a part of a multipart message');
+    let store: SmsStore;
     try {
-      await (await this.open()).inbox.put<InboxValue>(id, { node: this.node.id, sms });
-      return true;
+      store = await this.open();
+      if (!(await store.seen.firstTime(seenKey))) return 'duplicate';
     } catch (err) {
-      this.node.warn(`message ${id} goes on without being kept in the sms store (${reason(err)}): a crash now would lose it`);
-      return false;
+      return { unavailable: reason(err) };
     }
-  }
-
-  /** True the first time `key` comes within the retention; unavailable says why not known. */
-  async firstTime(key: string): Promise<boolean | { unavailable: string }> {
     try {
-      return await (await this.open()).seen.firstTime(key);
+      const part = { group, index: concat.part, total: concat.total, value: { node: this.node.id, sms }, sender: sms.from, inboxId: seenKey };
+      const added = await store.multipart.add<InboxValue>(part, limits);
+      if (added.state === 'complete') {
+        const parts = added.parts.map((value, i) => ({ index: i + 1, value }));
+        return { complete: messageOfGroup({ group, total: concat.total, firstAt: 0, parts }), inboxId: added.inboxId };
+      }
+      if (added.state === 'full') await store.seen.forget(seenKey);
+      return added.state;
     } catch (err) {
+      // Not held: not acknowledged either (503), so the retry must not look like a duplicate.
+      await store.seen.forget(seenKey).catch(() => undefined);
       return { unavailable: reason(err) };
     }
   }
@@ -95,12 +131,13 @@ export class NodeInbox {
     if (this.redelivered) return;
     this.redelivered = true;
     const store = await this.open();
-    const entries = await store.inbox.list<InboxValue>();
+    const entries = await store.inbox.list<InboxHolding>();
     for (const entry of entries) {
-      if (entry.owner !== store.instance || entry.value?.node !== this.node.id || isInFlight(entry.id)) continue;
-      const claimed = await store.inbox.claim<InboxValue>(entry);
-      if (!claimed) continue;
-      emit({ ...claimed.value.sms, redelivered: true }, claimed.id);
+      if (entry.owner !== store.instance || heldBy(entry.value).node !== this.node.id || isInFlight(entry.id)) continue;
+      const claimed = await store.inbox.claim<InboxHolding>(entry);
+      const sms = heldBy(claimed?.value).sms;
+      if (!claimed || !sms) continue;
+      emit({ ...sms(), redelivered: true }, claimed.id);
     }
   }
 

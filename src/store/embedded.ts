@@ -3,10 +3,10 @@ import path from 'node:path';
 import type * as Lmdb from 'lmdb';
 import { StoreUnavailableError, withinTime } from './errors';
 import { checkKey, checkName, checkPart, checkTtl, toJson } from './keys';
-import { decidePart, isExpired, parseGroup, parseResult, type GroupRecord, type GroupsUsage } from './multipart-rules';
+import { decidePart, isExpired, limitsOf, parseGroup, parseResult, type GroupRecord, type GroupsUsage } from './multipart-rules';
 import { retentionMsOf, type StoreConfig } from './settings';
 import { claimed, entryOf, newRecord, type InboxRecord } from './inbox-record';
-import type { Collection, HeldGroup, InboxClaim, PartInput, SmsStore, StoreLog } from './types';
+import type { Collection, HeldGroup, InboxClaim, MultipartLimits, PartInput, SmsStore, StoreLog } from './types';
 
 // The default store: an LMDB database (the `lmdb` package, prebuilt binaries shipped as
 // npm packages for every platform Node-RED runs on) in a folder of the user directory.
@@ -51,6 +51,8 @@ export async function openEmbeddedStore(config: StoreConfig, userDir: string, in
   const valuesDb = root.openDB<StoredValue, [string, string]>('collections', {});
   const expiryDb = root.openDB<null, ExpiryKey>('expiry', {});
   const metaDb = root.openDB<GroupsUsage, string>('meta', {});
+  /** Open groups per sender (absent: none). */
+  const sendersDb = root.openDB<number, string>('multipart-senders', {});
   const retentionMs = retentionMsOf(config);
   const limits = config.multipart;
 
@@ -116,6 +118,14 @@ export async function openEmbeddedStore(config: StoreConfig, userDir: string, in
   await prune();
   const pruner = setInterval(() => void prune(), PRUNE_EVERY_MS);
   pruner.unref();
+
+  /** Inside a transaction: one group more (or fewer) for its sender. */
+  function countSender(sender: string | undefined, by: number): void {
+    if (sender === undefined) return;
+    const n = (sendersDb.get(sender) ?? 0) + by;
+    if (n > 0) sendersDb.putSync(sender, n);
+    else sendersDb.removeSync(sender);
+  }
 
   /** Inside a transaction: a finished group into the inbox, when its first part named an id. */
   function toInbox(group: string, record: GroupRecord): void {
@@ -199,35 +209,48 @@ export async function openEmbeddedStore(config: StoreConfig, userDir: string, in
       },
     },
     multipart: {
-      async add<T>(part: PartInput<T>) {
+      async add<T>(part: PartInput<T>, callLimits?: Partial<MultipartLimits>) {
         checkKey('group', part.group);
         checkPart(part.index, part.total);
         if (part.inboxId !== undefined) checkKey('inbox id', part.inboxId);
+        if (part.sender !== undefined) checkKey('sender', part.sender);
         const json = toJson(part.value);
+        const effective = limitsOf(limits, callLimits);
         return write('adding a multipart part', () => {
           const existing = groupsDb.get(part.group);
           const usage = metaDb.get(USAGE_KEY) ?? { groups: 0, bytes: 0 };
-          const decision = decidePart(existing, { ...part, json }, limits, usage, Date.now());
+          const senderGroups = part.sender === undefined ? 0 : (sendersDb.get(part.sender) ?? 0);
+          const decision = decidePart(existing, { ...part, json }, effective, { ...usage, senderGroups }, Date.now());
           if (decision.next !== undefined) {
             metaDb.putSync(USAGE_KEY, {
               groups: usage.groups + (existing ? 0 : 1) - (decision.next === null ? 1 : 0),
               bytes: usage.bytes + (decision.next?.bytes ?? 0) - (existing?.bytes ?? 0),
             });
-            if (decision.next === null) groupsDb.removeSync(part.group);
-            else groupsDb.putSync(part.group, decision.next);
+            if (!existing) countSender(part.sender, 1);
+            if (decision.next === null) {
+              groupsDb.removeSync(part.group);
+              countSender(decision.completed?.sender, -1);
+            } else groupsDb.putSync(part.group, decision.next);
           }
           if (decision.completed) toInbox(part.group, decision.completed);
           return decision.result;
         }).then((result) => parseResult<T>(result));
       },
-      async takeExpired<T>() {
+      async takeExpired<T>(callLimits?: Partial<MultipartLimits>) {
+        const effective = limitsOf(limits, callLimits);
+        // Called every few seconds: a read first, so nothing to take costs no disk write.
+        const now0 = Date.now();
+        let any = false;
+        for (const { value } of groupsDb.getRange({})) if ((any = isExpired(value, effective, now0))) break;
+        if (!any) return [];
         return write('taking expired multipart groups', () => {
           const now = Date.now();
           const taken: HeldGroup<T>[] = [];
           const usage = metaDb.get(USAGE_KEY) ?? { groups: 0, bytes: 0 };
           for (const { key, value } of groupsDb.getRange({})) {
-            if (!isExpired(value, limits, now)) continue;
+            if (!isExpired(value, effective, now)) continue;
             groupsDb.removeSync(key);
+            countSender(value.sender, -1);
             usage.groups--;
             usage.bytes -= value.bytes;
             toInbox(key, value);

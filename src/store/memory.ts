@@ -1,8 +1,8 @@
 import { checkKey, checkName, checkPart, checkTtl, toJson } from './keys';
-import { decidePart, isExpired, parseGroup, parseResult, type GroupRecord } from './multipart-rules';
+import { decidePart, isExpired, limitsOf, parseGroup, parseResult, type GroupRecord } from './multipart-rules';
 import { retentionMsOf, type StoreConfig } from './settings';
 import { claimed, entryOf, newRecord, type InboxRecord } from './inbox-record';
-import type { Collection, HeldGroup, InboxClaim, SmsStore, StoreLog } from './types';
+import type { Collection, HeldGroup, InboxClaim, MultipartLimits, SmsStore, StoreLog } from './types';
 
 // Tests only: one process's memory, gone on restart. Same contract as the others, values
 // copied through JSON so nothing passes by reference that redis would not pass.
@@ -103,7 +103,14 @@ export function openMemoryStore(config: StoreConfig, instance: string, log: Stor
   const groups = new Map<string, GroupRecord>();
   const inbox = new Map<string, InboxRecord>();
   const collections = new Map<string, MemoryCollection<unknown>>();
+  const groupsBySender = new Map<string, number>();
   let heldBytes = 0;
+  const countSender = (sender: string | undefined, by: number): void => {
+    if (sender === undefined) return;
+    const n = (groupsBySender.get(sender) ?? 0) + by;
+    if (n > 0) groupsBySender.set(sender, n);
+    else groupsBySender.delete(sender);
+  };
 
   const toInbox = (group: string, record: GroupRecord): void => {
     if (record.inboxId !== undefined) inbox.set(record.inboxId, newRecord(instance, toJson(parseGroup(group, record))));
@@ -124,28 +131,35 @@ export function openMemoryStore(config: StoreConfig, instance: string, log: Stor
       },
     },
     multipart: {
-      async add(part) {
+      async add(part, callLimits) {
         checkKey('group', part.group);
         checkPart(part.index, part.total);
         if (part.inboxId !== undefined) checkKey('inbox id', part.inboxId);
+        if (part.sender !== undefined) checkKey('sender', part.sender);
         const existing = groups.get(part.group);
         const json = toJson(part.value);
-        const decision = decidePart(existing, { ...part, json }, limits, { groups: groups.size, bytes: heldBytes }, Date.now());
+        const usage = { groups: groups.size, bytes: heldBytes, senderGroups: part.sender === undefined ? 0 : (groupsBySender.get(part.sender) ?? 0) };
+        const decision = decidePart(existing, { ...part, json }, limitsOf(limits, callLimits), usage, Date.now());
         if (decision.next !== undefined) {
           heldBytes += (decision.next?.bytes ?? 0) - (existing?.bytes ?? 0);
-          if (decision.next === null) groups.delete(part.group);
-          else groups.set(part.group, decision.next);
+          if (!existing) countSender(part.sender, 1);
+          if (decision.next === null) {
+            groups.delete(part.group);
+            countSender(decision.completed?.sender, -1);
+          } else groups.set(part.group, decision.next);
         }
         if (decision.completed) toInbox(part.group, decision.completed);
         return parseResult(decision.result);
       },
-      async takeExpired<T>() {
+      async takeExpired<T>(callLimits?: Partial<MultipartLimits>) {
         const now = Date.now();
         const out: HeldGroup<T>[] = [];
+        const effective = limitsOf(limits, callLimits);
         for (const [group, record] of groups) {
-          if (!isExpired(record, limits, now)) continue;
+          if (!isExpired(record, effective, now)) continue;
           groups.delete(group);
           heldBytes -= record.bytes;
+          countSender(record.sender, -1);
           toInbox(group, record);
           out.push(parseGroup<T>(group, record));
         }

@@ -25,11 +25,25 @@ local function moveToInbox(group, key, inboxSet, entryPrefix, owner, now)
 end
 `;
 
+/** Inside a script: one group fewer for its sender (the senders hash). */
+const UNCOUNT_SENDER = `
+local function uncountSender(key, senders)
+  local sender = redis.call('HGET', key, 'sender')
+  if sender and sender ~= '' and redis.call('HINCRBY', senders, sender, -1) <= 0 then
+    redis.call('HDEL', senders, sender)
+  end
+end
+`;
+
+/** Fields of a group hash that are not parts. */
+const GROUP_FIELDS = 5;
+
 /**
- * KEYS: group hash, groups zset, bytes counter, inbox set.
- * ARGV: group, index, total, json, now, maxGroups, maxBytes, inbox id ('' none), owner, inbox entry prefix.
+ * KEYS: group hash, groups zset, bytes counter, inbox set, senders hash.
+ * ARGV: group, index, total, json, now, maxGroups, maxBytes for new groups, inbox id ('' none),
+ * owner, inbox entry prefix, sender ('' none), maxGroupsPerSender.
  */
-export const ADD_PART = `${MOVE_TO_INBOX}
+export const ADD_PART = `${MOVE_TO_INBOX}${UNCOUNT_SENDER}
 local size = string.len(ARGV[4])
 local field = 'p:' .. ARGV[2]
 if redis.call('EXISTS', KEYS[1]) == 0 then
@@ -37,8 +51,14 @@ if redis.call('EXISTS', KEYS[1]) == 0 then
   if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[6]) or bytes + size > tonumber(ARGV[7]) then
     return {'full'}
   end
-  redis.call('HSET', KEYS[1], 'total', ARGV[3], 'first', ARGV[5], 'bytes', 0, 'inbox', ARGV[8])
+  if ARGV[11] ~= '' and tonumber(redis.call('HGET', KEYS[5], ARGV[11]) or '0') >= tonumber(ARGV[12]) then
+    return {'full'}
+  end
+  redis.call('HSET', KEYS[1], 'total', ARGV[3], 'first', ARGV[5], 'bytes', 0, 'inbox', ARGV[8], 'sender', ARGV[11])
   redis.call('ZADD', KEYS[2], ARGV[5], ARGV[1])
+  if ARGV[11] ~= '' then
+    redis.call('HINCRBY', KEYS[5], ARGV[11], 1)
+  end
 elseif redis.call('HEXISTS', KEYS[1], field) == 1
     or tonumber(ARGV[2]) > tonumber(redis.call('HGET', KEYS[1], 'total')) then
   return {'duplicate'}
@@ -47,26 +67,27 @@ redis.call('HSET', KEYS[1], field, ARGV[4])
 redis.call('HINCRBY', KEYS[1], 'bytes', size)
 redis.call('INCRBY', KEYS[3], size)
 local total = tonumber(redis.call('HGET', KEYS[1], 'total'))
-local received = redis.call('HLEN', KEYS[1]) - 4
+local received = redis.call('HLEN', KEYS[1]) - ${GROUP_FIELDS}
 if received < total then
   return {'held', tostring(received), tostring(total)}
 end
-local out = {'complete'}
+local out = {'complete', redis.call('HGET', KEYS[1], 'inbox')}
 for i = 1, total do
   out[#out + 1] = redis.call('HGET', KEYS[1], 'p:' .. i)
 end
 redis.call('DECRBY', KEYS[3], tonumber(redis.call('HGET', KEYS[1], 'bytes')))
 moveToInbox(ARGV[1], KEYS[1], KEYS[4], ARGV[10], ARGV[9], ARGV[5])
+uncountSender(KEYS[1], KEYS[5])
 redis.call('DEL', KEYS[1])
 redis.call('ZREM', KEYS[2], ARGV[1])
 return out
 `;
 
 /**
- * KEYS: groups zset, bytes counter, inbox set. ARGV: group key prefix, cutoff (first <= it),
- * limit, owner, inbox entry prefix, now. Returns group, fields, group, fields…
+ * KEYS: groups zset, bytes counter, inbox set, senders hash. ARGV: group key prefix, cutoff
+ * (first <= it), limit, owner, inbox entry prefix, now. Returns group, fields, group, fields…
  */
-export const TAKE_EXPIRED = `${MOVE_TO_INBOX}
+export const TAKE_EXPIRED = `${MOVE_TO_INBOX}${UNCOUNT_SENDER}
 local groups = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[2], 'LIMIT', 0, tonumber(ARGV[3]))
 local out = {}
 for _, group in ipairs(groups) do
@@ -74,6 +95,7 @@ for _, group in ipairs(groups) do
   local fields = redis.call('HGETALL', key)
   local bytes = tonumber(redis.call('HGET', key, 'bytes') or '0')
   moveToInbox(group, key, KEYS[3], ARGV[5], ARGV[4], ARGV[6])
+  uncountSender(key, KEYS[4])
   redis.call('DEL', key)
   redis.call('ZREM', KEYS[1], group)
   redis.call('DECRBY', KEYS[2], bytes)

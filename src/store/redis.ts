@@ -3,7 +3,8 @@ import { StoreUnavailableError, withinTime } from './errors';
 import { checkKey, checkName, checkPart, checkTtl, toJson } from './keys';
 import { ADD_PART, ADMIT, CLAIM_ENTRY, SET_IF_ABSENT, TAKE_EXPIRED, TAKE_VALUE } from './redis-scripts';
 import { retentionMsOf, type StoreConfig } from './settings';
-import type { AddPartResult, Collection, HeldGroup, InboxClaim, InboxEntry, PartInput, SmsStore, StoreLog } from './types';
+import type { AddPartResult, Collection, HeldGroup, InboxClaim, InboxEntry, MultipartLimits, PartInput, SmsStore, StoreLog } from './types';
+import { NEW_GROUP_SHARE, limitsOf } from './multipart-rules';
 
 // Several Node-RED instances on one redis. Decisions are single commands (SET NX) or Lua
 // scripts; a command is never queued while redis is away (it fails at once instead), so
@@ -20,8 +21,8 @@ function ioredisModule(): IORedisModule {
 
 type ScriptReply = string | number | null | ScriptReply[];
 const SCRIPTS = {
-  smsAddPart: [4, ADD_PART],
-  smsTakeExpired: [3, TAKE_EXPIRED],
+  smsAddPart: [5, ADD_PART],
+  smsTakeExpired: [4, TAKE_EXPIRED],
   smsAdmit: [3, ADMIT],
   smsClaimEntry: [1, CLAIM_ENTRY],
   smsSetIfAbsent: [2, SET_IF_ABSENT],
@@ -109,6 +110,7 @@ export async function openRedisStore(config: StoreConfig, instance: string, log:
     groupPrefix: `${p}mp:g:`,
     groups: `${p}mp:groups`,
     groupBytes: `${p}mp:bytes`,
+    senders: `${p}mp:senders`,
     entry: (id: string) => `${p}inbox:${id}`,
     inbox: `${p}inbox`,
     value: (name: string, key: string) => `${p}c:${name}:${key}`,
@@ -191,22 +193,29 @@ export async function openRedisStore(config: StoreConfig, instance: string, log:
       },
     },
     multipart: {
-      async add<T>(part: PartInput<T>) {
+      async add<T>(part: PartInput<T>, callLimits?: Partial<MultipartLimits>) {
         checkKey('group', part.group);
         checkPart(part.index, part.total);
         if (part.inboxId !== undefined) checkKey('inbox id', part.inboxId);
+        if (part.sender !== undefined) checkKey('sender', part.sender);
         const json = toJson(part.value);
-        const keys = [k.groupPrefix + part.group, k.groups, k.groupBytes, k.inbox];
-        const args = [part.group, part.index, part.total, json, Date.now(), limits.maxGroups, limits.maxBytes, part.inboxId ?? '', instance, k.entry('')];
+        const l = limitsOf(limits, callLimits);
+        const keys = [k.groupPrefix + part.group, k.groups, k.groupBytes, k.inbox, k.senders];
+        const newGroupBytes = Math.floor(l.maxBytes * NEW_GROUP_SHARE);
+        const args = [part.group, part.index, part.total, json, Date.now(), l.maxGroups, newGroupBytes, part.inboxId ?? '', instance, k.entry(''), part.sender ?? '', l.maxGroupsPerSender];
         const reply = (await run('adding a multipart part', () => script('smsAddPart', keys, args))) as string[];
         const state = reply[0];
-        if (state === 'complete') return { state, parts: reply.slice(1).map((p) => JSON.parse(p) as T) };
+        if (state === 'complete') {
+          const parts = reply.slice(2).map((p) => JSON.parse(p) as T);
+          return reply[1] ? { state, parts, inboxId: reply[1] } : { state, parts };
+        }
         if (state === 'held') return { state, received: Number(reply[1]), total: Number(reply[2]) };
         return { state } as AddPartResult<T>;
       },
-      async takeExpired<T>() {
+      async takeExpired<T>(callLimits?: Partial<MultipartLimits>) {
+        const expiryMs = limitsOf(limits, callLimits).expiryMs;
         const reply = (await run('taking expired multipart groups', () =>
-          script('smsTakeExpired', [k.groups, k.groupBytes, k.inbox], [k.groupPrefix, Date.now() - limits.expiryMs, EXPIRED_BATCH, instance, k.entry(''), Date.now()]),
+          script('smsTakeExpired', [k.groups, k.groupBytes, k.inbox, k.senders], [k.groupPrefix, Date.now() - expiryMs, EXPIRED_BATCH, instance, k.entry(''), Date.now()]),
         )) as Array<string | string[]>;
         const out: HeldGroup<T>[] = [];
         for (let i = 0; i + 1 < reply.length; i += 2) {

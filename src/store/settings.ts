@@ -24,7 +24,7 @@ export const DEFAULTS = {
   url: 'redis://127.0.0.1:6379/0',
   prefix: 'sms:',
   timeoutMs: 2000,
-  multipart: { maxGroups: 1000, maxBytes: 4 * 1024 * 1024, expiryMs: 5 * 60_000 },
+  multipart: { maxGroups: 10_000, maxGroupsPerSender: 20, maxBytes: 16 * 1024 * 1024, expiryMs: 5 * 60_000 },
 } as const;
 
 const KINDS: readonly StoreKind[] = ['memory', 'embedded', 'redis'];
@@ -70,6 +70,7 @@ export function readStoreSettings(raw: unknown): StoreConfig {
     instance: s.instance === undefined ? undefined : text('instance', s.instance, ''),
     multipart: {
       maxGroups: positive('multipart.maxGroups', mp.maxGroups, DEFAULTS.multipart.maxGroups),
+      maxGroupsPerSender: positive('multipart.maxGroupsPerSender', mp.maxGroupsPerSender, DEFAULTS.multipart.maxGroupsPerSender),
       maxBytes: positive('multipart.maxBytes', mp.maxBytes, DEFAULTS.multipart.maxBytes),
       expiryMs: positive('multipart.expiryMs', mp.expiryMs, DEFAULTS.multipart.expiryMs),
     },

@@ -22,7 +22,12 @@ export interface SeenIds {
 export interface MultipartLimits {
   /** Groups held at once; a part that would start one more is refused ('full'). */
   maxGroups: number;
-  /** Bytes (JSON of the parts) held at once; a part that would start a group past it is refused. */
+  /** Groups one sender may have open at once, so one sender cannot take the room of all. */
+  maxGroupsPerSender: number;
+  /**
+   * Bytes (JSON of the parts) held at once. New groups may fill 90 % of it; the rest is kept
+   * for the missing parts of groups already held, which always get in.
+   */
   maxBytes: number;
   /** How long a group waits for its missing parts before it is handed out incomplete. */
   expiryMs: number;
@@ -35,6 +40,8 @@ export interface PartInput<T> {
   index: number;
   total: number;
   value: T;
+  /** Who sent it, for the per-sender cap (counted when the group starts). */
+  sender?: string;
   /**
    * When this group completes or expires, its parts go into the inbox under this id (value:
    * a HeldGroup) in the same atomic step, so a crash between "complete" and "in the inbox"
@@ -47,8 +54,11 @@ export type AddPartResult<T> =
   | { state: 'held'; received: number; total: number }
   /** That index of that group is already held (a provider retry). */
   | { state: 'duplicate' }
-  /** This part completed the group: every part, in index order; the group is gone from the store. */
-  | { state: 'complete'; parts: T[] }
+  /**
+   * This part completed the group: every part, in index order; the group is gone from the
+   * store and, when its first part named one, in the inbox under `inboxId`.
+   */
+  | { state: 'complete'; parts: T[]; inboxId?: string }
   /** No room for a new group: answer 503 so the provider retries later. */
   | { state: 'full' };
 
@@ -64,13 +74,16 @@ export interface HeldGroup<T> {
 
 /** Parts of long messages, held until the whole message is there. */
 export interface MultipartGroups {
-  /** Adds a part atomically; exactly one caller sees a given group 'complete'. */
-  add<T>(part: PartInput<T>): Promise<AddPartResult<T>>;
+  /**
+   * Adds a part atomically; exactly one caller sees a given group 'complete'. `limits`
+   * (here and in takeExpired) overrides the store's own for this call: the node's settings.
+   */
+  add<T>(part: PartInput<T>, limits?: Partial<MultipartLimits>): Promise<AddPartResult<T>>;
   /**
    * Removes and returns groups older than the expiry; each is returned to one caller only.
    * Redis hands out at most 100 per call: call again until it returns none.
    */
-  takeExpired<T>(): Promise<HeldGroup<T>[]>;
+  takeExpired<T>(limits?: Partial<MultipartLimits>): Promise<HeldGroup<T>[]>;
 }
 
 export interface InboxEntry<T> {

@@ -111,6 +111,18 @@ function storeContract(kind, harness) {
         assert.equal((await store.multipart.add(part('next', 1, 2, 'x'.repeat(100)))).state, 'held', 'the bytes were given back');
       });
 
+      it('refuses a new group of a sender past maxGroupsPerSender, not other senders; the count is given back', async function () {
+        const store = await open({ multipart: { maxGroupsPerSender: 2 } });
+        const of = (sender, group, index) => ({ ...part(group, index, 2, 'x'), sender });
+        assert.equal((await store.multipart.add(of('alice', 'a1', 1))).state, 'held');
+        assert.equal((await store.multipart.add(of('alice', 'a2', 1))).state, 'held');
+        assert.deepEqual(await store.multipart.add(of('alice', 'a3', 1)), { state: 'full' });
+        assert.equal((await store.multipart.add(of('bob', 'b1', 1))).state, 'held', 'another sender has room');
+        assert.equal((await store.multipart.add(of('alice', 'a1', 2))).state, 'complete', 'held groups still complete');
+        assert.equal((await store.multipart.add(of('alice', 'a3', 1))).state, 'held', 'room again for alice');
+        assert.deepEqual(await store.multipart.add(of('alice', 'a4', 1), { maxGroupsPerSender: 3 }), { state: 'held', received: 1, total: 2 }, 'a call may bring its own limits');
+      });
+
       it('hands out a group past its expiry once, with the parts that arrived', async function () {
         const store = await open({ multipart: { expiryMs: 400 } });
         await store.multipart.add(part('late', 2, 3, 'b'));
@@ -133,6 +145,7 @@ function storeContract(kind, harness) {
         assert.deepEqual(await store.inbox.list(), [], 'not while parts are missing');
         const done = await store.multipart.add(part('+44|7', 1, 2, 'a'));
         assert.equal(done.state, 'complete');
+        assert.equal(done.inboxId, 'mp-7', 'the completing caller learns where it went');
         const [entry, ...rest] = await store.inbox.list();
         assert.equal(rest.length, 0);
         assert.equal(entry.id, 'mp-7');

@@ -2,8 +2,8 @@ import type { Request, Response } from 'express';
 import { addWebhookRoute } from '../../http/webhook-route';
 import { endpointSetup, refuseAll } from '../common/endpoint-setup';
 import { watchEndpoint } from '../common/endpoint-watch';
-import { MultipartAssembler } from '../../sms/multipart';
 import { multipartLimits } from './multipart-limits';
+import { takeExpiredGroups } from '../../runtime/multipart-expiry';
 import { NodeMemory } from '../../runtime/node-memory';
 import { canReachAnswer } from '../../runtime/reachability';
 import { RecentIds } from '../../sms/recent-ids';
@@ -11,7 +11,7 @@ import type { Node, NodeAPI, NodeDef, NodeMessage } from '../../runtime/red';
 import { wrapResponse } from '../../runtime/response-wrapper';
 import { sendSafely } from '../../runtime/safe-send';
 import { receive } from '../../http/receive';
-import { NodeInbox } from '../../runtime/node-inbox';
+import { NodeInbox, messageOfGroup } from '../../runtime/node-inbox';
 import { NodeConsent } from '../common/node-consent';
 import { refuse } from '../../http/refusals';
 import { simulatedMessages } from '../../runtime/simulated-messages';
@@ -25,15 +25,9 @@ interface Live {
 
 interface Memory {
   recent: RecentIds;
-  assembler?: MultipartAssembler;
-  /** Where completed multipart messages go; unset between close and the next start. */
-  emit?: (sms: InboundSms, live: Live) => void;
-  held: { sms: InboundSms; live: Live }[];
-  /** The request that delivered the most recent part of each held message. */
-  lastLive?: Live;
 }
 
-const memory = new NodeMemory<Memory>(() => ({ recent: new RecentIds(), held: [] }));
+const memory = new NodeMemory<Memory>(() => ({ recent: new RecentIds() }));
 
 /** Nothing after this node can answer: the simulator says "no reply sent" instead of waiting. */
 function noReply(sms: InboundSms, via: string): void {
@@ -103,22 +97,12 @@ export = function register(RED: NodeAPI): void {
         .catch((err) => node.warn(`could not emit again what the sms store's inbox holds: ${err instanceof Error ? err.message : String(err)}`));
     };
     RED.events.on('flows:started', redeliver);
-    // A multipart message completed from acknowledged parts: into the inbox, then out.
-    mem.emit = (sms, live) => {
-      const id = `${node.id}:${sms.provider}:${sms.messageId}`;
-      void inbox.put(id, sms).then((kept) => emit(sms, live, kept ? id : undefined));
-    };
+    // Vonage multipart parts are held in the store; a group past its expiry is already in the
+    // inbox when the runtime's sweep hands it here, and goes out with what arrived.
     const limits = multipartLimits(RED.settings.smsMultipart);
-    if (mem.assembler) mem.assembler.setLimits(limits);
-    else {
-      mem.assembler = new MultipartAssembler((sms) => {
-        const live = mem.lastLive ?? {};
-        if (mem.emit) mem.emit(sms, live);
-        else mem.held.push({ sms, live });
-      }, limits);
-    }
-    // Messages completed while this node was being redeployed.
-    for (const { sms, live } of mem.held.splice(0)) mem.emit(sms, live);
+    const stopExpiry = takeExpiredGroups(node.id, inbox.shared.ready, limits.expiryMs, (m) => node.warn(m), (group) => {
+      emit(messageOfGroup(group), {}, group.inboxId);
+    });
 
     const handle = async (req: Request, res: Response): Promise<void> => {
       const received = receive('inbound', setup, req, res, watch.refused);
@@ -129,16 +113,11 @@ export = function register(RED: NodeAPI): void {
       if (simulatedMessages.isSimulated(sms.provider, sms.messageId, req)) sms.simulated = true;
       // Per node, as before the store: the simulator's ids must not shadow a real message on another node.
       const seenKey = `${node.id}:${sms.provider}:${sms.messageId}`;
-      if (sms.concat && !mem.assembler?.admits(sms)) {
-        // Held parts are never pushed out for new ones: this part waits at the provider, which
-        // retries. Refused before its id is recorded, so the retry is not taken for a duplicate.
-        res.setHeader('Retry-After', '60');
-        const text = 'too many multipart messages are waiting for their other parts: try again later';
-        refuse(res, { status: 503, reason: '503 multipart memory full', text }, watch.refused);
+      if (sms.concat) {
+        await takePart(provider, sms, seenKey, req, res);
         return;
       }
-      // A part is held until its message is whole; the whole message goes into the inbox then.
-      const admitted = sms.concat ? await inbox.firstTime(seenKey) : await inbox.admit(seenKey, sms);
+      const admitted = await inbox.admit(seenKey, sms);
       let inboxId: string | undefined = seenKey;
       if (typeof admitted === 'object') {
         storeProblem(admitted.unavailable);
@@ -159,7 +138,7 @@ export = function register(RED: NodeAPI): void {
       } else {
         storeProblem(undefined);
         // Retries of an acknowledged message are acknowledged again, not emitted again.
-        if (admitted === false || admitted === 'duplicate') {
+        if (admitted === 'duplicate') {
           provider.acknowledge(res);
           counter.add('duplicate');
           return;
@@ -171,15 +150,8 @@ export = function register(RED: NodeAPI): void {
         // A provider that takes no reply in the answer (Vonage retries anything but 2xx for
         // a day): acknowledge before the flow runs.
         provider.acknowledge(res);
-        if (sms.concat) {
-          // A group completes synchronously inside add(): that part's request goes with it.
-          mem.lastLive = { req, res };
-          mem.assembler?.add(sms);
-          mem.lastLive = undefined;
-        } else {
-          emit(sms, { req, res }, inboxId);
-          if (sms.simulated && !(answerable ??= canReachAnswer(RED, node.wires, node.id))) noReply(sms, 'api');
-        }
+        emit(sms, { req, res }, inboxId);
+        if (sms.simulated && !(answerable ??= canReachAnswer(RED, node.wires, node.id))) noReply(sms, 'api');
         return;
       }
       answerable ??= canReachAnswer(RED, node.wires, node.id);
@@ -199,6 +171,31 @@ export = function register(RED: NodeAPI): void {
       emit(sms, { req, res }, inboxId);
     };
 
+    /**
+     * A Vonage SMS API part (the only provider that splits): held in the store until its
+     * message is whole, each part acknowledged once it is there. Held parts are never pushed
+     * out for new ones: a part that would start a group past the caps waits at the provider
+     * (503, it retries), as does any part while the store is unreachable.
+     */
+    const takePart = async (provider: ProviderModule, sms: InboundSms, seenKey: string, req: Request, res: Response): Promise<void> => {
+      const ref = sms.concat?.ref ?? '';
+      const outcome = await inbox.addPart(seenKey, `${node.id}|${sms.from}|${sms.to}|${ref}`, sms, limits);
+      const unavailable = typeof outcome === 'object' && 'unavailable' in outcome ? outcome.unavailable : undefined;
+      storeProblem(unavailable);
+      if (unavailable !== undefined || outcome === 'full') {
+        res.setHeader('Retry-After', unavailable === undefined ? '60' : '10');
+        const refusal =
+          unavailable === undefined
+            ? { status: 503, reason: '503 multipart memory full', text: 'too many multipart messages are waiting for their other parts: try again later' }
+            : { status: 503, reason: '503 sms store unavailable', text: 'the sms store is unavailable: try again later' };
+        refuse(res, refusal, watch.refused);
+        return;
+      }
+      counter.add(outcome === 'duplicate' ? 'duplicate' : 'received');
+      provider.acknowledge(res);
+      if (typeof outcome === 'object' && 'complete' in outcome) emit(outcome.complete, { req, res }, outcome.inboxId);
+    };
+
     const takeSafely = (req: Request, res: Response): void => {
       handle(req, res).catch((err) => {
         node.error(`could not take the message: ${err instanceof Error ? err.message : String(err)}`);
@@ -214,12 +211,8 @@ export = function register(RED: NodeAPI): void {
       RED.events.removeListener('flows:started', forget);
       RED.events.removeListener('flows:started', redeliver);
       for (const [res, provider] of held) provider.acknowledge(res);
-      if (removed) {
-        // Parts already acknowledged go out with what arrived rather than vanish.
-        mem.assembler?.flush();
-        memory.delete(node.id);
-      }
-      mem.emit = undefined;
+      stopExpiry();
+      if (removed) memory.delete(node.id);
       inbox.close(removed).finally(done);
     });
   }
