@@ -8,7 +8,7 @@ const path = require('node:path');
 const { prepareUserDir, startNodeRed } = require('../../scripts/lib/node-red-home');
 const { freePort } = require('./free-port');
 
-function settingsFile(store) {
+function settingsFile(store, extra) {
   return `module.exports = {
     flowFile: 'flows.json',
     credentialSecret: false,
@@ -16,14 +16,14 @@ function settingsFile(store) {
     telemetry: { enabled: false, updateNotification: false },
     logging: { console: { level: 'warn', metrics: false, audit: false } },
     smsStore: ${JSON.stringify(store)},
-};
+${Object.entries(extra).map(([k, v]) => `    ${k}: ${JSON.stringify(v)},\n`).join('')}};
 `;
 }
 
-/** `flows` and `credentials` (by node id) as Node-RED keeps them; `store` as smsStore. */
-async function nodeRedProcess({ flows, credentials = {}, store, userDir }) {
+/** `flows` and `credentials` (by node id) as Node-RED keeps them; `store` as smsStore; `settings`: more of settings.js. */
+async function nodeRedProcess({ flows, credentials = {}, store, userDir, settings = {} }) {
   const dir = userDir || fs.mkdtempSync(path.join(os.tmpdir(), 'sms-nr-'));
-  fs.writeFileSync(path.join(dir, 'settings.js'), settingsFile(store));
+  fs.writeFileSync(path.join(dir, 'settings.js'), settingsFile(store, settings));
   fs.writeFileSync(path.join(dir, 'flows.json'), JSON.stringify(flows));
   fs.writeFileSync(path.join(dir, 'flows_cred.json'), JSON.stringify(credentials));
   prepareUserDir(dir);
