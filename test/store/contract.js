@@ -313,6 +313,7 @@ function storeContract(kind, harness) {
           assert.deepEqual(await after.multipart.add({ group: 'g', index: 2, total: 2, value: 'second' }), {
             state: 'complete',
             parts: ['first', 'second'],
+            inboxId: 'mp-g',
           });
           assert.deepEqual((await after.inbox.list()).map((e) => e.id).sort(), ['in1', 'mp-g']);
           assert.deepEqual((await after.inbox.list()).find((e) => e.id === 'in1').value, { text: 'kept' });
