@@ -115,11 +115,18 @@ export class ReplyError extends Error {
   /** The provider's own error code, when it gave one (Twilio `21610`, Vonage SMS status `7`). */
   readonly code?: string;
 
-  constructor(message: string, { status, reason, code }: { status?: number; reason: string; code?: string }) {
+  /**
+   * The provider may have sent the message (a 5xx, a timeout, a connection lost after the
+   * request went out): the reply must not be sent again, nor its right given back.
+   */
+  readonly outcomeUnknown?: boolean;
+
+  constructor(message: string, { status, reason, code, outcomeUnknown }: { status?: number; reason: string; code?: string; outcomeUnknown?: boolean }) {
     super(message);
     this.status = status;
     this.reason = reason;
     if (code !== undefined) this.code = code;
+    if (outcomeUnknown) this.outcomeUnknown = true;
   }
 
   /**

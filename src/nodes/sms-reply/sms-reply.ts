@@ -184,8 +184,9 @@ export = function register(RED: NodeAPI): void {
       try {
         return await deliver();
       } catch (err) {
-        // Not sent: a later attempt (a retry, the message emitted again) may reply.
-        await releaseReply(claim.key);
+        // Surely not sent: a later attempt (the message emitted again) may reply. Perhaps
+        // sent: the right stays taken, since a second attempt could answer twice.
+        if (!asReplyError(err).outcomeUnknown) await releaseReply(claim.key);
         // Refused because they opted out at the provider (Twilio 21610): now on our list too.
         if (await consent.refused(provider, err, consentKey, request.to)) {
           const failure = asReplyError(err);

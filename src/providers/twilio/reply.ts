@@ -212,12 +212,14 @@ export async function sendTwilio(reply: ReplyRequest, account: SendingAccount, p
       // A timeout, or the connection lost after the request went out.
       throw new ReplyError(`no answer from Twilio for account "${accountName}" (${errorCode(err) ?? e.message ?? String(err)}): ${OUTCOME_UNKNOWN}.`, {
         reason: 'Twilio: outcome unknown (no answer)',
+        outcomeUnknown: true,
       });
     }
     if (e.status >= 500) {
       throw new ReplyError(`Twilio answered HTTP ${e.status} for account "${accountName}" (${e.message}): ${OUTCOME_UNKNOWN}.`, {
         status: e.status,
         reason: `Twilio: outcome unknown (HTTP ${e.status})`,
+        outcomeUnknown: true,
       });
     }
     const advice = e.code ? ` ${twilioErrorMessage(String(e.code))}` : '';

@@ -94,11 +94,12 @@ export async function failure(err: unknown, api: string, accountName: string, cr
     return new ReplyError(`${api} answered ${said.text} ${account}: ${OUTCOME_UNKNOWN}.`, {
       status: said.status,
       reason: `Vonage: outcome unknown (HTTP ${said.status})`,
+      outcomeUnknown: true,
     });
   }
   if (neverSent(err)) {
     return new ReplyError(`could not reach the ${api} ${account} (${errorCode(err)}): the reply was not sent.`, { reason: 'Vonage not reached' });
   }
   const what = (err as Error)?.name === 'AbortError' ? 'no answer in time' : `the connection failed (${errorCode(err) ?? said.text})`;
-  return new ReplyError(`${api} ${account}: ${what}; ${OUTCOME_UNKNOWN}.`, { reason: 'Vonage: outcome unknown (no answer)' });
+  return new ReplyError(`${api} ${account}: ${what}; ${OUTCOME_UNKNOWN}.`, { reason: 'Vonage: outcome unknown (no answer)', outcomeUnknown: true });
 }

@@ -21,7 +21,7 @@ function onTab(nodes) {
 }
 
 /** `sms in` → [wait] → `sms reply` → out; a catch node collects failures. */
-function replyFlow(account, { wait = 0, replyTimeout = 10 } = {}) {
+function replyFlow(account, { wait = 0, replyTimeout = 10, again = false } = {}) {
   const middle = wait ? [{ id: 'wait', type: 'function', func: `setTimeout(() => node.send(msg), ${wait}); return null;`, outputs: 1, wires: [['reply']] }] : [];
   return onTab([
     { id: 'acct', type: 'sms account', name: 'main', ...account },
@@ -29,7 +29,9 @@ function replyFlow(account, { wait = 0, replyTimeout = 10 } = {}) {
     ...middle,
     { id: 'reply', type: 'sms reply', text: 'thanks', media: '', wires: [['out']] },
     { id: 'out', type: 'helper' },
-    { id: 'catcher', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
+    // again: the flow tries the failed reply once more (as a message emitted again would).
+    { id: 'catcher', type: 'catch', scope: null, uncaught: false, wires: [again ? ['caught', 'once'] : ['caught']] },
+    ...(again ? [{ id: 'once', type: 'function', func: 'if (msg.tried) return null; msg.tried = true; delete msg.error; return msg;', outputs: 1, wires: [['reply']] }] : []),
     { id: 'caught', type: 'helper' },
   ]);
 }
@@ -66,7 +68,7 @@ describe('sms reply — resend only what the provider cannot have accepted (SPEC
   const providers = {
     'Vonage Messages API': {
       route: 'vonage-messages',
-      flow: (host) => [replyFlow({ provider: 'vonage', apiHost: host }), vonageCreds],
+      flow: (host, o) => [replyFlow({ provider: 'vonage', apiHost: host }, o), vonageCreds],
       post: postVonage,
       unknown: /Vonage Messages API answered HTTP 503 Service Unavailable for account "main": the outcome is unknown/,
       timedOut: /Vonage Messages API for account "main": no answer in time; the outcome is unknown/,
@@ -74,7 +76,7 @@ describe('sms reply — resend only what the provider cannot have accepted (SPEC
     // The reply comes after the webhook was answered, so it goes through Twilio's REST API.
     Twilio: {
       route: 'twilio',
-      flow: (host) => [replyFlow({ provider: 'twilio', apiHost: host }, { wait: 400, replyTimeout: 0.2 }), twilioCreds],
+      flow: (host, o) => [replyFlow({ provider: 'twilio', apiHost: host }, { wait: 400, replyTimeout: 0.2, ...o }), twilioCreds],
       post: postTwilio,
       unknown: /Twilio answered HTTP 503 for account "main" .*the outcome is unknown/,
       timedOut: /no answer from Twilio for account "main" .*the outcome is unknown/,
@@ -103,6 +105,26 @@ describe('sms reply — resend only what the provider cannot have accepted (SPEC
         assert.match(err.error.message, p.timedOut);
         await rt.sleep(300);
         assert.equal(fake.requests.length, 1);
+      });
+
+      it('after an unknown outcome the reply right stays taken: a second attempt is not sent (already-replied)', async function () {
+        const { url } = await rt.load(...p.flow(fake.url, { again: true }));
+        const out = rt.collector('out');
+        fake.script(p.route, { status: 503, body: { title: 'Service Unavailable', message: 'busy' } });
+        await p.post(url('/rs/in'));
+        const second = await out.next(5000);
+        assert.equal(second.sms.reply.notSent, 'already-replied');
+        assert.equal(fake.requests.length, 1);
+      });
+
+      it('after a definite refusal the right is given back: a second attempt is sent', async function () {
+        const { url } = await rt.load(...p.flow(fake.url, { again: true }));
+        const out = rt.collector('out');
+        fake.script(p.route, { status: 400, body: { title: 'Bad Request', message: 'no', code: 21211 } });
+        await p.post(url('/rs/in'));
+        const second = await out.next(5000);
+        assert.equal(second.sms.reply.notSent, undefined);
+        assert.equal(fake.requests.length, 2);
       });
 
       it('a 429 is sent again once its Retry-After has passed', async function () {
