@@ -12,7 +12,7 @@ function replyFlow(apiHost, { delayMs = 0, path = '/in' } = {}) {
   const tab = { id: 'tab', type: 'tab', label: 'guarantees' };
   const account = { id: 'acct', type: 'sms account', name: 'vonage', provider: 'vonage', apiHost };
   const reply = { id: 'reply', z: 'tab', type: 'sms reply', text: 'ok', media: '', wires: [['end']] };
-  const end = { id: 'end', z: 'tab', type: 'http request', method: 'POST', ret: 'txt', paytoqs: 'ignore', url: `${apiHost}/end/{{{topic}}}`, wires: [[]] };
+  const end = { id: 'end', z: 'tab', type: 'http request', method: 'POST', ret: 'txt', paytoqs: 'ignore', url: `${apiHost}/end/{{{topic}}}?notSent={{{sms.reply.notSent}}}`, wires: [[]] };
   const delay = {
     id: 'wait',
     z: 'tab',
@@ -57,6 +57,17 @@ function ended(fake) {
   return new Set(fake.requests.filter((r) => r.path.startsWith('/end/')).map((r) => decodeURIComponent(r.path.slice(5)).replace(/^\+/, '')));
 }
 
+/** Why sms reply sent nothing, per sender, as the end of the flow saw it ('already-replied'…). */
+function notSentBySender(fake) {
+  const out = new Map();
+  for (const r of fake.requests) {
+    if (!r.path.startsWith('/end/')) continue;
+    const why = new URL(r.url, 'http://x').searchParams.get('notSent');
+    if (why) out.set(decodeURIComponent(r.path.slice(5)).replace(/^\+/, ''), why);
+  }
+  return out;
+}
+
 function repliesBySender(fake) {
   const counts = new Map();
   for (const r of fake.requests) if (r.route === 'vonage-sms') counts.set(r.body.to, (counts.get(r.body.to) ?? 0) + 1);
@@ -71,4 +82,4 @@ async function until(what, check, ms = 30_000) {
   }
 }
 
-module.exports = { replyFlow, CREDS, inbound, post, ended, repliesBySender, until, sleep };
+module.exports = { replyFlow, CREDS, inbound, post, ended, repliesBySender, notSentBySender, until, sleep };

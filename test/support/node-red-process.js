@@ -14,7 +14,8 @@ function settingsFile(store, extra) {
     credentialSecret: false,
     uiHost: '127.0.0.1',
     telemetry: { enabled: false, updateNotification: false },
-    logging: { console: { level: 'warn', metrics: false, audit: false } },
+    // info: start() waits for "Started flows" in the log (a request before that could get 404).
+    logging: { console: { level: 'info', metrics: false, audit: false } },
     smsStore: ${JSON.stringify(store)},
 ${Object.entries(extra).map(([k, v]) => `    ${k}: ${JSON.stringify(v)},\n`).join('')}};
 `;
