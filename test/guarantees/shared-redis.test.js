@@ -64,14 +64,22 @@ describe('guarantees with real processes — two instances on one redis', functi
     assert.deepEqual([...repliesBySender(fake).values()], [1]);
   });
 
-  it('redis stopped mid-test: Vonage gets 503, and nothing acknowledged is lost', async function () {
-    const [a] = await pair(replyFlow(fake.url));
+  it('redis stopped mid-test: the status of sms in says so, Vonage gets 503, and nothing acknowledged is lost', async function () {
+    // A status node passes every status of sms in to the fake provider's /status, where the test reads it.
+    const watchStatus = [
+      { id: 'watch', z: 'tab', type: 'status', scope: ['in'], wires: [['statusPayload']] },
+      { id: 'statusPayload', z: 'tab', type: 'function', func: 'msg.payload = msg.status; return msg;', outputs: 1, wires: [['tell']] },
+      { id: 'tell', z: 'tab', type: 'http request', method: 'POST', ret: 'txt', paytoqs: 'ignore', url: `${fake.url}/status`, wires: [[]] },
+    ];
+    const statuses = () => fake.requests.filter((r) => r.path === '/status').map((r) => r.body);
+    const [a] = await pair([...replyFlow(fake.url), ...watchStatus]);
     const before = inbound(3);
     assert.equal(await post(a.url, '/in', before), 200);
     await redis.stop();
     const during = inbound(4);
     assert.equal(await post(a.url, '/in', during), 503, 'Vonage retries a 503');
     await until('the log saying so', () => /sms store unavailable/.test(a.log), 5000);
+    await until('the node status saying so', () => statuses().some((st) => st.fill === 'red' && /sms store unavailable/.test(st.text)), 5000);
     await redis.restart();
     // Redis came back empty (it saves nothing); the provider's retry is taken now.
     let status = 0;
@@ -81,6 +89,7 @@ describe('guarantees with real processes — two instances on one redis', functi
     }
     assert.equal(status, 200);
     await until('both answered', () => ended(fake).size === 2, 20_000);
+    await until('the status back to normal', () => !/unavailable/.test(statuses().at(-1)?.text ?? ''), 5000);
   });
 });
 
