@@ -11,14 +11,21 @@ import type { InboxValue } from './node-inbox';
 type Handler = (group: HeldGroup<InboxValue>) => void;
 
 const handlers = new Map<string, Handler>();
+/** The node id listening on each path, for groups a removed node left there. */
+const byPath = new Map<string, string>();
 const waiting = new Map<string, HeldGroup<InboxValue>[]>();
 let timer: NodeJS.Timeout | undefined;
 let sweeping = false;
 let source: { store: Promise<SmsStore>; expiryMs: number; warn: (m: string) => void } | undefined;
 
-/** The node id that held a group's parts (every part names it). */
-export function nodeOfGroup(group: HeldGroup<InboxValue>): string | undefined {
-  return group.parts[0]?.value?.node;
+/** The node that takes a group: the one that held its parts, or the one now on its path. */
+function handlerOf(group: HeldGroup<InboxValue>): Handler | undefined {
+  const held = group.parts[0]?.value;
+  if (!held) return undefined;
+  const own = handlers.get(held.node);
+  if (own) return own;
+  const successor = held.path === undefined ? undefined : byPath.get(held.path);
+  return successor === undefined ? undefined : handlers.get(successor);
 }
 
 async function sweep(): Promise<void> {
@@ -30,8 +37,10 @@ async function sweep(): Promise<void> {
     for (;;) {
       const groups = await s.multipart.takeExpired<InboxValue>({ expiryMs });
       for (const group of groups) {
-        const node = nodeOfGroup(group);
-        const handler = node === undefined ? undefined : handlers.get(node);
+        const node = group.parts[0]?.value?.node;
+        const handler = handlerOf(group);
+        // Nobody there (a redeploy in progress): it waits here for its node, and is in the
+        // inbox, so a restart emits it too.
         if (handler) handler(group);
         else if (node !== undefined) waiting.set(node, [...(waiting.get(node) ?? []), group]);
       }
@@ -55,12 +64,14 @@ export function sweepEveryMs(expiryMs: number): number {
  */
 export function takeExpiredGroups(
   nodeId: string,
+  path: string,
   store: Promise<SmsStore>,
   expiryMs: number,
   warn: (m: string) => void,
   handler: Handler,
 ): () => void {
   handlers.set(nodeId, handler);
+  byPath.set(path, nodeId);
   const every = sweepEveryMs(expiryMs);
   const changed = !source || source.expiryMs !== expiryMs;
   source = { store, expiryMs, warn };
@@ -77,6 +88,7 @@ export function takeExpiredGroups(
   return () => {
     if (handlers.get(nodeId) !== handler) return;
     handlers.delete(nodeId);
+    if (byPath.get(path) === nodeId) byPath.delete(path);
     if (handlers.size === 0 && timer) {
       clearInterval(timer);
       timer = undefined;

@@ -8,6 +8,8 @@ import { acquireStore, releaseStore, type RuntimeStore } from './sms-store';
 /** What an inbox entry holds: the message, and the sms in node that emits it again. */
 export interface InboxValue {
   node: string;
+  /** The node's path: a node deployed on it in place of a removed one takes what it left. */
+  path?: string;
   sms: InboundSms;
 }
 
@@ -31,10 +33,10 @@ export function messageOfGroup(group: HeldGroup<InboxValue>): InboundSms {
   );
 }
 
-function heldBy(value: InboxHolding | undefined): { node?: string; sms?: () => InboundSms } {
+function heldBy(value: InboxHolding | undefined): { node?: string; path?: string; sms?: () => InboundSms } {
   if (!value) return {};
-  if (isGroup(value)) return { node: value.parts[0]?.value?.node, sms: () => messageOfGroup(value) };
-  return { node: value.node, sms: () => value.sms };
+  if (isGroup(value)) return { node: value.parts[0]?.value?.node, path: value.parts[0]?.value?.path, sms: () => messageOfGroup(value) };
+  return { node: value.node, path: value.path, sms: () => value.sms };
 }
 
 /**
@@ -51,6 +53,7 @@ export class NodeInbox {
   constructor(
     private readonly RED: NodeAPI,
     private readonly node: Node,
+    private readonly path?: string,
   ) {
     this.shared = acquireStore(RED);
     this.hooked = installInboxHooks(RED);
@@ -72,7 +75,7 @@ export class NodeInbox {
   async admit(id: string, sms: InboundSms): Promise<Admission> {
     try {
       const store = await this.open();
-      return (await store.inbox.admit<InboxValue>(id, { node: this.node.id, sms })) ? 'new' : 'duplicate';
+      return (await store.inbox.admit<InboxValue>(id, this.valueOf(sms))) ? 'new' : 'duplicate';
     } catch (err) {
       return { unavailable: reason(err) };
     }
@@ -94,7 +97,7 @@ export class NodeInbox {
       return { unavailable: reason(err) };
     }
     try {
-      const part = { group, index: concat.part, total: concat.total, value: { node: this.node.id, sms }, sender: sms.from, inboxId: seenKey };
+      const part = { group, index: concat.part, total: concat.total, value: this.valueOf(sms), sender: sms.from, inboxId: seenKey };
       const added = await store.multipart.add<InboxValue>(part, limits);
       if (added.state === 'complete') {
         const parts = added.parts.map((value, i) => ({ index: i + 1, value }));
@@ -123,9 +126,20 @@ export class NodeInbox {
     });
   }
 
+  private valueOf(sms: InboundSms): InboxValue {
+    return this.path === undefined ? { node: this.node.id, sms } : { node: this.node.id, path: this.path, sms };
+  }
+
+  /** Whether this node emits (again) an entry held by `held`: its own, or one a removed node on its path left. */
+  private takes(held: { node?: string; path?: string }): boolean {
+    if (held.node === this.node.id) return true;
+    return held.node !== undefined && held.path !== undefined && held.path === this.path && !this.RED.nodes.getNode(held.node);
+  }
+
   /**
    * Once per node start, after the flows started: entries of this node left by a crash
-   * (owned by this instance, not in a flow of this process) are claimed and emitted again.
+   * (owned by this instance, not in a flow of this process) are claimed and emitted again,
+   * and so are those of a node no longer in the flows that listened on the same path.
    */
   async redeliver(emit: (sms: InboundSms, id: string) => void): Promise<void> {
     if (this.redelivered) return;
@@ -133,7 +147,7 @@ export class NodeInbox {
     const store = await this.open();
     const entries = await store.inbox.list<InboxHolding>();
     for (const entry of entries) {
-      if (entry.owner !== store.instance || heldBy(entry.value).node !== this.node.id || isInFlight(entry.id)) continue;
+      if (entry.owner !== store.instance || !this.takes(heldBy(entry.value)) || isInFlight(entry.id)) continue;
       const claimed = await store.inbox.claim<InboxHolding>(entry);
       const sms = heldBy(claimed?.value).sms;
       if (!claimed || !sms) continue;

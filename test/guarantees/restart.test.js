@@ -4,6 +4,8 @@
 // redis is a real redis-server. Each behaviour on the embedded store and on redis.
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
 const { nodeRedProcess } = require('../support/node-red-process');
 const { twilioSignature } = require('../support/sign');
 const { startFakeProvider } = require('../support/fake-provider');
@@ -52,6 +54,17 @@ for (const kind of ['embedded', 'redis']) {
       assert.equal(await post(nr.url, '/in', msg), 200, 'a retry is acknowledged again');
       await sleep(1000);
       assert.deepEqual([...repliesBySender(fake).values()], [1], 'and not answered again');
+    });
+
+    it('a message in the flow of an sms in node that is replaced (same path, another node id) before the restart is emitted by the new node', async function () {
+      const nr = await nodeRed(replyFlow(fake.url, { delayMs: 5000 }), store('a'));
+      assert.equal(await post(nr.url, '/in', inbound(7)), 200);
+      await nr.kill();
+      const replaced = replyFlow(fake.url, { delayMs: 5000 }).map((n) => (n.id === 'in' ? { ...n, id: 'in-new' } : n));
+      fs.writeFileSync(path.join(nr.userDir, 'flows.json'), JSON.stringify(replaced));
+      await nr.start();
+      await until('the message at the end of the flow', () => ended(fake).size === 1, 30_000);
+      assert.deepEqual([...repliesBySender(fake).values()], [1]);
     });
 
     it('kill -9 while messages wait in a 200 ms step: after the restart every acknowledged one reaches the end of the flow, and no sender is answered twice', async function () {

@@ -58,7 +58,7 @@ export = function register(RED: NodeAPI): void {
     };
     RED.events.on('flows:started', forget);
 
-    const inbox = new NodeInbox(RED, node);
+    const inbox = new NodeInbox(RED, node, path);
     counter.setStore(inbox.kind);
     // Shown while the store cannot be reached; cleared (only) by the next request it takes.
     let storeDown = false;
@@ -100,7 +100,7 @@ export = function register(RED: NodeAPI): void {
     // Vonage multipart parts are held in the store; a group past its expiry is already in the
     // inbox when the runtime's sweep hands it here, and goes out with what arrived.
     const limits = multipartLimits(RED.settings.smsMultipart);
-    const stopExpiry = takeExpiredGroups(node.id, inbox.shared.ready, limits.expiryMs, (m) => node.warn(m), (group) => {
+    const stopExpiry = takeExpiredGroups(node.id, path, inbox.shared.ready, limits.expiryMs, (m) => node.warn(m), (group) => {
       emit(messageOfGroup(group), {}, group.inboxId);
     });
 
