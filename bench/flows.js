@@ -43,6 +43,39 @@ msg.payload = '<?xml version="1.0" encoding="UTF-8"?><Response><Message>' + text
 msg.headers = { 'content-type': 'text/xml' };
 return msg;`;
 
+/** The number the Vonage rows' messages are sent to, per flow: its replies are told apart at the fake by their `from`. */
+const VONAGE_NUMBERS = { vm: '447700900010', vmh: '447700900011', vs: '447700900020', vsh: '447700900021' };
+
+/** Hand-wired Messages API reply: keyword answer, JSON for /v1/messages (basic auth on the http request node). */
+const HAND_WIRED_MESSAGES = `
+const word = String(msg.payload.text || '').trim().split(/\\s+/)[0].replace(/^[^\\w]+|[^\\w]+$/g, '').toUpperCase();
+const answers = ${JSON.stringify(ANSWERS)};
+msg.payload = { message_type: 'text', channel: 'sms', to: msg.payload.from, from: msg.payload.to, text: answers[word] || ${JSON.stringify(MENU)} };
+msg.headers = { 'content-type': 'application/json' };
+return msg;`;
+
+/** Hand-wired SMS API reply: keyword answer, a form post to /sms/json with the key and secret. */
+const HAND_WIRED_SMS = `
+const q = msg.req.query;
+const word = String(q.text || '').trim().split(/\\s+/)[0].replace(/^[^\\w]+|[^\\w]+$/g, '').toUpperCase();
+const answers = ${JSON.stringify(ANSWERS)};
+msg.payload = 'api_key=benchkey&api_secret=benchsecret&to=' + encodeURIComponent(q.msisdn) + '&from=' + encodeURIComponent(q.to) + '&text=' + encodeURIComponent(answers[word] || ${JSON.stringify(MENU)});
+msg.headers = { 'content-type': 'application/x-www-form-urlencoded' };
+return msg;`;
+
+/** The hand-wired Vonage flows: http in → http response 200, and → function → http request. */
+function handWiredVonage(prefix, { path, method, func, url, basicAuth }) {
+  return [
+    node(`${prefix}-in`, 'http in', { url: path, method, upload: false, swaggerDoc: '' }, [[`${prefix}-ok`, `${prefix}-fn`]]),
+    node(`${prefix}-ok`, 'http response', { statusCode: '200', headers: {} }),
+    node(`${prefix}-fn`, 'function', { func, outputs: 1, timeout: 0, noerr: 0 }, [[`${prefix}-req`]]),
+    node(`${prefix}-req`, 'http request', {
+      method: 'POST', ret: 'txt', paytoqs: 'ignore', url, tls: '', persist: true, proxy: '', insecureHTTPParser: false,
+      authType: basicAuth ? 'basic' : '', senderr: false, headers: [],
+    }),
+  ];
+}
+
 function benchFlows({ fakeProviderUrl }) {
   return [
     { id: TAB, type: 'tab', label: 'bench' },
@@ -78,6 +111,14 @@ function benchFlows({ fakeProviderUrl }) {
     node('c-fn', 'function', { func: "msg.payload = String(global.get('vonageInbound') || 0); return msg;", outputs: 1, timeout: 0, noerr: 0 }, [['c-out']]),
     node('c-out', 'http response', { statusCode: '', headers: {} }),
     ...keywordReplies('v'),
+    // The Vonage rows: Messages API (JWT verified) and SMS API (GET, signed) through the
+    // package, each beside its hand-wired equivalent, replies to the fake provider.
+    node('vm-in', 'sms in', { account: 'bench-acct-vonage', provider: 'vonage-messages', path: '/bench/vm' }, [['vm-switch']]),
+    ...keywordReplies('vm'),
+    ...handWiredVonage('vmh', { path: '/bench/vmh', method: 'post', func: HAND_WIRED_MESSAGES, url: `${fakeProviderUrl}/v1/messages`, basicAuth: true }),
+    node('vs-in', 'sms in', { account: 'bench-acct-vonage', provider: 'vonage-sms', path: '/bench/vs' }, [['vs-switch']]),
+    ...keywordReplies('vs'),
+    ...handWiredVonage('vsh', { path: '/bench/vsh', method: 'get', func: HAND_WIRED_SMS, url: `${fakeProviderUrl}/sms/json` }),
     // Vonage SMS API multipart parts that never complete: memory bound.
     node('m-in', 'sms in', { account: 'bench-acct-vonage', provider: 'vonage-sms', path: '/bench/parts' }),
     // Heap probe: collects garbage and answers the heap in use (see settings in run.js).
@@ -90,6 +131,7 @@ function benchFlows({ fakeProviderUrl }) {
 const CREDENTIALS = {
   'bench-acct-twilio': { accountSid: 'ACbench', authToken: TWILIO_TOKEN },
   'bench-acct-vonage': { apiKey: 'benchkey', apiSecret: 'benchsecret', signatureSecret: VONAGE_SECRET },
+  'vmh-req': { user: 'benchkey', password: 'benchsecret' },
 };
 
-module.exports = { benchFlows, CREDENTIALS, ANSWERS, MENU, TWILIO_TOKEN, VONAGE_SECRET, PUBLIC_URL, HAND_WIRED_FUNCTION };
+module.exports = { benchFlows, CREDENTIALS, VONAGE_NUMBERS, ANSWERS, MENU, TWILIO_TOKEN, VONAGE_SECRET, PUBLIC_URL, HAND_WIRED_FUNCTION };

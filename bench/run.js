@@ -11,7 +11,8 @@ const path = require('node:path');
 const { spawn, execFileSync } = require('node:child_process');
 const { measure } = require('./load');
 const { cpuMs } = require('./process-cpu');
-const { twilioInbound, vonageMessagesInbound, vonageSmsOrphanPart } = require('./signed-requests');
+const { twilioInbound, vonageMessagesInbound, vonageSmsInbound, vonageSmsOrphanPart } = require('./signed-requests');
+const { VONAGE_NUMBERS } = require('./flows');
 const { startBenchNodeRed } = require('./node-red-under-load');
 const { measureStartup } = require('./startup');
 const { startFakeProvider } = require('../test/support/fake-provider');
@@ -32,7 +33,9 @@ const STORE_HEAP_CAP = 20 * 1024 * 1024;
 const profileArg = process.argv.find((arg) => arg.startsWith('--profile'));
 const profile = profileArg !== undefined;
 const profiled = (profileArg && profileArg.split('=')[1]) || 'a';
-const httpOnly = profile || process.argv.includes('--http-only');
+const VONAGE_KEYS = ['vm', 'vmh', 'vs', 'vsh'];
+const vonageOnly = process.argv.includes('--vonage-only') || (profile && VONAGE_KEYS.includes(profiled));
+const httpOnly = profile || vonageOnly || process.argv.includes('--http-only');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const fmt = (n, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '-');
 const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
@@ -54,6 +57,79 @@ async function heapOf(url) {
 async function vonageInboundOf(url) {
   const res = await fetch(`${url}/bench/count`);
   return Number(await res.text());
+}
+
+/** Requests per round of each Vonage row: a fixed amount, so every request sent is answered before the round ends. */
+const VONAGE_ROUND = Number(process.env.BENCH_VONAGE_ROUND || 2000);
+
+/**
+ * The Vonage rows (issue 18): each flow answers the webhook and sends one reply to the fake
+ * provider; rounds alternate the flows. Inbound = webhooks answered 2xx (a fixed amount per
+ * round, so none is left in flight), replies = what the fake received from that flow's
+ * number (its `from`), CPU = the Node-RED process over the round until its replies stopped.
+ */
+async function measureVonageRows({ red, fake, rows, rounds }) {
+  const results = {};
+  const fromOf = (r) => String((r.body && r.body.from) || '').replace(/^\+/, '');
+  const keyByNumber = new Map(rows.map(([key]) => [VONAGE_NUMBERS[key], key]));
+  const replies = Object.fromEntries(rows.map(([key]) => [key, []]));
+  let scanned = 0;
+  const scan = () => {
+    for (; scanned < fake.requests.length; scanned++) {
+      const r = fake.requests[scanned];
+      const key = keyByNumber.get(fromOf(r));
+      if (key) replies[key].push(r);
+    }
+  };
+  const countOf = (key) => {
+    scan();
+    return replies[key].length;
+  };
+  for (const [key, label, path, make] of rows) {
+    await measure({ url: `${red.url}${path}`, make, amount: Math.min(500, VONAGE_ROUND), warmupS: 0, connections: 16 });
+    await settle(() => countOf(key));
+    results[key] = { label, rounds: [], warmupReplies: countOf(key) };
+  }
+  for (let i = 0; i < rounds; i++) {
+    for (const [key, , path, make] of rows) {
+      const before = countOf(key);
+      const t0 = Date.now();
+      const r = await measure({ url: `${red.url}${path}`, make, amount: VONAGE_ROUND, warmupS: 0, connections: 16, onMeasureStart: () => cpuMs(red.child.pid) });
+      await settle(() => countOf(key), 300);
+      const sent = replies[key].slice(before);
+      const lastAt = sent.length ? sent[sent.length - 1].at : Date.now();
+      results[key].rounds.push({
+        ...r,
+        cpuMs: cpuMs(red.child.pid) - r.startValue,
+        inbound: r.requests - r.non2xx,
+        replies: sent.length,
+        replyS: (lastAt - t0) / 1000,
+      });
+    }
+  }
+  for (const [key] of rows) {
+    const x = results[key];
+    const inbound = sum(x.rounds.map((r) => r.inbound));
+    const sent = replies[key].length - x.warmupReplies;
+    const recipients = new Set(replies[key].map((r) => r.body && r.body.to)).size;
+    Object.assign(x, {
+      inbound,
+      replies: sent,
+      doubled: replies[key].length - recipients,
+      inboundPerS: inbound / sum(x.rounds.map((r) => r.durationS)),
+      repliesPerS: sent / sum(x.rounds.map((r) => r.replyS)),
+      cpuUsPerMessage: (sum(x.rounds.map((r) => r.cpuMs)) * 1000) / inbound,
+      p50: median(x.rounds.map((r) => r.p50)),
+      p99: median(x.rounds.map((r) => r.p99)),
+      non2xx: sum(x.rounds.map((r) => r.non2xx)),
+      errors: sum(x.rounds.map((r) => r.errors)),
+    });
+    if (x.replies !== x.inbound || x.doubled !== 0) {
+      failures.push(`FAIL: (${key}) the fake provider received ${x.replies} replies for ${x.inbound} inbound messages answered 2xx (${x.doubled} to a sender already answered): each message must be answered exactly once`);
+    }
+    if (x.non2xx || x.errors) failures.push(`FAIL: (${key}) ${x.non2xx} webhooks answered other than 2xx, ${x.errors} errors`);
+  }
+  return results;
 }
 
 /** What the package did wrong in this run; the bench fails when there is any. */
@@ -86,6 +162,17 @@ function combineRounds(rounds) {
     errors: sum(rounds.map((r) => r.errors)),
     cpuUsPerRequest: (sum(rounds.map((r) => r.cpuMs)) * 1000) / requests,
   };
+}
+
+function printVonageRows(v) {
+  printTable('Vonage inbound → reply to a fake provider on 127.0.0.1 (16 connections, alternating rounds)', ['flow', 'inbound/s', 'replies/s', 'p50 / p99 ms', 'server CPU µs/msg', 'inbound', 'replies'], Object.keys(v).map((k) => {
+    const r = v[k];
+    return [`(${k}) ${r.label}`, fmt(r.inboundPerS), fmt(r.repliesPerS), `${fmt(r.p50, 1)} / ${fmt(r.p99, 1)}`, fmt(r.cpuUsPerMessage), r.inbound, `${r.replies}${r.replies === r.inbound && r.doubled === 0 ? '' : ' NOT ONE PER INBOUND'}`];
+  }));
+  const ratios = [['vm', 'vmh', 'Messages API: package vs hand-wired'], ['vs', 'vsh', 'SMS API: package vs hand-wired']].filter(([x, y]) => v[x] && v[y]);
+  if (ratios.length) printTable('Vonage ratios (higher is better for the package)', ['ratio', 'inbound/s', 'replies/s', 'CPU per message, inverted', 'target'], ratios.map(([x, y, label]) => [
+    `${x}/${y}  ${label}`, fmt(v[x].inboundPerS / v[y].inboundPerS, 2), fmt(v[x].repliesPerS / v[y].repliesPerS, 2), fmt(v[y].cpuUsPerMessage / v[x].cpuUsPerMessage, 2), '>= 1.00',
+  ]));
 }
 
 function row(cells, widths) {
@@ -121,7 +208,7 @@ async function main() {
     ];
     // A profile of one flow at a time reads clearer: --profile runs (a) only.
     const only = profile ? profiled : process.env.BENCH_ONLY || 'abc';
-    const chosen = variants.filter(([k]) => only.includes(k));
+    const chosen = vonageOnly ? [] : variants.filter(([k]) => only.includes(k));
     // Rounds alternate the flows, so a neighbour's load on a shared machine (or CPU clock
     // changes) falls on all of them alike rather than on whichever ran at that moment.
     const rounds = Math.max(1, Math.round(DURATION_S / 2));
@@ -137,6 +224,18 @@ async function main() {
       }
     }
     for (const key of Object.keys(results)) Object.assign(results[key], combineRounds(results[key].rounds));
+    if (vonageOnly || !httpOnly) {
+      const rows = [
+        ['vm', 'sms in (Messages API, JWT verified) → switch → sms reply (Messages API send)', '/bench/vm', () => vonageMessagesInbound(VONAGE_NUMBERS.vm)],
+        ['vmh', 'http in → http response 200, → function → http request (basic auth)', '/bench/vmh', () => vonageMessagesInbound(VONAGE_NUMBERS.vmh)],
+        ['vs', 'sms in (SMS API GET, signed) → switch → sms reply (/sms/json)', '/bench/vs', () => vonageSmsInbound('/bench/vs', VONAGE_NUMBERS.vs)],
+        ['vsh', 'http in GET → http response 200, → function → http request', '/bench/vsh', () => vonageSmsInbound('/bench/vsh', VONAGE_NUMBERS.vsh)],
+      ].filter(([k]) => !profile || k === profiled);
+      const vonageRounds = Math.max(1, Math.round(DURATION_S / 2));
+      console.log(`Vonage rows ${rows.map(([k]) => `(${k})`).join(' ')}: ${vonageRounds} alternating rounds of ${VONAGE_ROUND} messages each, 16 connections …`);
+      fake.reset();
+      results.vonageRows = await measureVonageRows({ red, fake, rows, rounds: vonageRounds });
+    }
     if (!httpOnly) {
       console.log(`Vonage Messages API → sms reply → fake Messages API: 5 s …`);
       fake.reset();
@@ -181,9 +280,10 @@ async function main() {
     await fake.close();
   }
 
+  if (results.vonageRows) printVonageRows(results.vonageRows);
   if (profile) {
-    const r = results[profiled];
-    console.log(`(${profiled}) ${fmt(r.rps)} req/s, p50 ${fmt(r.p50, 1)} ms, p99 ${fmt(r.p99, 1)} ms`);
+    const r = results[profiled] || results.vonageRows[profiled];
+    console.log(`(${profiled}) ${fmt(r.rps ?? r.inboundPerS)} req/s, p50 ${fmt(r.p50, 1)} ms, p99 ${fmt(r.p99, 1)} ms`);
     console.log(`\nCPU profile of Node-RED under (${profiled}): ${profileDir} (node bench/profile-summary.js)`);
     return;
   }

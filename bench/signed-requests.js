@@ -4,6 +4,7 @@
 // provider would, so the benchmark measures the real path and not the dedupe shortcut.
 const { twilioSignature, signVonageSms, vonageMessagesJwt } = require('../test/support/sign');
 const { TWILIO_TOKEN, VONAGE_SECRET, PUBLIC_URL } = require('./flows');
+const { randomUUID } = require('node:crypto');
 
 const WORDS = ['HOURS', 'price please', 'hello there'];
 let seq = 0;
@@ -29,13 +30,13 @@ function twilioInbound(path, text) {
   };
 }
 
-/** A Vonage Messages API inbound SMS (JSON) with its signed JWT. */
-function vonageMessagesInbound() {
+/** A Vonage Messages API inbound SMS (JSON) with its signed JWT, to `to`. */
+function vonageMessagesInbound(to = '447700900000') {
   const n = next();
   const body = JSON.stringify({
     channel: 'sms',
-    message_uuid: `aaaaaaaa-bbbb-4ccc-8ddd-${String(n).padStart(12, '0')}`,
-    to: '447700900000',
+    message_uuid: randomUUID(),
+    to,
     from: `4477009${String(n % 100_000).padStart(5, '0')}`,
     timestamp: new Date().toISOString(),
     text: WORDS[n % WORDS.length],
@@ -47,6 +48,21 @@ function vonageMessagesInbound() {
     headers: { 'content-type': 'application/json', authorization: `Bearer ${vonageMessagesJwt(VONAGE_SECRET, body)}` },
     body,
   };
+}
+
+/** A Vonage SMS API inbound SMS as Vonage sends it by GET: signed query parameters on `path`, to `to`. */
+function vonageSmsInbound(path, to) {
+  const n = next();
+  const params = signVonageSms(VONAGE_SECRET, {
+    msisdn: `4479${String(n % 100_000_000).padStart(8, '0')}`,
+    to,
+    messageId: `1C${String(n).padStart(14, '0')}`,
+    text: WORDS[n % WORDS.length],
+    type: 'text',
+    keyword: WORDS[n % WORDS.length].split(' ')[0].toUpperCase(),
+    'message-timestamp': new Date().toISOString().slice(0, 19).replace('T', ' '),
+  });
+  return { method: 'GET', path: `${path}?${new URLSearchParams(params)}` };
 }
 
 /**
@@ -71,4 +87,4 @@ function vonageSmsOrphanPart() {
   return { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(params).toString() };
 }
 
-module.exports = { twilioInbound, vonageMessagesInbound, vonageSmsOrphanPart };
+module.exports = { twilioInbound, vonageMessagesInbound, vonageSmsInbound, vonageSmsOrphanPart };
