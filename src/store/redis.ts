@@ -3,6 +3,7 @@ import { StoreUnavailableError, withinTime } from './errors';
 import { checkKey, checkName, checkPart, checkTtl, toJson } from './keys';
 import { ADD_PART, ADMIT, CLAIM_ENTRY, SET_IF_ABSENT, TAKE_EXPIRED, TAKE_VALUE } from './redis-scripts';
 import { retentionMsOf, type StoreConfig } from './settings';
+import { OUTBOUND_SCRIPTS, redisOutbound } from './outbound-redis';
 import type { AddPartResult, Collection, HeldGroup, InboxClaim, InboxEntry, PartInput, SmsStore, StoreLog } from './types';
 
 // Several Node-RED instances on one redis. Decisions are single commands (SET NX) or Lua
@@ -26,6 +27,7 @@ const SCRIPTS = {
   smsClaimEntry: [1, CLAIM_ENTRY],
   smsSetIfAbsent: [2, SET_IF_ABSENT],
   smsTakeValue: [2, TAKE_VALUE],
+  ...OUTBOUND_SCRIPTS,
 } as const;
 type ScriptName = keyof typeof SCRIPTS;
 
@@ -277,6 +279,7 @@ export async function openRedisStore(config: StoreConfig, instance: string, log:
       },
     },
     collection,
+    outbound: redisOutbound({ client, run, script, prefix: p }, instance),
     async close() {
       closing = true;
       try {
