@@ -135,3 +135,13 @@ export function optOutAccountKeyOf(sms: InboundSms): string | undefined {
 export function accountKindOf(id: ProviderId): AccountKind {
   return PROVIDERS[id].account;
 }
+
+/**
+ * The provider `sms send` sends through for an account of `kind`: the one whose outbound
+ * `api` is `api`, else the kind's default (Vonage: the Messages API), else its first.
+ */
+export function sendingProvider(kind: string | undefined, api?: string): ProviderModule | undefined {
+  if (!isAccountKind(kind)) return undefined;
+  const mods = providersOfAccount(kind).map((id) => PROVIDERS[id]);
+  return mods.find((m) => api && m.reply.outbound.api === api) ?? mods.find((m) => m.reply.outbound.defaultApi) ?? mods[0];
+}

@@ -100,11 +100,24 @@ export interface ReplyRequest {
   channel?: string;
   /** A WhatsApp template (`msg.template`) to send instead of free-form text. */
   template?: Template;
+  /** Carried to the receipts of this message (`msg.status.clientRef`), where the provider takes one. */
+  clientRef?: string;
 }
 
 export interface ReplyResult {
   messageId?: string;
+  /** Parts the provider says it sent, when it says. */
+  segments?: number;
 }
+
+/** What a failed send says about the message (SPEC §3 resend rule). */
+export type SendOutcome =
+  /** The provider surely did not take it: a 429, or no connection made. May be sent again. */
+  | 'not-sent'
+  /** The provider refused it (4xx, or a local check): sending it again changes nothing. */
+  | 'refused'
+  /** A 5xx, a timeout, a connection lost after the request went out: it may have gone. */
+  | 'unknown';
 
 /** A send failure worded for the person reading a Catch node. */
 export class ReplyError extends Error {
@@ -114,19 +127,29 @@ export class ReplyError extends Error {
   readonly reason: string;
   /** The provider's own error code, when it gave one (Twilio `21610`, Vonage SMS status `7`). */
   readonly code?: string;
+  /** What became of the message; `refused` unless the provider module says otherwise. */
+  readonly outcome: SendOutcome;
+  /** Seconds the provider asked to wait before the next request (Retry-After of a 429). */
+  readonly retryAfterS?: number;
 
-  /**
-   * The provider may have sent the message (a 5xx, a timeout, a connection lost after the
-   * request went out): the reply must not be sent again, nor its right given back.
-   */
-  readonly outcomeUnknown?: boolean;
-
-  constructor(message: string, { status, reason, code, outcomeUnknown }: { status?: number; reason: string; code?: string; outcomeUnknown?: boolean }) {
+  constructor(
+    message: string,
+    { status, reason, code, outcome, retryAfterS }: { status?: number; reason: string; code?: string; outcome?: SendOutcome; retryAfterS?: number },
+  ) {
     super(message);
     this.status = status;
     this.reason = reason;
     if (code !== undefined) this.code = code;
-    if (outcomeUnknown) this.outcomeUnknown = true;
+    this.outcome = outcome ?? 'refused';
+    if (retryAfterS !== undefined) this.retryAfterS = retryAfterS;
+  }
+
+  /**
+   * The provider may have sent the message (a 5xx, a timeout, a connection lost after the
+   * request went out): it must not be sent again, nor a reply's right given back.
+   */
+  get outcomeUnknown(): boolean {
+    return this.outcome === 'unknown';
   }
 
   /**
@@ -228,6 +251,21 @@ export interface ProviderReply {
   cannotSend(account: SendingAccount | undefined, reply?: ReplyRequest): ReplyError | undefined;
   /** Sends the reply through the provider's API. */
   send(reply: ReplyRequest, account: SendingAccount, policy: RetryPolicy): Promise<ReplyResult>;
+  /** Sending first (`sms send`, SPEC §8): the same `send`, with what the outbound queue must know. */
+  outbound: OutboundFacts;
+}
+
+/** How a provider takes messages that start a conversation. */
+export interface OutboundFacts {
+  /** The `api` setting of `sms send` that picks this provider among those of one account kind; the default is marked. */
+  api?: string;
+  defaultApi?: boolean;
+  /** Channels it can send on (`sms` first). */
+  channels: readonly string[];
+  /** Whether its rate counts SMS segments (Twilio) or requests (Vonage). */
+  countsSegments: boolean;
+  /** Its documented default rate: units per second, per sender or per account (one API key). */
+  defaultRate: { perSecond: number; per: 'sender' | 'account'; note: string };
 }
 
 /** A reply written into the webhook's answer. */

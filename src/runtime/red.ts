@@ -83,6 +83,7 @@ export interface NodeAPI {
   };
   util: {
     generateId(): string;
+    cloneMessage<T>(msg: T): T;
     evaluateNodeProperty(value: unknown, type: string, node: Node, msg: NodeMessage, cb: (err: Error | null, result: unknown) => void): void;
   };
   events: {

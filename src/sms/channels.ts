@@ -14,10 +14,15 @@ const PHONE_SIDES: Readonly<Record<string, readonly Side[]>> = {
   rcs: ['person'],
 };
 
+/** Whether that side's address on `channel` is a phone number (not a Messenger or Viber id). */
+export function isPhoneSide(channel: string, side: Side): boolean {
+  const phones = Object.prototype.hasOwnProperty.call(PHONE_SIDES, channel) ? PHONE_SIDES[channel] : ['person', 'business'];
+  return phones.includes(side);
+}
+
 /** The address on `channel` as `msg.sms` shows it: E.164 where it is a phone number, else as sent. */
 export function addressOn(channel: string, side: Side, value: string): string {
-  const phones = Object.prototype.hasOwnProperty.call(PHONE_SIDES, channel) ? PHONE_SIDES[channel] : ['person', 'business'];
-  return phones.includes(side) ? toE164(value) : value.trim();
+  return isPhoneSide(channel, side) ? toE164(value) : value.trim();
 }
 
 export type MediaKind = 'image' | 'audio' | 'video' | 'file';

@@ -13,3 +13,46 @@ export function toE164(value: string): string {
 export function toVonageNumber(value: string): string {
   return /^\+\d+$/.test(value) ? value.slice(1) : value;
 }
+
+type PhoneLib = typeof import('libphonenumber-js');
+let phoneLib: PhoneLib | undefined;
+function lib(): PhoneLib {
+  // Loaded by the first number to read, not when Node-RED starts (the domain imports nothing
+  // local, so this is written out rather than runtime/lazy-require).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  phoneLib ??= require('libphonenumber-js') as PhoneLib;
+  return phoneLib;
+}
+
+/** Whether `code` is a country libphonenumber-js knows (ISO 3166 alpha-2, e.g. GB, US). */
+export function isCountryCode(code: unknown): code is string {
+  return typeof code === 'string' && /^[A-Z]{2}$/.test(code) && lib().isSupportedCountry(code);
+}
+
+export type RecipientNumber = { ok: true; e164: string } | { ok: false; error: string };
+
+/**
+ * A number as people type it, in E.164: `+44 7700 900123`, `447700900123` (country code
+ * without `+`), or `07700 900123` read in `country` (the account's). Only the length and
+ * country code are checked (a possible number), not whether it is assigned: reserved test
+ * ranges such as +44 7700 900xxx and +1 555 01xx are possible numbers.
+ */
+export function parseRecipient(input: unknown, country?: string): RecipientNumber {
+  const text = typeof input === 'number' ? String(input) : typeof input === 'string' ? input.trim() : '';
+  if (!text) return { ok: false, error: 'no number given' };
+  const { parsePhoneNumberFromString } = lib();
+  const international = text.replace(/^00/, '+');
+  const digits = international.replace(/[\s().-]/g, '');
+  const tries: Array<() => ReturnType<typeof parsePhoneNumberFromString>> = [];
+  if (digits.startsWith('+')) tries.push(() => parsePhoneNumberFromString(digits));
+  else {
+    if (country && isCountryCode(country)) tries.push(() => parsePhoneNumberFromString(digits, country as Parameters<typeof parsePhoneNumberFromString>[1] & string));
+    if (/^\d+$/.test(digits)) tries.push(() => parsePhoneNumberFromString(`+${digits}`));
+  }
+  for (const attempt of tries) {
+    const parsed = attempt();
+    if (parsed?.isPossible()) return { ok: true, e164: parsed.number };
+  }
+  const hint = digits.startsWith('+') || country ? '' : ' (a national number needs the country of the sms account, or write it with + and the country code)';
+  return { ok: false, error: `"${text}" is not a possible phone number${hint}` };
+}

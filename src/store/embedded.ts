@@ -6,6 +6,7 @@ import { checkKey, checkName, checkPart, checkTtl, toJson } from './keys';
 import { decidePart, isExpired, limitsOf, parseGroup, parseResult, type GroupRecord, type GroupsUsage } from './multipart-rules';
 import { retentionMsOf, type StoreConfig } from './settings';
 import { claimed, entryOf, newRecord, type InboxRecord } from './inbox-record';
+import { embeddedOutbound } from './outbound-embedded';
 import type { Collection, HeldGroup, InboxClaim, MultipartLimits, PartInput, SmsStore, StoreLog } from './types';
 
 // The default store: an LMDB database (the `lmdb` package, prebuilt binaries shipped as
@@ -306,6 +307,7 @@ export async function openEmbeddedStore(config: StoreConfig, userDir: string, in
       },
     },
     collection,
+    outbound: embeddedOutbound({ root, write, read }, instance),
     async close() {
       clearInterval(pruner);
       await root.close();

@@ -2,6 +2,7 @@ import { checkKey, checkName, checkPart, checkTtl, toJson } from './keys';
 import { decidePart, isExpired, limitsOf, parseGroup, parseResult, type GroupRecord } from './multipart-rules';
 import { retentionMsOf, type StoreConfig } from './settings';
 import { claimed, entryOf, newRecord, type InboxRecord } from './inbox-record';
+import { memoryOutbound } from './outbound-memory';
 import type { Collection, HeldGroup, InboxClaim, MultipartLimits, SmsStore, StoreLog } from './types';
 
 // Tests only: one process's memory, gone on restart. Same contract as the others, values
@@ -212,6 +213,7 @@ export function openMemoryStore(config: StoreConfig, instance: string, log: Stor
       }
       return c as Collection<T>;
     },
+    outbound: memoryOutbound(instance),
     async close() {},
   };
 }

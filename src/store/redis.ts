@@ -3,6 +3,7 @@ import { StoreUnavailableError, withinTime } from './errors';
 import { checkKey, checkName, checkPart, checkTtl, toJson } from './keys';
 import { ADD_PART, ADMIT, CLAIM_ENTRY, SET_IF_ABSENT, TAKE_EXPIRED, TAKE_VALUE } from './redis-scripts';
 import { retentionMsOf, type StoreConfig } from './settings';
+import { OUTBOUND_SCRIPTS, redisOutbound } from './outbound-redis';
 import type { AddPartResult, Collection, HeldGroup, InboxClaim, InboxEntry, MultipartLimits, PartInput, SmsStore, StoreLog } from './types';
 import { NEW_GROUP_SHARE, limitsOf } from './multipart-rules';
 
@@ -27,6 +28,7 @@ const SCRIPTS = {
   smsClaimEntry: [1, CLAIM_ENTRY],
   smsSetIfAbsent: [2, SET_IF_ABSENT],
   smsTakeValue: [2, TAKE_VALUE],
+  ...OUTBOUND_SCRIPTS,
 } as const;
 type ScriptName = keyof typeof SCRIPTS;
 
@@ -286,6 +288,7 @@ export async function openRedisStore(config: StoreConfig, instance: string, log:
       },
     },
     collection,
+    outbound: redisOutbound({ client, run, script, prefix: p }, instance),
     async close() {
       closing = true;
       try {

@@ -155,10 +155,84 @@ export interface SmsStore {
   readonly inbox: Inbox;
   readonly replies: Replies;
   collection<T>(name: string): Collection<T>;
+  /** The outbound queue of `sms send` (SPEC §8). */
+  readonly outbound: OutboundQueue;
   close(): Promise<void>;
 }
 
 export interface StoreLog {
   info(msg: string): void;
   warn(msg: string): void;
+}
+
+/** One send waiting in the outbound queue (SPEC §8): one recipient of one `sms send`. */
+export interface OutboundJob<T> {
+  id: string;
+  /** Jobs of one lane (one sender of one account) are taken in order: by `dueAt`, then as added. */
+  lane: string;
+  /** Epoch ms: not taken before. */
+  dueAt: number;
+  /** What it costs of its pace: segments where the provider counts segments, else 1. */
+  cost: number;
+  value: T;
+}
+
+/** A job taken for sending: it stays in the store, `sending`, until finished or put back. */
+export interface ClaimedJob<T> extends OutboundJob<T> {
+  /** The instance that took it. */
+  owner: string;
+  claimedAt: number;
+}
+
+/**
+ * How fast jobs may be taken: one unit of cost per `intervalMs` under `key` (the lane, or a
+ * key shared by lanes that share a provider limit). Decided in the store, so instances on one
+ * redis share it. `intervalMs` 0: no pace.
+ */
+export interface Pace {
+  key: string;
+  intervalMs: number;
+}
+
+export interface ClaimResult<T> {
+  /** In order; each marked `sending` by this instance before this resolves (durably). */
+  jobs: ClaimedJob<T>[];
+  /** When to ask this lane again (its next due time, its pace, a hold); undefined: nothing waits in it. */
+  retryAt?: number;
+}
+
+export interface LaneCounts {
+  lane: string;
+  /** Due now, waiting for their turn. */
+  waiting: number;
+  /** Due later (`msg.sendAt`). */
+  scheduled: number;
+  /** Taken by an instance, the request out or about to go. */
+  sending: number;
+}
+
+/**
+ * Sends waiting for their turn. Taking is atomic (two instances never take the same job) and
+ * paced in the store; a taken job is `sending` until the sender finishes it or puts it back.
+ */
+export interface OutboundQueue {
+  add<T>(jobs: OutboundJob<T>[]): Promise<void>;
+  /** Takes up to `max` due jobs from the head of `lane`, within `pace`, marking them `sending`. */
+  claim<T>(lane: string, pace: Pace, max: number): Promise<ClaimResult<T>>;
+  /** Done with a taken job (sent, or reported not sent): gone. False when it was not `sending`. */
+  finish(id: string): Promise<boolean>;
+  /** A taken job that surely was not sent goes back to its place in its lane. */
+  requeue(id: string): Promise<boolean>;
+  /** Nothing under the pace key `key` is taken before `until` (a 429 and its Retry-After). */
+  hold(key: string, until: number): Promise<void>;
+  /** Lanes with jobs waiting or scheduled. */
+  lanes(): Promise<string[]>;
+  /**
+   * Takes out the jobs left `sending` by `owner` (a restart: their outcome is unknown), or by
+   * anyone since before `before` (an instance gone for good); each to one caller.
+   */
+  takeSending<T>(which: { owner?: string; before?: number }): Promise<ClaimedJob<T>[]>;
+  counts(): Promise<LaneCounts[]>;
+  /** Removes the jobs waiting or scheduled in `lane` (not those sending) and returns them. */
+  clear<T>(lane: string): Promise<OutboundJob<T>[]>;
 }

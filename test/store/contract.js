@@ -3,6 +3,7 @@
 // `harness.place()` names a fresh, empty place (a folder, a redis prefix); `harness.open(place,
 // settings)` opens a store there, so opening the same place again plays a restart.
 const assert = require('node:assert/strict');
+const { outboundContract } = require('./outbound-contract');
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const count = (values, wanted) => values.filter((v) => v === wanted).length;
@@ -295,6 +296,8 @@ function storeContract(kind, harness) {
         assert.throws(() => store.collection('a:b'), RangeError);
       });
     });
+
+    outboundContract(harness, open);
 
     if (harness.durable) {
       describe('after a restart (close, open the same place)', function () {

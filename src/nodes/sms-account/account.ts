@@ -8,6 +8,8 @@ export interface SmsAccountNode extends Node<AccountCredentials>, AccountView {
   publicUrl?: string;
   signatureMethod: string;
   apiHost?: string;
+  /** ISO 3166 country for numbers written without a country code (sms send). */
+  country?: string;
   /** What is wrong with the credentials, found at start (empty when nothing is). */
   problems: AccountProblem[];
 }

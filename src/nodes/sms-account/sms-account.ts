@@ -18,6 +18,8 @@ export = function register(RED: NodeAPI): void {
     if (publicUrl.warning) this.warn(publicUrl.warning);
     this.signatureMethod = signatureMethodOf(this.provider, def.signatureMethod);
     this.apiHost = trimmed(def.apiHost)?.replace(/\/+$/, '');
+    // The country a national number is read in by sms send (07700 900123 in GB).
+    this.country = trimmed(def.country)?.toUpperCase();
     this.secrets = () => accountSecrets(this.provider, this.credentials ?? {}, this.signatureMethod);
     // Told at start, in the log, rather than at the first reply that needs the value.
     this.problems = accountProblems(this.provider, this.name || this.id, this.credentials ?? {});

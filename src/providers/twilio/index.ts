@@ -27,7 +27,14 @@ export const twilio: ProviderModule = {
   verify,
   acknowledge,
   // The webhook is held open for the flow: a reply goes back in its answer as TwiML.
-  reply: { inAnswer: { format: 'twiml', windowMs: ANSWER_WINDOW_MS, write: replyInAnswer, read: readTwiml }, fitsInAnswer, cannotSend, send: sendTwilio },
+  reply: { inAnswer: { format: 'twiml', windowMs: ANSWER_WINDOW_MS, write: replyInAnswer, read: readTwiml }, fitsInAnswer, cannotSend,
+    send: sendTwilio,
+    outbound: {
+      channels: ['sms', 'mms', 'whatsapp', 'rcs', 'messenger'],
+      countsSegments: true,
+      defaultRate: { perSecond: 1, per: 'sender', note: 'Twilio: 1 segment per second for a US long code (more for toll-free, short codes and Messaging Services: set rate)' },
+    },
+  },
   optOut: twilioOptOut,
   simulate: { preferred: true, channels: ['sms', 'whatsapp'], newMessageId, inbound, receipt },
 };

@@ -122,8 +122,11 @@ function httpClient(apiHost: string | undefined, policy: RetryPolicy): HttpClien
         },
         policy,
       ).catch((err: { res?: HttpResponse }) => {
-        // Out of retries: hand the last response to the SDK so it reports it as usual.
-        if (err.res) return err.res;
+        // Out of retries on a 429: the caller learns Retry-After (the outbound queue waits it out).
+        if (err.res) {
+          const retryAfterS = retryAfterSeconds(err.res.headers?.['retry-after'] as string | undefined);
+          throw Object.assign(new Error('Too Many Requests'), { status: 429, retryAfterS });
+        }
         throw err;
       });
     },
@@ -150,6 +153,21 @@ interface RestError {
   status?: number;
   code?: number;
   message?: string;
+  retryAfterS?: number;
+}
+
+/** A Messaging Service SID: Twilio picks the sender from the service's numbers. */
+const MESSAGING_SERVICE = /^MG[0-9a-f]{32}$/i;
+
+/**
+ * The status callback URL with the message's clientRef in its query: Twilio has no client
+ * reference of its own, and it signs the whole URL, so the receipt carries it verified.
+ */
+function callbackWithRef(statusUrl: string, clientRef: string | undefined): string {
+  if (!clientRef) return statusUrl;
+  const url = new URL(statusUrl);
+  url.searchParams.set('clientRef', clientRef);
+  return url.toString();
 }
 
 /** Twilio gives up on a webhook at 15 s (error 11200): answering later is pointless. */
@@ -195,31 +213,41 @@ export async function sendTwilio(reply: ReplyRequest, account: SendingAccount, p
   try {
     const message = await client.messages.create({
       // On WhatsApp, RCS and Messenger, Twilio addresses carry the channel: whatsapp:+1415…
-      from: twilioAddress(reply.channel, reply.from),
+      ...(MESSAGING_SERVICE.test(reply.from) ? { messagingServiceSid: reply.from } : { from: twilioAddress(reply.channel, reply.from) }),
       to: twilioAddress(reply.channel, reply.to),
       ...content,
-      ...(reply.statusUrl ? { statusCallback: reply.statusUrl } : {}),
+      ...(reply.statusUrl ? { statusCallback: callbackWithRef(reply.statusUrl, reply.clientRef) } : {}),
     });
-    return { messageId: message.sid };
+    const segments = Number(message.numSegments);
+    return { messageId: message.sid, ...(Number.isInteger(segments) && segments > 0 ? { segments } : {}) };
   } catch (err) {
     const e = err as RestError;
     if (e.status === undefined) {
       if (neverSent(err)) {
-        throw new ReplyError(`could not reach Twilio for account "${accountName}" (${errorCode(err)}): the reply was not sent.`, {
+        throw new ReplyError(`could not reach Twilio for account "${accountName}" (${errorCode(err)}): the message was not sent.`, {
           reason: 'Twilio not reached',
+          outcome: 'not-sent',
         });
       }
       // A timeout, or the connection lost after the request went out.
       throw new ReplyError(`no answer from Twilio for account "${accountName}" (${errorCode(err) ?? e.message ?? String(err)}): ${OUTCOME_UNKNOWN}.`, {
         reason: 'Twilio: outcome unknown (no answer)',
-        outcomeUnknown: true,
+        outcome: 'unknown',
       });
     }
     if (e.status >= 500) {
       throw new ReplyError(`Twilio answered HTTP ${e.status} for account "${accountName}" (${e.message}): ${OUTCOME_UNKNOWN}.`, {
         status: e.status,
         reason: `Twilio: outcome unknown (HTTP ${e.status})`,
-        outcomeUnknown: true,
+        outcome: 'unknown',
+      });
+    }
+    if (e.status === 429) {
+      throw new ReplyError(`Twilio answered HTTP 429 (too many requests) for account "${accountName}": the message was not sent.`, {
+        status: 429,
+        reason: 'Twilio: rate limited',
+        outcome: 'not-sent',
+        retryAfterS: e.retryAfterS,
       });
     }
     const advice = e.code ? ` ${twilioErrorMessage(String(e.code))}` : '';

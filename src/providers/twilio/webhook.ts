@@ -153,6 +153,9 @@ export function parseStatus(req: WebhookRequest): ParseResult<StatusEvent> {
   if (channel !== 'sms') event.channel = channel;
   const segments = value(params, 'NumSegments');
   if (segments !== undefined) event.segments = positiveInt(segments, 1);
+  // sms send puts its clientRef in the callback URL's query (Twilio signs the whole URL).
+  const clientRef = req.query.clientRef;
+  if (typeof clientRef === 'string' && clientRef) event.clientRef = clientRef;
   return { ok: true, value: event };
 }
 

@@ -19,3 +19,4 @@ export function messagesErrorMessage(code: string | undefined, detail: string | 
 export function isOutsideWindow(text: string): boolean {
   return /1340|outside (of )?the allowed window|24.hour/i.test(text);
 }
+

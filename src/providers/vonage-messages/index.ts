@@ -17,7 +17,17 @@ export const vonageMessages: ProviderModule = {
   verify,
   signedTime,
   acknowledge,
-  reply: { cannotSend, send: sendVonageMessages },
+  reply: {
+    cannotSend,
+    send: sendVonageMessages,
+    outbound: {
+      api: 'messages',
+      defaultApi: true,
+      channels: ['sms', 'mms', 'whatsapp', 'rcs', 'messenger', 'viber_service'],
+      countsSegments: false,
+      defaultRate: { perSecond: 30, per: 'account', note: 'Vonage: 30 requests per second per API key' },
+    },
+  },
   // Messages API error 1050: "Number barred"; its inbound webhooks do not name the account.
   optOut: vonageOptOut('1050', 'Vonage Messages API error', () => undefined),
   // The simulator's choice for a Vonage account: new Vonage applications use the Messages API.

@@ -55,6 +55,7 @@ export function messagesFor(reply: ReplyRequest): Message[] {
     from: toVonageNumber(reply.from),
     // Per-message status URL: receipts for this reply go to the chosen sms status node.
     ...(reply.statusUrl ? { webhookUrl: reply.statusUrl } : {}),
+    ...(reply.clientRef ? { clientRef: reply.clientRef } : {}),
   };
   if (reply.template) return [templateMessage(reply, { ...base, channel })];
   // Text on an MMS number goes as SMS, as before MMS text existed.

@@ -45,6 +45,10 @@ export async function sendVonageMessages(reply: ReplyRequest, account: SendingAc
       if (isOutsideWindow(failed.message)) {
         throw new ReplyError(`${failed.message} ${messagesErrorMessage('1340', undefined)}`, { status: failed.status, reason: 'outside the 24-hour window' });
       }
+      // After a first part went out, the message as a whole is neither unsent nor refused.
+      if (first !== undefined && failed.outcome !== 'unknown') {
+        throw new ReplyError(`${failed.message} (an earlier part of this message was sent: ${first})`, { status: failed.status, reason: failed.reason, outcome: 'unknown' });
+      }
       throw failed;
     }
   }

@@ -19,7 +19,16 @@ export const vonageSms: ProviderModule = {
   verify,
   signedTime,
   acknowledge,
-  reply: { cannotSend, send: sendVonageSms },
+  reply: {
+    cannotSend,
+    send: sendVonageSms,
+    outbound: {
+      api: 'sms',
+      channels: ['sms'],
+      countsSegments: false,
+      defaultRate: { perSecond: 30, per: 'account', note: 'Vonage: 30 requests per second per API key' },
+    },
+  },
   // SMS API status 7: "Number barred"; its inbound webhooks name the API key.
   optOut: vonageOptOut('7', 'Vonage SMS API status', (sms) => apiKeyOf(sms.raw)),
   simulate: { preferred: false, channels: ['sms'], newMessageId, inbound, receipt },

@@ -40,18 +40,23 @@ export async function sendVonageSms(reply: ReplyRequest, account: SendingAccount
           text: reply.text,
           ...(isGsm7(reply.text) ? {} : { type: 'unicode' }),
           ...(reply.statusUrl ? { callback: reply.statusUrl } : {}),
+          ...(reply.clientRef ? { clientRef: reply.clientRef.slice(0, 100) } : {}),
         } as Parameters<VonageClient['sms']['send']>[0]),
       judgeSms,
       policy,
     );
-    return { messageId: sent.messages?.[0]?.messageId };
+    const parts = Number(sent.messageCount);
+    return { messageId: sent.messages?.[0]?.messageId, ...(Number.isInteger(parts) && parts > 0 ? { segments: parts } : {}) };
   } catch (err) {
     const part = (err as SmsFailure).response?.messages?.find((m) => m.status !== '0');
     if (part) {
       throw new ReplyError(
         `Vonage SMS API refused the reply for account "${accountName}" (status ${part.status}: ${part.errorText ?? 'no reason given'}).` +
           credentialAdvice(part.status === '4' ? 401 : undefined, KEY_CREDENTIALS),
-        { reason: part.status === '4' ? 'Vonage: credentials refused' : `Vonage refused (status ${part.status})`, code: part.status },
+        // Status 1 is throttled: the SMS API's 429.
+        part.status === '1'
+          ? { reason: 'Vonage: rate limited', outcome: 'not-sent', code: part.status }
+          : { reason: part.status === '4' ? 'Vonage: credentials refused' : `Vonage refused (status ${part.status})`, code: part.status },
       );
     }
     throw await failure(err, 'Vonage SMS API', accountName, KEY_CREDENTIALS);

@@ -83,6 +83,15 @@ export function refusedReason(said: { status?: number }): string {
 export async function failure(err: unknown, api: string, accountName: string, credentials: string): Promise<ReplyError> {
   const said = await providerSays(err);
   const account = `for account "${accountName}"`;
+  if (said.status === 429) {
+    const retryAfterS = retryAfterSeconds((err as VetchLike).response?.headers?.get('retry-after'));
+    return new ReplyError(`${api} answered ${said.text} (too many requests) ${account}: the message was not sent.`, {
+      status: 429,
+      reason: 'Vonage: rate limited',
+      outcome: 'not-sent',
+      retryAfterS,
+    });
+  }
   if (said.status !== undefined && !outcomeUnknown(said.status, err)) {
     return new ReplyError(`${api} refused the reply ${account} (${said.text}).${credentialAdvice(said.status, credentials)}`, {
       status: said.status,
@@ -94,12 +103,15 @@ export async function failure(err: unknown, api: string, accountName: string, cr
     return new ReplyError(`${api} answered ${said.text} ${account}: ${OUTCOME_UNKNOWN}.`, {
       status: said.status,
       reason: `Vonage: outcome unknown (HTTP ${said.status})`,
-      outcomeUnknown: true,
+      outcome: 'unknown',
     });
   }
   if (neverSent(err)) {
-    return new ReplyError(`could not reach the ${api} ${account} (${errorCode(err)}): the reply was not sent.`, { reason: 'Vonage not reached' });
+    return new ReplyError(`could not reach the ${api} ${account} (${errorCode(err)}): the message was not sent.`, {
+      reason: 'Vonage not reached',
+      outcome: 'not-sent',
+    });
   }
   const what = (err as Error)?.name === 'AbortError' ? 'no answer in time' : `the connection failed (${errorCode(err) ?? said.text})`;
-  return new ReplyError(`${api} ${account}: ${what}; ${OUTCOME_UNKNOWN}.`, { reason: 'Vonage: outcome unknown (no answer)', outcomeUnknown: true });
+  return new ReplyError(`${api} ${account}: ${what}; ${OUTCOME_UNKNOWN}.`, { reason: 'Vonage: outcome unknown (no answer)', outcome: 'unknown' });
 }

@@ -1,0 +1,184 @@
+import type * as Lmdb from 'lmdb';
+import { checkKey, toJson } from './keys';
+import { NO_PACE, checkJob, checkPace, claimedOf, jobOf, paceStep, recordOf, sendingMatches, type JobRecord, type PaceState } from './outbound-rules';
+import type { ClaimedJob, LaneCounts, OutboundJob, OutboundQueue, Pace } from './types';
+
+// The outbound queue in the embedded database: jobs by id, their order per lane as keys
+// [lane, dueAt, seq] (lmdb keeps keys sorted, so a lane's head is its first key), the jobs
+// being sent by id, and the pace per key. A claim is one transaction, durable before it
+// resolves: a job is on disk as `sending` before its request goes out.
+
+type Order = [string, number, number];
+const SEQ_KEY = 'seq';
+
+export interface EmbeddedAccess {
+  root: Lmdb.RootDatabase;
+  write<T>(what: string, action: () => T): Promise<T>;
+  read<T>(what: string, action: () => T): Promise<T>;
+}
+
+export function embeddedOutbound({ root, write, read }: EmbeddedAccess, instance: string): OutboundQueue {
+  const jobsDb = root.openDB<JobRecord, string>('outbound-jobs', {});
+  const orderDb = root.openDB<string, Order>('outbound-order', {});
+  const sendingDb = root.openDB<string, string>('outbound-sending', {});
+  const pacesDb = root.openDB<PaceState, string>('outbound-paces', {});
+  const metaDb = root.openDB<number, string>('outbound-meta', {});
+
+  const laneRange = (lane: string, end?: number): Lmdb.RangeOptions => ({ start: [lane], end: [lane, end ?? Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER] });
+
+  /** The first order key at or after `start`. */
+  function firstKey(start: unknown[]): Order | undefined {
+    for (const key of orderDb.getKeys({ start: start as Order, limit: 1 })) return key;
+    return undefined;
+  }
+  const afterLane = (lane: string): unknown[] => [lane, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, ''];
+
+  function placeSync(id: string, r: JobRecord): void {
+    orderDb.putSync([r.lane, r.dueAt, r.seq], id);
+  }
+
+  return {
+    add(list) {
+      for (const job of list) checkJob(job);
+      const records = list.map((job) => [job.id, recordOf(job, 0, toJson(job.value))] as const);
+      return write('adding to the outbound queue', () => {
+        let seq = metaDb.get(SEQ_KEY) ?? 0;
+        for (const [id, r] of records) {
+          if (jobsDb.get(id)) continue;
+          r.seq = ++seq;
+          jobsDb.putSync(id, r);
+          placeSync(id, r);
+        }
+        metaDb.putSync(SEQ_KEY, seq);
+      });
+    },
+    claim<T>(lane: string, pace: Pace, max: number) {
+      checkKey('lane', lane);
+      checkPace(pace, max);
+      return write('taking from the outbound queue', () => {
+        const now = Date.now();
+        let state = pacesDb.get(pace.key) ?? NO_PACE;
+        const out: ClaimedJob<T>[] = [];
+        let retryAt: number | undefined;
+        for (const { key, value: id } of orderDb.getRange(laneRange(lane))) {
+          if (out.length >= max) {
+            retryAt = now;
+            break;
+          }
+          const r = jobsDb.get(id);
+          if (!r) {
+            orderDb.removeSync(key);
+            continue;
+          }
+          const step = paceStep(state, r.dueAt, r.cost, pace.intervalMs, now);
+          if (!step.ok) {
+            retryAt = step.retryAt;
+            break;
+          }
+          state = step.state;
+          orderDb.removeSync(key);
+          const taken = { ...r, owner: instance, claimedAt: now };
+          jobsDb.putSync(id, taken);
+          sendingDb.putSync(id, r.lane);
+          out.push(claimedOf<T>(id, taken));
+        }
+        pacesDb.putSync(pace.key, state);
+        return { jobs: out, retryAt };
+      });
+    },
+    finish(id) {
+      checkKey('job id', id);
+      return write('finishing an outbound job', () => {
+        const r = jobsDb.get(id);
+        if (!r || r.owner === undefined) return false;
+        jobsDb.removeSync(id);
+        sendingDb.removeSync(id);
+        return true;
+      });
+    },
+    requeue(id) {
+      checkKey('job id', id);
+      return write('putting an outbound job back', () => {
+        const r = jobsDb.get(id);
+        if (!r || r.owner === undefined) return false;
+        const back: JobRecord = { lane: r.lane, dueAt: r.dueAt, seq: r.seq, cost: r.cost, json: r.json };
+        jobsDb.putSync(id, back);
+        sendingDb.removeSync(id);
+        placeSync(id, back);
+        return true;
+      });
+    },
+    async hold(key, until) {
+      checkKey('pace key', key);
+      await write('holding the outbound queue', () => {
+        const state = pacesDb.get(key) ?? NO_PACE;
+        pacesDb.putSync(key, { ...state, hold: Math.max(state.hold, until) });
+      });
+    },
+    lanes() {
+      return read('listing outbound lanes', () => {
+        const out: string[] = [];
+        // Skips from one lane to the next: one key read per lane, not per job.
+        let start: unknown[] = [];
+        for (;;) {
+          const first = firstKey(start);
+          if (!first) break;
+          out.push(first[0]);
+          start = afterLane(first[0]);
+        }
+        return out;
+      });
+    },
+    takeSending<T>(which: { owner?: string; before?: number }) {
+      return write('taking outbound jobs left sending', () => {
+        const out: ClaimedJob<T>[] = [];
+        for (const id of sendingDb.getKeys({})) {
+          const r = jobsDb.get(id);
+          if (r && !sendingMatches(r, which)) continue;
+          sendingDb.removeSync(id);
+          if (!r) continue;
+          jobsDb.removeSync(id);
+          out.push(claimedOf<T>(id, r));
+        }
+        return out;
+      });
+    },
+    counts() {
+      return read('counting the outbound queue', () => {
+        const now = Date.now();
+        const by = new Map<string, LaneCounts>();
+        const of = (lane: string): LaneCounts => {
+          let c = by.get(lane);
+          if (!c) by.set(lane, (c = { lane, waiting: 0, scheduled: 0, sending: 0 }));
+          return c;
+        };
+        let start: unknown[] = [];
+        for (;;) {
+          const first = firstKey(start);
+          if (!first) break;
+          const lane = first[0];
+          const all = orderDb.getKeysCount(laneRange(lane));
+          const due = orderDb.getKeysCount(laneRange(lane, now));
+          Object.assign(of(lane), { waiting: due, scheduled: all - due });
+          start = afterLane(lane);
+        }
+        for (const { value: lane } of sendingDb.getRange({})) of(lane).sending++;
+        return [...by.values()];
+      });
+    },
+    clear<T>(lane: string) {
+      checkKey('lane', lane);
+      return write('clearing an outbound lane', () => {
+        const out: OutboundJob<T>[] = [];
+        for (const { key, value: id } of orderDb.getRange(laneRange(lane))) {
+          orderDb.removeSync(key);
+          const r = jobsDb.get(id);
+          if (!r) continue;
+          jobsDb.removeSync(id);
+          out.push(jobOf<T>(id, r));
+        }
+        return out;
+      });
+    },
+  };
+}

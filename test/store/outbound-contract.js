@@ -1,0 +1,135 @@
+'use strict';
+// The outbound queue of sms send (SPEC §8), as every store kind keeps it: order per lane,
+// due times, the pace decided in the store, one taker per job, sending jobs kept across a
+// restart. Called from the store contract with its `open` and harness.
+const assert = require('node:assert/strict');
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const job = (id, lane = 'acct|+1555', extra = {}) => ({ id, lane, dueAt: Date.now(), cost: 1, value: { to: id }, ...extra });
+const FREE = { key: 'free', intervalMs: 0 };
+const ids = (result) => result.jobs.map((j) => j.id);
+
+function outboundContract(harness, open) {
+  describe('the outbound queue', function () {
+    it('takes the jobs of a lane in the order they were added, marked sending by this instance', async function () {
+      const store = await open();
+      const now = Date.now();
+      await store.outbound.add([1, 2, 3, 4, 5].map((n) => job(`j${n}`, 'a', { dueAt: now })));
+      await store.outbound.add([job('other', 'b')]);
+      const first = await store.outbound.claim('a', FREE, 2);
+      assert.deepEqual(ids(first), ['j1', 'j2']);
+      assert.equal(first.jobs[0].owner, store.instance);
+      assert.deepEqual(first.jobs[0].value, { to: 'j1' }, 'the value comes back as it went in');
+      assert.ok(first.retryAt !== undefined && first.retryAt <= Date.now() + 5, 'more is waiting: ask again now');
+      assert.deepEqual(ids(await store.outbound.claim('a', FREE, 10)), ['j3', 'j4', 'j5']);
+      const empty = await store.outbound.claim('a', FREE, 10);
+      assert.deepEqual(empty, { jobs: [], retryAt: undefined }, 'an empty lane says so');
+      assert.deepEqual(await store.outbound.lanes(), ['b']);
+    });
+
+    it('adds a job id once', async function () {
+      const store = await open();
+      await store.outbound.add([job('same'), job('same')]);
+      await store.outbound.add([job('same')]);
+      assert.deepEqual(ids(await store.outbound.claim('acct|+1555', FREE, 10)), ['same']);
+    });
+
+    it('keeps a scheduled job until its due time, and says when that is', async function () {
+      const store = await open();
+      const later = Date.now() + 600;
+      await store.outbound.add([job('later', 'a', { dueAt: later }), job('now', 'a')]);
+      const first = await store.outbound.claim('a', FREE, 10);
+      assert.deepEqual(ids(first), ['now'], 'due jobs first; the scheduled one waits');
+      assert.ok(Math.abs(first.retryAt - later) < 50, `retry at its due time (${first.retryAt - later} ms off)`);
+      const counts = await store.outbound.counts();
+      assert.deepEqual(counts, [{ lane: 'a', waiting: 0, scheduled: 1, sending: 1 }]);
+      await sleep(700);
+      assert.deepEqual(ids(await store.outbound.claim('a', FREE, 10)), ['later']);
+    });
+
+    it('paces a key: one unit of cost per interval, no burst, shared by the lanes under it', async function () {
+      const store = await open();
+      const pace = { key: 'acct', intervalMs: 200 };
+      await store.outbound.add([job('a1', 'a', { cost: 2 }), job('a2', 'a'), job('b1', 'b')]);
+      const first = await store.outbound.claim('a', pace, 10);
+      assert.deepEqual(ids(first), ['a1'], 'one job, then the pace holds the rest');
+      const wait = first.retryAt - Date.now();
+      assert.ok(wait > 250 && wait <= 400, `a job of cost 2 holds the key for 2 intervals (${wait} ms)`);
+      const other = await store.outbound.claim('b', pace, 10);
+      assert.deepEqual(ids(other), [], 'another lane under the same key waits too');
+      await sleep(wait + 20);
+      assert.deepEqual(ids(await store.outbound.claim('b', pace, 10)), ['b1']);
+      assert.deepEqual(ids(await store.outbound.claim('a', pace, 10)), [], 'b1 took the next interval');
+      await sleep(230);
+      assert.deepEqual(ids(await store.outbound.claim('a', pace, 10)), ['a2']);
+    });
+
+    it('gives each job to one taker when many take at once', async function () {
+      const store = await open();
+      await store.outbound.add(Array.from({ length: 60 }, (_, i) => job(`r${i}`, 'race')));
+      const results = await Promise.all(Array.from({ length: 30 }, () => store.outbound.claim('race', FREE, 3)));
+      const taken = results.flatMap(ids);
+      assert.equal(taken.length, 60);
+      assert.equal(new Set(taken).size, 60, 'no job twice');
+    });
+
+    it('finishes a taken job once; puts one back at the head of its lane; holds a key', async function () {
+      const store = await open();
+      await store.outbound.add([job('h1', 'h'), job('h2', 'h')]);
+      const [h1] = (await store.outbound.claim('h', FREE, 1)).jobs;
+      assert.equal(await store.outbound.finish('h2'), false, 'not taken: nothing to finish');
+      assert.equal(await store.outbound.requeue(h1.id), true);
+      assert.equal(await store.outbound.requeue(h1.id), false, 'back already');
+      await store.outbound.hold('free-h', Date.now() + 400);
+      assert.deepEqual(ids(await store.outbound.claim('h', { key: 'free-h', intervalMs: 0 }, 5)), [], 'held');
+      await sleep(450);
+      const again = await store.outbound.claim('h', { key: 'free-h', intervalMs: 0 }, 5);
+      assert.deepEqual(ids(again), ['h1', 'h2'], 'put back in its place: first again');
+      assert.equal(await store.outbound.finish('h1'), true);
+      assert.equal(await store.outbound.finish('h1'), false, 'finished once');
+      assert.deepEqual(await store.outbound.counts(), [{ lane: 'h', waiting: 0, scheduled: 0, sending: 1 }]);
+    });
+
+    it('hands the jobs left sending by an owner out once; clears a lane of what waits in it', async function () {
+      const store = await open();
+      await store.outbound.add([job('s1', 's'), job('s2', 's'), job('s3', 's'), job('s4', 's', { dueAt: Date.now() + 60_000 })]);
+      await store.outbound.claim('s', FREE, 2);
+      assert.deepEqual(await store.outbound.takeSending({ owner: 'someone else' }), []);
+      const left = await store.outbound.takeSending({ owner: store.instance });
+      assert.deepEqual(left.map((j) => j.id).sort(), ['s1', 's2']);
+      assert.equal(left[0].owner, store.instance);
+      assert.deepEqual(await store.outbound.takeSending({ owner: store.instance }), [], 'once');
+      assert.equal(await store.outbound.finish('s1'), false, 'taken out: gone');
+      const cleared = await store.outbound.clear('s');
+      assert.deepEqual(cleared.map((j) => j.id).sort(), ['s3', 's4']);
+      assert.deepEqual(cleared.find((j) => j.id === 's3').value, { to: 's3' });
+      assert.deepEqual(await store.outbound.lanes(), []);
+      assert.deepEqual(await store.outbound.counts(), []);
+    });
+
+    it('takes jobs claimed before a time by anyone', async function () {
+      const store = await open();
+      await store.outbound.add([job('old', 'o')]);
+      await store.outbound.claim('o', FREE, 1);
+      await sleep(30);
+      assert.deepEqual(await store.outbound.takeSending({ before: Date.now() - 10_000 }), []);
+      assert.deepEqual((await store.outbound.takeSending({ before: Date.now() + 5 })).map((j) => j.id), ['old']);
+    });
+
+    if (harness.durable) {
+      it('keeps waiting, scheduled and sending jobs and the order across a restart', async function () {
+        const place = harness.place();
+        const before = await harness.open(place, {});
+        await before.outbound.add([job('k1', 'k'), job('k2', 'k'), job('k3', 'k', { dueAt: Date.now() + 60_000 })]);
+        await before.outbound.claim('k', FREE, 1);
+        await before.close();
+        const after = await open({}, place);
+        assert.deepEqual(await after.outbound.counts(), [{ lane: 'k', waiting: 1, scheduled: 1, sending: 1 }]);
+        assert.deepEqual((await after.outbound.takeSending({ owner: after.instance })).map((j) => j.id), ['k1']);
+        assert.deepEqual(ids(await after.outbound.claim('k', FREE, 5)), ['k2']);
+      });
+    }
+  });
+}
+
+module.exports = { outboundContract };
