@@ -15,6 +15,7 @@ import { NodeInbox } from '../../runtime/node-inbox';
 import { NodeConsent } from '../common/node-consent';
 import { refuse } from '../../http/refusals';
 import { simulatedMessages } from '../../runtime/simulated-messages';
+import { claimAnswer, type ClaimedAnswer } from '../../runtime/open-questions';
 import type { InboundSms } from '../../sms/types';
 import type { ProviderModule } from '../../providers/types';
 
@@ -76,8 +77,11 @@ export = function register(RED: NodeAPI): void {
       counter.setProblem(why ? { fill: 'red', text: 'sms store unavailable' } : undefined);
     };
 
-    /** Emits `sms`; when it is in the inbox (`inboxId`), it leaves once the flow has finished with it. */
-    const emitNow = (sms: InboundSms, live: Live, inboxId?: string): void => {
+    /**
+     * Emits `sms`; when it is in the inbox (`inboxId`), it leaves once the flow has finished with it.
+     * The answer to an open question leaves from the sms ask that asked it instead (SPEC §9).
+     */
+    const emitNow = (sms: InboundSms, live: Live, inboxId?: string, answer?: ClaimedAnswer): void => {
       const msg: NodeMessage & { _msgid: string } = {
         _msgid: RED.util.generateId(),
         payload: sms.text,
@@ -86,27 +90,28 @@ export = function register(RED: NodeAPI): void {
       };
       if (live.req) msg.req = live.req;
       if (live.res) msg.res = wrapResponse(node, live.res);
-      if (inboxId) inbox.send(msg, inboxId, (m) => sendSafely(node, m));
-      else sendSafely(node, msg);
+      const out = answer ? (m: NodeMessage) => answer.deliver(m) : (m: NodeMessage) => sendSafely(node, m);
+      if (inboxId) inbox.send(msg, inboxId, out);
+      else out(msg);
     };
     // A STOP or START is on the opt-out list before the flow sees it, so a send right after respects it.
     const consent = new NodeConsent(node, inbox.shared);
-    const emit = (sms: InboundSms, live: Live, inboxId?: string): void => {
+    const emit = (sms: InboundSms, live: Live, inboxId?: string, answer?: ClaimedAnswer): void => {
       const kept = consent.keep(sms, setup.account);
-      if (kept) void kept.then(() => emitNow(sms, live, inboxId));
-      else emitNow(sms, live, inboxId);
+      if (kept) void kept.then(() => emitNow(sms, live, inboxId, answer));
+      else emitNow(sms, live, inboxId, answer);
     };
     // A crash (or kill) left these in the inbox: emitted again once every node is there to receive them.
     const redeliver = (): void => {
       inbox
-        .redeliver((sms, id) => emit(sms, {}, id))
+        .redeliver((sms, id) => void claimAnswer(sms).then((answer) => emit(sms, {}, id, answer)))
         .catch((err) => node.warn(`could not emit again what the sms store's inbox holds: ${err instanceof Error ? err.message : String(err)}`));
     };
     RED.events.on('flows:started', redeliver);
     // A multipart message completed from acknowledged parts: into the inbox, then out.
     mem.emit = (sms, live) => {
       const id = `${node.id}:${sms.provider}:${sms.messageId}`;
-      void inbox.put(id, sms).then((kept) => emit(sms, live, kept ? id : undefined));
+      void inbox.put(id, sms).then(async (kept) => emit(sms, live, kept ? id : undefined, await claimAnswer(sms)));
     };
     const limits = multipartLimits(RED.settings.smsMultipart);
     if (mem.assembler) mem.assembler.setLimits(limits);
@@ -166,6 +171,9 @@ export = function register(RED: NodeAPI): void {
         }
       }
       counter.add('received');
+      // Parts are asked about once whole (mem.emit).
+      const answer = sms.concat ? undefined : await claimAnswer(sms);
+      const reachesAnswer = (): boolean => (answer ? answer.answerable : (answerable ??= canReachAnswer(RED, node.wires, node.id)));
       const inAnswer = provider.reply.inAnswer;
       if (!inAnswer) {
         // A provider that takes no reply in the answer (Vonage retries anything but 2xx for
@@ -177,16 +185,15 @@ export = function register(RED: NodeAPI): void {
           mem.assembler?.add(sms);
           mem.lastLive = undefined;
         } else {
-          emit(sms, { req, res }, inboxId);
-          if (sms.simulated && !(answerable ??= canReachAnswer(RED, node.wires, node.id))) noReply(sms, 'api');
+          emit(sms, { req, res }, inboxId, answer);
+          if (sms.simulated && !reachesAnswer()) noReply(sms, 'api');
         }
         return;
       }
-      answerable ??= canReachAnswer(RED, node.wires, node.id);
-      if (!answerable) {
+      if (!reachesAnswer()) {
         provider.acknowledge(res);
         if (sms.simulated) noReply(sms, inAnswer.format);
-        emit(sms, { req, res }, inboxId);
+        emit(sms, { req, res }, inboxId, answer);
         return;
       }
       held.set(res, provider);
@@ -196,7 +203,7 @@ export = function register(RED: NodeAPI): void {
         clearTimeout(timer);
         held.delete(res);
       });
-      emit(sms, { req, res }, inboxId);
+      emit(sms, { req, res }, inboxId, answer);
     };
 
     const takeSafely = (req: Request, res: Response): void => {
