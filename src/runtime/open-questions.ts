@@ -122,11 +122,44 @@ function count(rt: Runtime, nodeId: string, delta: number | 'set', value = 0): v
   rt.handles.get(nodeId)?.waiting(next);
 }
 
-/** Runs `use` on the node's handle now, or when the node is back from a redeploy. */
+/** Whether an sms ask node with this id is in the deployed flows (started or not yet). */
+function inFlows(RED: NodeAPI, nodeId: string): boolean {
+  if (typeof RED.nodes.eachNode !== 'function') return false;
+  let found = false;
+  RED.nodes.eachNode((n) => {
+    if (n.id === nodeId && n.type === 'sms ask') found = true;
+  });
+  return found;
+}
+
+let askInFlows: boolean | undefined;
+let watchingFlows = false;
+
+/**
+ * Whether the deployed flows hold any sms ask node, from the flow configuration: known before
+ * the nodes are started, so an answer that comes while Node-RED starts is not missed.
+ */
+function anyAskInFlows(RED: NodeAPI): boolean {
+  if (!watchingFlows) {
+    watchingFlows = true;
+    RED.events.on('flows:starting', () => (askInFlows = undefined));
+  }
+  if (typeof RED.nodes.eachNode !== 'function') return true;
+  if (askInFlows === undefined) {
+    let found = false;
+    RED.nodes.eachNode((n) => {
+      if (n.type === 'sms ask') found = true;
+    });
+    askInFlows = found;
+  }
+  return askInFlows;
+}
+
+/** Runs `use` on the node's handle now, or when the node has started (a redeploy, the start of Node-RED). */
 function toNode(rt: Runtime, nodeId: string, use: (h: AskNodeHandle) => void): void {
   const handle = rt.handles.get(nodeId);
   if (handle) return use(handle);
-  if (!rt.deployed.has(nodeId)) {
+  if (!rt.deployed.has(nodeId) && !inFlows(rt.RED, nodeId)) {
     log(rt, 'warn', `a question of node ${nodeId} ended, but that node is no longer deployed: its outcome goes nowhere`);
     return;
   }
@@ -184,8 +217,8 @@ async function scan(rt: Runtime): Promise<void> {
       if (!rt.handles.has(q.node) && rt.RED.nodes.getNode(q.node)) continue;
       const taken = await questions.take(id);
       if (!taken) continue;
-      if (!rt.deployed.has(taken.node)) {
-        log(rt, 'info', `question to ${taken.person} ended: its sms ask node (${taken.node}) is no longer deployed`);
+      if (!rt.deployed.has(taken.node) && !inFlows(rt.RED, taken.node)) {
+        log(rt, 'warn', `question to ${taken.person} ended: its sms ask node (${taken.node}) is no longer deployed`);
         continue;
       }
       end(rt, taken, 'timeout');
@@ -312,13 +345,13 @@ export function joinQuestions(RED: NodeAPI, handle: AskNodeHandle): AskingNode {
         rt.deployed.delete(nodeId);
         const dropped = rt.pending.get(nodeId)?.length ?? 0;
         rt.pending.delete(nodeId);
-        if (dropped) log(rt, 'info', `${dropped} outcome(s) of node ${nodeId} dropped: the node was removed`);
+        if (dropped) log(rt, 'warn', `${dropped} outcome(s) of node ${nodeId} dropped: the node was removed`);
         try {
           const { questions } = await collections(rt);
           for (const [id, q] of await questions.entries()) {
             if (q.node !== nodeId) continue;
             const taken = await questions.take(id);
-            if (taken) log(rt, 'info', `question to ${taken.person} ended: its sms ask node (${nodeId}) was removed`);
+            if (taken) log(rt, 'warn', `question to ${taken.person} ended: its sms ask node (${nodeId}) was removed`);
           }
         } catch (err) {
           log(rt, 'warn', `could not end the questions of the removed node ${nodeId} (${reason(err)}): they end at their timeout`);
@@ -344,9 +377,9 @@ export function joinQuestions(RED: NodeAPI, handle: AskNodeHandle): AskingNode {
  * is emitted by sms in as usual; a HELP is not an answer (the question stays open). Without
  * any sms ask node in this runtime it costs nothing: no store is read.
  */
-export async function claimAnswer(sms: InboundSms): Promise<ClaimedAnswer | undefined> {
-  const rt = runtime;
-  if (!rt || rt.deployed.size === 0 || sms.optOut === 'help') return undefined;
+export async function claimAnswer(RED: NodeAPI, sms: InboundSms): Promise<ClaimedAnswer | undefined> {
+  if (sms.optOut === 'help' || !anyAskInFlows(RED)) return undefined;
+  const rt = open(RED);
   let question: OpenQuestion | undefined;
   try {
     const { questions, open: pointers } = await collections(rt);

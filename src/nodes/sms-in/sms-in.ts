@@ -104,14 +104,14 @@ export = function register(RED: NodeAPI): void {
     // A crash (or kill) left these in the inbox: emitted again once every node is there to receive them.
     const redeliver = (): void => {
       inbox
-        .redeliver((sms, id) => void claimAnswer(sms).then((answer) => emit(sms, {}, id, answer)))
+        .redeliver((sms, id) => void claimAnswer(RED, sms).then((answer) => emit(sms, {}, id, answer)))
         .catch((err) => node.warn(`could not emit again what the sms store's inbox holds: ${err instanceof Error ? err.message : String(err)}`));
     };
     RED.events.on('flows:started', redeliver);
     // A multipart message completed from acknowledged parts: into the inbox, then out.
     mem.emit = (sms, live) => {
       const id = `${node.id}:${sms.provider}:${sms.messageId}`;
-      void inbox.put(id, sms).then(async (kept) => emit(sms, live, kept ? id : undefined, await claimAnswer(sms)));
+      void inbox.put(id, sms).then(async (kept) => emit(sms, live, kept ? id : undefined, await claimAnswer(RED, sms)));
     };
     const limits = multipartLimits(RED.settings.smsMultipart);
     if (mem.assembler) mem.assembler.setLimits(limits);
@@ -172,7 +172,7 @@ export = function register(RED: NodeAPI): void {
       }
       counter.add('received');
       // Parts are asked about once whole (mem.emit).
-      const answer = sms.concat ? undefined : await claimAnswer(sms);
+      const answer = sms.concat ? undefined : await claimAnswer(RED, sms);
       const reachesAnswer = (): boolean => (answer ? answer.answerable : (answerable ??= canReachAnswer(RED, node.wires, node.id)));
       const inAnswer = provider.reply.inAnswer;
       if (!inAnswer) {
