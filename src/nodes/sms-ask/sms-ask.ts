@@ -5,6 +5,10 @@ import { replyContent } from '../sms-reply/reply-content';
 import { DEFAULT_TIMEOUT_S, MAX_TIMEOUT_S, joinQuestions } from '../../runtime/open-questions';
 import { storableMessage } from '../../runtime/stored-message';
 import { startConversation } from './start';
+import { NodeConsent } from '../common/node-consent';
+import { consentAccountOf } from '../common/consent-account';
+import { accountNode } from '../sms-account/account';
+import { acquireStore, releaseStore } from '../../runtime/sms-store';
 
 /** The `timeout` setting in ms: seconds, default an hour, at most 30 days; fractions allowed (tests). */
 function timeoutMs(value: unknown): number {
@@ -46,6 +50,7 @@ export = function register(RED: NodeAPI): void {
       }, 200);
     };
     const replies = answerer(RED, node, { account: def.account, show: () => undefined });
+    const consent = new NodeConsent(node, acquireStore(RED));
     const questions = joinQuestions(RED, {
       node,
       answered: (msg) => sendTo(node, 0, msg),
@@ -68,6 +73,11 @@ export = function register(RED: NodeAPI): void {
       if (!text && media.length === 0 && !msg.template) throw new ReplyError('the question is empty: set the Text of sms ask, or msg.payload', { reason: 'empty question' });
       const ours = replying ? sms.to : (typeof msg.from === 'string' && msg.from.trim()) || from;
       if (!ours) throw new ReplyError('sms ask needs the number to send from: set From, or msg.from', { reason: 'no from number' });
+      // A conversation we start never goes to someone who opted out (SPEC §8): it ends at once.
+      if (!replying && (await consent.listed(consentAccountOf(accountNode(RED, def.account)), to))) {
+        sendTo(node, 1, { ...msg, asked: { text, at: new Date().toISOString(), outcome: 'opted-out' } });
+        return;
+      }
       const { value, dropped } = storableMessage(msg);
       if (dropped.length) node.warn(`msg.${dropped.join(', msg.')} cannot be kept while the question waits (not JSON): the answer comes without it`);
       // Open before it is sent: an answer that comes at once must find it.
@@ -104,6 +114,7 @@ export = function register(RED: NodeAPI): void {
       questions
         .close(removed)
         .then(() => replies.close(removed))
+        .then(() => releaseStore(removed))
         .finally(done);
     });
   }

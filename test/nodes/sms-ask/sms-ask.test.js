@@ -180,6 +180,24 @@ describe('sms ask', function () {
     assert.match(answer.asked.messageId, /^SM\d{32}$/, 'the id Twilio gave the question');
   });
 
+  it('a conversation started with msg.to never goes to someone who opted out: output 2, opted-out, nothing sent', async function () {
+    const flow = askFlow({ apiHost: fake.url });
+    flow.push(
+      { id: 'ask3', z: 'tab', x: 0, y: 0, type: 'sms ask', account: 'acct', from: OURS, text: 'Still interested?', timeout: 60, wires: [['answers3'], ['ended3']] },
+      { id: 'answers3', z: 'tab', type: 'helper' },
+      { id: 'ended3', z: 'tab', type: 'helper' },
+    );
+    const { url } = await load(flow);
+    const ended = rt.collector('ended3');
+    const erin = person();
+    await say(url, erin, 'STOP');
+    rt.helper.getNode('ask3').receive({ to: erin, campaign: 'autumn' });
+    const msg = await ended.next();
+    assert.equal(msg.asked.outcome, 'opted-out');
+    assert.equal(msg.campaign, 'autumn');
+    assert.equal(fake.requests.length, 0, 'nothing sent');
+  });
+
   it('shows how many questions wait', async function () {
     const { url } = await load(askFlow({ askId: 'ask-counted' }));
     await say(url, person(), 'hi');
