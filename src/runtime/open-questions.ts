@@ -416,3 +416,16 @@ export async function claimAnswer(RED: NodeAPI, sms: InboundSms): Promise<Claime
     },
   };
 }
+
+// --- what the SMS simulator shows ----------------------------------------------------------
+
+/** The open questions of every sms ask of the deployed flows, soonest due first; none without an sms ask. */
+export async function listQuestions(RED: NodeAPI): Promise<OpenQuestion[]> {
+  if (!anyAskInFlows(RED)) return [];
+  const { questions } = await collections(open(RED));
+  const now = Date.now();
+  return (await questions.entries())
+    .map(([, q]) => q)
+    .filter((q) => q.dueAt > now)
+    .sort((a, b) => a.dueAt - b.dueAt);
+}
