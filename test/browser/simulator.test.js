@@ -231,6 +231,20 @@ describe('SMS simulator in the Node-RED editor (Chromium)', function () {
     await page.locator('.sms-questions-message', { hasText: '2/3: How would you rate us' }).waitFor({ timeout: 10_000 });
     await page.locator('.sms-questions-row .sms-questions-node', { hasText: 'question 2' }).waitFor({ timeout: 10_000 });
     await page.screenshot({ path: path.join(OUTPUT, 'simulator-5-open-questions.png') });
+    // Its edit dialog: Question and Media URL as TypedInputs, the wait in seconds.
+    const ask = await page.evaluate(() => {
+      let id;
+      globalThis.RED.nodes.eachNode((n) => {
+        if (n.type === 'sms ask' && n.name === 'question 1') id = n.id;
+      });
+      return id;
+    });
+    await page.dblclick(`[id="${ask}"] .red-ui-flow-node`);
+    await page.waitForSelector('.red-ui-tray .red-ui-tray-body form', { timeout: 10_000 });
+    assert.equal(await page.locator('.red-ui-tray:last-child .red-ui-typedInput-container').count(), 2);
+    assert.equal(await page.inputValue('#node-input-timeout'), '86400');
+    await page.screenshot({ path: path.join(OUTPUT, 'simulator-6-dialog-sms-ask.png') });
+    await page.click('.red-ui-tray:last-child #node-dialog-cancel');
     assert.deepEqual(consoleErrors, []);
   });
 });
