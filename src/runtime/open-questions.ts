@@ -375,10 +375,14 @@ export function joinQuestions(RED: NodeAPI, handle: AskNodeHandle): AskingNode {
  * Is this message the answer to an open question (SPEC §9)? Asked by `sms in` after the
  * message was admitted and before it is emitted. A STOP ends the question (`opted-out`) and
  * is emitted by sms in as usual; a HELP is not an answer (the question stays open). Without
- * any sms ask node in this runtime it costs nothing: no store is read.
+ * any sms ask node in this runtime it costs nothing: no store is read. A message emitted
+ * again from the inbox (`redelivered`) is never taken for an answer.
  */
 export async function claimAnswer(RED: NodeAPI, sms: InboundSms): Promise<ClaimedAnswer | undefined> {
-  if (sms.optOut === 'help' || !anyAskInFlows(RED)) return undefined;
+  // Emitted again after a stop or crash: it may be the very message that asked the question
+  // (its inbox entry not yet removed), which must not answer itself. An answer taken before
+  // the stop has no question left to take anyway.
+  if (sms.optOut === 'help' || sms.redelivered || !anyAskInFlows(RED)) return undefined;
   const rt = open(RED);
   let question: OpenQuestion | undefined;
   try {

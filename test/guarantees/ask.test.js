@@ -55,6 +55,15 @@ function say(base, from, body) {
   });
 }
 
+/** Resolves as `promise` does; a step that hangs fails the test with its name and the log, not at mocha's timeout. */
+function step(name, promise, nr, ms = 40_000) {
+  let timer;
+  const bound = new Promise((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`${name} did not finish within ${ms / 1000} s; Node-RED said:\n${nr ? nr.log.slice(-3000) : ''}`)), ms);
+  });
+  return Promise.race([promise, bound]).finally(() => clearTimeout(timer));
+}
+
 const messages = (xml) => [...xml.matchAll(/<Message>([^<]*)<\/Message>/g)].map((m) => m[1]);
 /** `/end/<what>/<person>` requests the fake received. */
 const ends = (fake, what, who) => fake.requests.filter((r) => r.path === `/end/${what}/${encodeURIComponent(who)}` || r.path === `/end/${what}/${who}`);
@@ -83,25 +92,25 @@ describe('sms ask with real processes', function () {
     return nr.start();
   }
 
-  it('embedded store: a question open across a stop and start is answered after it, with the properties of before', async function () {
+  it('embedded store: a question open across a kill -9 and a start is answered after it, with the properties of before', async function () {
     const nr = await embedded(askFlow(fake.url));
     const alice = person();
-    assert.deepEqual(messages((await say(nr.url, alice, 'hi')).text), ['Your order number?']);
-    await nr.stop();
-    await nr.start();
-    const answer = await say(nr.url, alice, '4711');
+    assert.deepEqual(messages((await step('the question', say(nr.url, alice, 'hi'), nr)).text), ['Your order number?']);
+    await step('the kill', nr.kill(), nr);
+    await step('the start', nr.start(), nr);
+    const answer = await step('the answer', say(nr.url, alice, '4711'), nr);
     assert.deepEqual(messages(answer.text), ['Got 4711 for A-17'], 'answered inline, msg.order from before the restart');
     await until('the end of the flow', () => ends(fake, 'answer', alice).length === 1);
   });
 
-  it('embedded store: a timeout that fell due while Node-RED was stopped fires at start', async function () {
+  it('embedded store: a timeout that fell due while Node-RED was down (kill -9) fires at start', async function () {
     const nr = await embedded(askFlow(fake.url, { timeout: 2 }));
     const bob = person();
     const first = await say(nr.url, bob, 'hi');
     assert.deepEqual(messages(first.text), ['Your order number?'], `${first.text} ${nr.log}`);
-    await nr.stop();
+    await step('the kill', nr.kill(), nr);
     await sleep(3000);
-    await nr.start();
+    await step('the start', nr.start(), nr);
     await until('the timeout at start', () => ends(fake, 'timeout', bob).length === 1, 20_000);
     // Ended: the next message is a new one, and is asked again.
     assert.deepEqual(messages((await say(nr.url, bob, '4711')).text), ['Your order number?']);

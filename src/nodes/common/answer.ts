@@ -34,7 +34,9 @@ export interface Answerer {
    * webhook waits, else the provider's API; once per inbound id and node. Undefined when
    * there was nothing to send; throws a ReplyError a person can act on.
    */
-  answer(msg: NodeMessage, content: { text: string; media: string[] }): Promise<ReplySummary | undefined>;
+  answer(msg: NodeMessage, content: { text: string; media: string[] }, claimed?: boolean): Promise<ReplySummary | undefined>;
+  /** Takes the right to answer `sms` from this node ahead of `answer(…, true)`; false when it was answered before. */
+  claim(sms: InboundSms): Promise<boolean>;
   /** Gives the node's share of the sms store back. */
   close(removed: boolean): Promise<void>;
 }
@@ -71,7 +73,7 @@ export function answerer(RED: NodeAPI, node: Node, options: AnswerOptions): Answ
     }
   }
 
-  async function answer(msg: NodeMessage, content: { text: string; media: string[] }): Promise<ReplySummary | undefined> {
+  async function answer(msg: NodeMessage, content: { text: string; media: string[] }, claimed = false): Promise<ReplySummary | undefined> {
     const sms = msg.sms;
     if (!isInbound(sms)) {
       throw new ReplyError(`msg.sms is missing: ${node.type} answers messages that come from an sms in node`, {
@@ -134,7 +136,7 @@ export function answerer(RED: NodeAPI, node: Node, options: AnswerOptions): Answ
       return { ...summary({}), notSent: 'opted-out' };
     }
     // Replies to the simulator reach no one: they are not recorded.
-    const claim = nothing || simulated() ? { granted: true } : await claimReply(sms);
+    const claim = claimed || nothing || simulated() ? { granted: true, key: claimed ? `${node.id}:${sms.provider}:${sms.messageId}` : undefined } : await claimReply(sms);
     if (!claim.granted) {
       if (provider.reply.inAnswer && res && !res.headersSent) provider.acknowledge(res);
       options.show({ fill: 'grey', shape: 'ring', text: 'already replied' });
@@ -182,5 +184,5 @@ export function answerer(RED: NodeAPI, node: Node, options: AnswerOptions): Answ
     }
   }
 
-  return { answer, close: (removed) => releaseStore(removed) };
+  return { answer, claim: async (sms) => (await claimReply(sms)).granted, close: (removed) => releaseStore(removed) };
 }

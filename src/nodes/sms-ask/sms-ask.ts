@@ -78,13 +78,17 @@ export = function register(RED: NodeAPI): void {
         sendTo(node, 1, { ...msg, asked: { text, at: new Date().toISOString(), outcome: 'opted-out' } });
         return;
       }
+      // Emitted again after a crash: asked already (and maybe answered or timed out since) unless
+      // this node never answered it; a question must not open twice for one message.
+      const preclaimed = replying && sms.redelivered === true;
+      if (preclaimed && !(await replies.claim(sms))) return;
       const { value, dropped } = storableMessage(msg);
       if (dropped.length) node.warn(`msg.${dropped.join(', msg.')} cannot be kept while the question waits (not JSON): the answer comes without it`);
       // Open before it is sent: an answer that comes at once must find it.
       const open = await questions.open({ ours, person: replying ? sms.from : to, msg: value, text, timeoutMs: waitMs });
       try {
         const messageId = replying
-          ? (await replies.answer(msg, { text, media }))?.messageId
+          ? (await replies.answer(msg, { text, media }, preclaimed))?.messageId
           : await startConversation(RED, { account: def.account, to, from: ours, text, media, template: msg.template });
         await open.sent(messageId);
       } catch (err) {
