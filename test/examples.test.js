@@ -55,8 +55,8 @@ describe('example flows', function () {
   });
 
   it('every example opens with a comment saying what it does and uses only this package and core nodes', function () {
-    const ours = new Set(['sms in', 'sms status', 'sms reply', 'sms account']);
-    const core = new Set(['comment', 'switch', 'change', 'template', 'debug']);
+    const ours = new Set(['sms in', 'sms status', 'sms reply', 'sms account', 'sms ask']);
+    const core = new Set(['comment', 'switch', 'change', 'template', 'debug', 'inject']);
     const files = fs.readdirSync(EXAMPLES).filter((f) => f.endsWith('.json'));
     assert.ok(files.length >= 6, 'the six examples are there');
     const ids = new Set();
@@ -327,6 +327,88 @@ describe('example flows', function () {
       assert.match(twimlMessages(button.text)[0], /costs \$40/);
       const stop = await rt.postForm(url('/whatsapp/twilio'), wa({ Body: 'STOP' }));
       assert.match(stop.text, /<Response\/>/);
+    });
+  });
+
+  describe('09 Appointment confirmation - Twilio', function () {
+    const flow = example('09 Appointment confirmation - Twilio');
+    const patient = '+15551230001';
+    // What the user types in: the account's credentials and API host (the fake), the From number.
+    const configured = (timeout) =>
+      withAccounts(flow, { apiHost: fake.url }).map((n) => {
+        if (n.type !== 'sms ask') return n;
+        return { ...n, ...(n.name === 'reminder' ? { from: '+15557650002' } : {}), ...(timeout ? { timeout } : {}) };
+      });
+    const creds = (f) => credentialsFor(f, 'twilio', { accountSid: 'AC00000000000000000000000000000001', authToken: 'tok' });
+    const answer = (url, body) => {
+      const params = twilioParams(body, patient);
+      return rt.postForm(url('/sms/appointments'), params, { 'X-Twilio-Signature': twilioSignature('tok', url('/sms/appointments'), params) });
+    };
+    async function remind(f) {
+      const { url } = await rt.load(f, creds(f));
+      rt.helper.getNode(idOf(flow, 'inject')).receive({});
+      await waitFor(() => fake.requests.length === 1);
+      return url;
+    }
+
+    it('the reminder goes out through the API; YES confirms, NO cancels, in TwiML with the name and time', async function () {
+      const f = configured();
+      let url = await remind(f);
+      const sent = fake.requests[0];
+      assert.equal(sent.route, 'twilio');
+      assert.deepEqual([sent.body.To, sent.body.From], [patient, '+15557650002']);
+      assert.equal(sent.body.Body, 'Hi Jane, your appointment is tomorrow at 10:30. Reply YES to confirm, NO to cancel.');
+      assert.deepEqual(twimlMessages((await answer(url, 'yes')).text), ['Thanks Jane, see you tomorrow at 10:30.']);
+
+      fake.reset();
+      url = await remind(f);
+      assert.deepEqual(twimlMessages((await answer(url, 'No!')).text), ['Your appointment tomorrow at 10:30 is cancelled. Call us to book another one.']);
+      assert.match(twimlMessages((await answer(url, 'hello')).text)[0], /We will remind you/, 'after the answer, a text is no answer');
+    });
+
+    it('anything else is asked once more, then the flow gives up and says it will call', async function () {
+      const f = configured();
+      const url = await remind(f);
+      assert.deepEqual(twimlMessages((await answer(url, 'which one?')).text), ['Sorry, please reply YES to confirm your appointment tomorrow at 10:30 or NO to cancel.']);
+      assert.deepEqual(twimlMessages((await answer(url, 'YES')).text), ['Thanks Jane, see you tomorrow at 10:30.']);
+      fake.reset();
+      await remind(f);
+      await answer(url, 'maybe');
+      assert.deepEqual(twimlMessages((await answer(url, 'perhaps')).text), ['We could not tell: we will call you about your appointment tomorrow at 10:30.']);
+    });
+
+    it('no answer within the wait: the no answer debug node gets it (the 2 h wait shortened for the test)', async function () {
+      assert.equal(flow.find((n) => n.name === 'reminder').timeout, 7200, 'the example waits 2 hours');
+      const f = configured(0.5);
+      await remind(f);
+      const none = rt.collector(idOf(flow, 'debug', 'no answer'));
+      const msg = await none.next(5000);
+      assert.equal(msg.asked.outcome, 'timeout');
+      assert.deepEqual([msg.to, msg.name], [patient, 'Jane']);
+    });
+  });
+
+  describe('10 Three-question survey', function () {
+    const flow = example('10 Three-question survey');
+
+    it('asks three questions in TwiML and puts the three answers into one message; two people at once keep their own answers', async function () {
+      const { url } = await rt.load(flow);
+      const results = rt.collector(idOf(flow, 'debug', 'survey results'));
+      const say = async (from, body) => twimlMessages((await rt.postForm(url('/sms/survey'), twilioParams(body, from))).text);
+      const [ann, ben] = ['+15550000011', '+15550000012'];
+      assert.deepEqual(await say(ann, 'hi'), ['Thanks for taking our survey! 1/3: How did you hear about us?']);
+      assert.deepEqual(await say(ben, 'hello'), ['Thanks for taking our survey! 1/3: How did you hear about us?']);
+      assert.deepEqual(await say(ann, 'A friend'), ['2/3: How would you rate us, from 1 to 5?']);
+      assert.deepEqual(await say(ben, 'The radio'), ['2/3: How would you rate us, from 1 to 5?']);
+      assert.deepEqual(await say(ben, '4'), ['3/3: Anything else you would like to tell us?']);
+      assert.deepEqual(await say(ann, '5'), ['3/3: Anything else you would like to tell us?']);
+      assert.deepEqual(await say(ann, 'Great coffee'), ['Thank you, that was all!']);
+      assert.deepEqual(await say(ben, 'no'), ['Thank you, that was all!']);
+      const got = [await results.next(), await results.next()];
+      assert.deepEqual(got.map((m) => [m.sms.from, m.answers]), [
+        [ann, { heard: 'A friend', rating: '5', comments: 'Great coffee' }],
+        [ben, { heard: 'The radio', rating: '4', comments: 'no' }],
+      ]);
     });
   });
 });

@@ -1,7 +1,7 @@
 import type { NodeAPI } from './red';
 
-/** Node types that can answer a held HTTP response. */
-const ANSWERING = new Set(['sms reply', 'http response']);
+/** Node types that can answer a held HTTP response (sms ask: its question is the answer). */
+const ANSWERING = new Set(['sms reply', 'sms ask', 'http response']);
 
 /**
  * Nodes that receive messages without a wire: a `catch` or `complete` node watching a node

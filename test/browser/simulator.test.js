@@ -210,4 +210,41 @@ describe('SMS simulator in the Node-RED editor (Chromium)', function () {
     await page.screenshot({ path: path.join(OUTPUT, 'simulator-4-receipt.png') });
     assert.deepEqual(consoleErrors, []);
   });
+  it('shows the open question of the survey example and answers it as the person', async function () {
+    await importExample({ file: '10 Three-question survey', into: 'new' });
+    await deploy();
+    await page.click('#red-ui-sidebar .red-ui-tab-link-button-menu');
+    await page.click('#red-ui-tabs-menu-option-sms-simulator');
+    await page.locator('.sms-sim-url', { hasText: '/sms/survey' }).waitFor({ timeout: 10_000 });
+    const survey = await page.$$eval('#sms-sim-node option', (options) => options.find((o) => o.textContent.startsWith('sms in /sms/survey'))?.value);
+    assert.ok(survey, 'the survey sms in in the list');
+    await page.selectOption('#sms-sim-node', survey);
+    await page.fill('#sms-sim-from', '+15551230077');
+    await page.fill('#sms-sim-text', 'hi');
+    await page.click('#sms-sim-send');
+    await page.locator('#sms-sim-thread .sms-sim-reply .sms-sim-text', { hasText: '1/3: How did you hear about us?' }).first().waitFor({ timeout: 15_000 });
+    const row = page.locator('.sms-questions-row', { hasText: '+15551230077' });
+    await row.locator('.sms-questions-text', { hasText: '1/3: How did you hear about us?' }).waitFor({ timeout: 10_000 });
+    assert.equal(await row.locator('.sms-questions-node').textContent(), 'question 1');
+    await row.locator('.sms-questions-input').fill('A friend');
+    await row.locator('.sms-questions-send').click();
+    await page.locator('.sms-questions-message', { hasText: '2/3: How would you rate us' }).waitFor({ timeout: 10_000 });
+    await page.locator('.sms-questions-row .sms-questions-node', { hasText: 'question 2' }).waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: path.join(OUTPUT, 'simulator-5-open-questions.png') });
+    // Its edit dialog: Question and Media URL as TypedInputs, the wait in seconds.
+    const ask = await page.evaluate(() => {
+      let id;
+      globalThis.RED.nodes.eachNode((n) => {
+        if (n.type === 'sms ask' && n.name === 'question 1') id = n.id;
+      });
+      return id;
+    });
+    await page.dblclick(`[id="${ask}"] .red-ui-flow-node`);
+    await page.waitForSelector('.red-ui-tray .red-ui-tray-body form', { timeout: 10_000 });
+    assert.equal(await page.locator('.red-ui-tray:last-child .red-ui-typedInput-container').count(), 2);
+    assert.equal(await page.inputValue('#node-input-timeout'), '86400');
+    await page.screenshot({ path: path.join(OUTPUT, 'simulator-6-dialog-sms-ask.png') });
+    await page.click('.red-ui-tray:last-child #node-dialog-cancel');
+    assert.deepEqual(consoleErrors, []);
+  });
 });

@@ -30,6 +30,7 @@ const CORE = {
   template: '@node-red/nodes/core/function/80-template.js',
   function: '@node-red/nodes/core/function/10-function.js',
   debug: '@node-red/nodes/core/common/21-debug.js',
+  inject: '@node-red/nodes/core/common/20-inject.js',
   'link in': '@node-red/nodes/core/common/60-link.js',
   'link out': '@node-red/nodes/core/common/60-link.js',
   comment: '@node-red/nodes/core/common/90-comment.js',

@@ -15,6 +15,7 @@ import { NodeInbox, messageOfGroup } from '../../runtime/node-inbox';
 import { NodeConsent } from '../common/node-consent';
 import { refuse } from '../../http/refusals';
 import { simulatedMessages } from '../../runtime/simulated-messages';
+import { claimAnswer, type ClaimedAnswer } from '../../runtime/open-questions';
 import type { InboundSms } from '../../sms/types';
 import type { ProviderModule } from '../../providers/types';
 
@@ -70,8 +71,11 @@ export = function register(RED: NodeAPI): void {
       counter.setProblem(why ? { fill: 'red', text: 'sms store unavailable' } : undefined);
     };
 
-    /** Emits `sms`; when it is in the inbox (`inboxId`), it leaves once the flow has finished with it. */
-    const emitNow = (sms: InboundSms, live: Live, inboxId?: string): void => {
+    /**
+     * Emits `sms`; when it is in the inbox (`inboxId`), it leaves once the flow has finished with it.
+     * The answer to an open question leaves from the sms ask that asked it instead (SPEC §9).
+     */
+    const emitNow = (sms: InboundSms, live: Live, inboxId?: string, answer?: ClaimedAnswer): void => {
       const msg: NodeMessage & { _msgid: string } = {
         _msgid: RED.util.generateId(),
         payload: sms.text,
@@ -80,20 +84,21 @@ export = function register(RED: NodeAPI): void {
       };
       if (live.req) msg.req = live.req;
       if (live.res) msg.res = wrapResponse(node, live.res);
-      if (inboxId) inbox.send(msg, inboxId, (m) => sendSafely(node, m));
-      else sendSafely(node, msg);
+      const out = answer ? (m: NodeMessage) => answer.deliver(m) : (m: NodeMessage) => sendSafely(node, m);
+      if (inboxId) inbox.send(msg, inboxId, out);
+      else out(msg);
     };
     // A STOP or START is on the opt-out list before the flow sees it, so a send right after respects it.
     const consent = new NodeConsent(node, inbox.shared);
-    const emit = (sms: InboundSms, live: Live, inboxId?: string): void => {
+    const emit = (sms: InboundSms, live: Live, inboxId?: string, answer?: ClaimedAnswer): void => {
       const kept = consent.keep(sms, setup.account);
-      if (kept) void kept.then(() => emitNow(sms, live, inboxId));
-      else emitNow(sms, live, inboxId);
+      if (kept) void kept.then(() => emitNow(sms, live, inboxId, answer));
+      else emitNow(sms, live, inboxId, answer);
     };
     // A crash (or kill) left these in the inbox: emitted again once every node is there to receive them.
     const redeliver = (): void => {
       inbox
-        .redeliver((sms, id) => emit(sms, {}, id))
+        .redeliver((sms, id) => void claimAnswer(RED, sms).then((answer) => emit(sms, {}, id, answer)))
         .catch((err) => node.warn(`could not emit again what the sms store's inbox holds: ${err instanceof Error ? err.message : String(err)}`));
     };
     RED.events.on('flows:started', redeliver);
@@ -101,7 +106,8 @@ export = function register(RED: NodeAPI): void {
     // inbox when the runtime's sweep hands it here, and goes out with what arrived.
     const limits = multipartLimits(RED.settings.smsMultipart);
     const stopExpiry = takeExpiredGroups(node.id, path, inbox.shared.ready, limits.expiryMs, (m) => node.warn(m), (group) => {
-      emit(messageOfGroup(group), {}, group.inboxId);
+      const whole = messageOfGroup(group);
+      void claimAnswer(RED, whole).then((answer) => emit(whole, {}, group.inboxId, answer));
     });
 
     const handle = async (req: Request, res: Response): Promise<void> => {
@@ -145,20 +151,22 @@ export = function register(RED: NodeAPI): void {
         }
       }
       counter.add('received');
+      // Parts went to takePart above; a whole message is asked about here.
+      const answer = await claimAnswer(RED, sms);
+      const reachesAnswer = (): boolean => (answer ? answer.answerable : (answerable ??= canReachAnswer(RED, node.wires, node.id)));
       const inAnswer = provider.reply.inAnswer;
       if (!inAnswer) {
         // A provider that takes no reply in the answer (Vonage retries anything but 2xx for
         // a day): acknowledge before the flow runs.
         provider.acknowledge(res);
-        emit(sms, { req, res }, inboxId);
-        if (sms.simulated && !(answerable ??= canReachAnswer(RED, node.wires, node.id))) noReply(sms, 'api');
+        emit(sms, { req, res }, inboxId, answer);
+        if (sms.simulated && !reachesAnswer()) noReply(sms, 'api');
         return;
       }
-      answerable ??= canReachAnswer(RED, node.wires, node.id);
-      if (!answerable) {
+      if (!reachesAnswer()) {
         provider.acknowledge(res);
         if (sms.simulated) noReply(sms, inAnswer.format);
-        emit(sms, { req, res }, inboxId);
+        emit(sms, { req, res }, inboxId, answer);
         return;
       }
       held.set(res, provider);
@@ -168,7 +176,7 @@ export = function register(RED: NodeAPI): void {
         clearTimeout(timer);
         held.delete(res);
       });
-      emit(sms, { req, res }, inboxId);
+      emit(sms, { req, res }, inboxId, answer);
     };
 
     /**
@@ -193,7 +201,10 @@ export = function register(RED: NodeAPI): void {
       }
       counter.add(outcome === 'duplicate' ? 'duplicate' : 'received');
       provider.acknowledge(res);
-      if (typeof outcome === 'object' && 'complete' in outcome) emit(outcome.complete, { req, res }, outcome.inboxId);
+      if (typeof outcome === 'object' && 'complete' in outcome) {
+        const whole = outcome.complete;
+        emit(whole, { req, res }, outcome.inboxId, await claimAnswer(RED, whole));
+      }
     };
 
     const takeSafely = (req: Request, res: Response): void => {

@@ -8,6 +8,7 @@ import { PROVIDERS, isProviderId, simulatedProvider } from '../../providers';
 import type { OutgoingWebhook, SimulatedOutcome, SimulatedText } from '../../providers/types';
 import { type SimulatorEndpoint, listEndpoints, secretsOf } from './endpoints';
 import { type LoopbackAnswer, ownOrigin, postToSelf } from './loopback';
+import { addQuestionRoutes } from './question-routes';
 import { SIMULATION_HEADER, type SimulatedReply, simulatedMessages } from '../../runtime/simulated-messages';
 
 const ROUTE_PREFIX = '/sms-simulator';
@@ -211,4 +212,5 @@ export function addSimulatorRoutes(RED: NodeAPI): void {
   });
   RED.httpAdmin.post(`${ROUTE_PREFIX}/send`, allow('sms-simulator.write'), json, run(send));
   RED.httpAdmin.post(`${ROUTE_PREFIX}/receipt`, allow('sms-simulator.write'), json, run(receipt));
+  addQuestionRoutes(RED, allow);
 }

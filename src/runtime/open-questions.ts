@@ -1,0 +1,435 @@
+import { randomBytes } from 'node:crypto';
+import type { Collection, SmsStore } from '../store';
+import { toE164 } from '../sms/phone';
+import type { InboundSms } from '../sms/types';
+import type { Node, NodeAPI, NodeMessage } from './red';
+import { canReachAnswer } from './reachability';
+import { acquireStore, releaseStore, type RuntimeStore } from './sms-store';
+import { restoredMessage } from './stored-message';
+
+/**
+ * The open questions of `sms ask` (SPEC §9), in the sms store so that a restart, a redeploy
+ * or another instance on the same Redis answers them alike.
+ *
+ * Two collections: `ask-questions` holds each question under its own id; `ask-open` points
+ * from a conversation (our number + the person) to the id of its latest question. Every
+ * way a question ends — an answer, a timeout, a STOP, a newer question, its node removed —
+ * begins with `take(id)` on `ask-questions`: of all the instances and events racing for one
+ * question, exactly one gets it, so a question ends once and its answer goes to one place.
+ * A pointer to a question already taken is harmless (it points at nothing) and expires.
+ */
+
+export const DEFAULT_TIMEOUT_S = 3600;
+export const MAX_TIMEOUT_S = 30 * 24 * 3600;
+/** How often the store is read for questions due (also those asked on other instances). */
+const RESCAN_MS = 10_000;
+/** A pointer outlives its question by this much; it is only a shortcut to it. */
+const POINTER_GRACE_MS = 24 * 3600_000;
+
+export type Outcome = 'timeout' | 'opted-out' | 'replaced';
+
+export interface AskedSummary {
+  text: string;
+  /** ISO time the question was asked. */
+  at: string;
+  /** The provider's id of the question message, when it went through an API. */
+  messageId?: string;
+}
+
+/** One open question, as the store keeps it (JSON). */
+export interface OpenQuestion {
+  id: string;
+  /** The sms ask node that asked. */
+  node: string;
+  /** Our number (the one the person writes to) and the person, E.164 where they are numbers. */
+  ours: string;
+  person: string;
+  asked: AskedSummary;
+  dueAt: number;
+  /** The input message, JSON-safe. */
+  msg: Record<string, unknown>;
+}
+
+interface Pointer {
+  id: string;
+}
+
+/** What an sms ask node does with its questions' outcomes. */
+export interface AskNodeHandle {
+  node: Node;
+  /** Output 1: the answer. */
+  answered(msg: NodeMessage): void;
+  /** Output 2: timeout, opted-out or replaced. */
+  ended(msg: NodeMessage): void;
+  /** How many of its questions wait (all instances, as last counted). */
+  waiting(count: number): void;
+}
+
+/** The answer to a question, claimed for a message that sms in received. */
+export interface ClaimedAnswer {
+  /** Whether the asking node's output 1 reaches a node that answers a held webhook. */
+  answerable: boolean;
+  /** Sends sms in's message (same `_msgid`) out of the asking node, as the answer. */
+  deliver(msg: NodeMessage): void;
+}
+
+export function conversationKey(ours: string, person: string): string {
+  return `${toE164(ours)}|${toE164(person)}`;
+}
+
+function questionId(): string {
+  return `q${Date.now().toString(36)}${randomBytes(6).toString('hex')}`;
+}
+
+function reason(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+interface Runtime {
+  RED: NodeAPI;
+  store: RuntimeStore;
+  /** Nodes started in this process, by id. */
+  handles: Map<string, AskNodeHandle>;
+  /** sms ask nodes deployed (also while one restarts for a redeploy). */
+  deployed: Set<string>;
+  /** Outcomes for a node that is restarting: handed to it when it is back. */
+  pending: Map<string, Array<(h: AskNodeHandle) => void>>;
+  counts: Map<string, number>;
+  flowsRunning: boolean;
+  timer?: NodeJS.Timeout;
+  timerAt?: number;
+  scanning: boolean;
+  again: boolean;
+  onStarted: () => void;
+  onStopping: () => void;
+}
+
+let runtime: Runtime | undefined;
+
+async function collections(rt: Runtime): Promise<{ questions: Collection<OpenQuestion>; open: Collection<Pointer> }> {
+  const store: SmsStore = await rt.store.ready;
+  return { questions: store.collection<OpenQuestion>('ask-questions'), open: store.collection<Pointer>('ask-open') };
+}
+
+function log(rt: Runtime, level: 'info' | 'warn', text: string): void {
+  const l = rt.RED.log;
+  if (l) l[level](`[sms ask] ${text}`);
+}
+
+function count(rt: Runtime, nodeId: string, delta: number | 'set', value = 0): void {
+  const next = delta === 'set' ? value : Math.max(0, (rt.counts.get(nodeId) ?? 0) + delta);
+  rt.counts.set(nodeId, next);
+  rt.handles.get(nodeId)?.waiting(next);
+}
+
+/** Whether an sms ask node with this id is in the deployed flows (started or not yet). */
+function inFlows(RED: NodeAPI, nodeId: string): boolean {
+  if (typeof RED.nodes.eachNode !== 'function') return false;
+  let found = false;
+  RED.nodes.eachNode((n) => {
+    if (n.id === nodeId && n.type === 'sms ask') found = true;
+  });
+  return found;
+}
+
+let askInFlows: boolean | undefined;
+let watchingFlows = false;
+
+/**
+ * Whether the deployed flows hold any sms ask node, from the flow configuration: known before
+ * the nodes are started, so an answer that comes while Node-RED starts is not missed.
+ */
+function anyAskInFlows(RED: NodeAPI): boolean {
+  if (!watchingFlows) {
+    watchingFlows = true;
+    RED.events.on('flows:starting', () => (askInFlows = undefined));
+  }
+  if (typeof RED.nodes.eachNode !== 'function') return true;
+  if (askInFlows === undefined) {
+    let found = false;
+    RED.nodes.eachNode((n) => {
+      if (n.type === 'sms ask') found = true;
+    });
+    askInFlows = found;
+  }
+  return askInFlows;
+}
+
+/** Runs `use` on the node's handle now, or when the node has started (a redeploy, the start of Node-RED). */
+function toNode(rt: Runtime, nodeId: string, use: (h: AskNodeHandle) => void): void {
+  const handle = rt.handles.get(nodeId);
+  if (handle) return use(handle);
+  if (!rt.deployed.has(nodeId) && !inFlows(rt.RED, nodeId)) {
+    log(rt, 'warn', `a question of node ${nodeId} ended, but that node is no longer deployed: its outcome goes nowhere`);
+    return;
+  }
+  const list = rt.pending.get(nodeId) ?? [];
+  list.push(use);
+  rt.pending.set(nodeId, list);
+}
+
+function endMessage(rt: Runtime, q: OpenQuestion, outcome: Outcome): NodeMessage {
+  const msg = restoredMessage(q.msg);
+  msg._msgid ??= rt.RED.util.generateId();
+  msg.asked = { ...q.asked, outcome };
+  return msg;
+}
+
+function end(rt: Runtime, q: OpenQuestion, outcome: Outcome): void {
+  count(rt, q.node, -1);
+  toNode(rt, q.node, (h) => h.ended(endMessage(rt, q, outcome)));
+}
+
+// --- the scheduler: one per runtime, reading the store for questions due -----------------
+
+function schedule(rt: Runtime, at: number): void {
+  if (!rt.flowsRunning) return;
+  if (rt.timer && rt.timerAt !== undefined && rt.timerAt <= at) return;
+  if (rt.timer) clearTimeout(rt.timer);
+  rt.timerAt = at;
+  rt.timer = setTimeout(() => {
+    rt.timer = undefined;
+    rt.timerAt = undefined;
+    void scan(rt);
+  }, Math.max(0, at - Date.now()));
+  rt.timer.unref();
+}
+
+async function scan(rt: Runtime): Promise<void> {
+  if (rt.scanning) {
+    rt.again = true;
+    return;
+  }
+  rt.scanning = true;
+  let next = Date.now() + RESCAN_MS;
+  try {
+    const { questions } = await collections(rt);
+    const now = Date.now();
+    const counts = new Map<string, number>();
+    for (const [id, q] of await questions.entries()) {
+      if (!rt.flowsRunning || runtime !== rt) return;
+      if (q.dueAt > now) {
+        counts.set(q.node, (counts.get(q.node) ?? 0) + 1);
+        next = Math.min(next, q.dueAt);
+        continue;
+      }
+      // Due: the node's own instance ends it; a node this runtime does not run anywhere is gone.
+      if (!rt.handles.has(q.node) && rt.RED.nodes.getNode(q.node)) continue;
+      const taken = await questions.take(id);
+      if (!taken) continue;
+      if (!rt.deployed.has(taken.node) && !inFlows(rt.RED, taken.node)) {
+        log(rt, 'warn', `question to ${taken.person} ended: its sms ask node (${taken.node}) is no longer deployed`);
+        continue;
+      }
+      end(rt, taken, 'timeout');
+    }
+    for (const nodeId of new Set([...rt.counts.keys(), ...counts.keys()])) count(rt, nodeId, 'set', counts.get(nodeId) ?? 0);
+  } catch (err) {
+    log(rt, 'warn', `could not read the open questions from the sms store (${reason(err)}): timeouts are checked again in ${RESCAN_MS / 1000} s`);
+  } finally {
+    rt.scanning = false;
+    if (rt.again) {
+      rt.again = false;
+      next = Date.now();
+    }
+    if (runtime === rt) schedule(rt, next);
+  }
+}
+
+function open(RED: NodeAPI): Runtime {
+  if (runtime) return runtime;
+  const rt: Runtime = {
+    RED,
+    store: acquireStore(RED),
+    handles: new Map(),
+    deployed: new Set(),
+    pending: new Map(),
+    counts: new Map(),
+    flowsRunning: false,
+    scanning: false,
+    again: false,
+    onStarted: () => {
+      rt.flowsRunning = true;
+      // At start: what fell due while Node-RED was down (or this node was away) fires now.
+      schedule(rt, Date.now());
+    },
+    onStopping: () => {
+      rt.flowsRunning = false;
+      if (rt.timer) clearTimeout(rt.timer);
+      rt.timer = undefined;
+      rt.timerAt = undefined;
+    },
+  };
+  RED.events.on('flows:started', rt.onStarted);
+  RED.events.on('flows:stopping', rt.onStopping);
+  runtime = rt;
+  return rt;
+}
+
+// --- what sms ask uses ---------------------------------------------------------------------
+
+export interface QuestionInput {
+  ours: string;
+  person: string;
+  /** The input message, JSON-safe. */
+  msg: Record<string, unknown>;
+  text: string;
+  timeoutMs: number;
+}
+
+export interface AskingNode {
+  /**
+   * Opens a question before it is sent (so an answer that comes at once finds it); a
+   * question open in the same conversation ends as `replaced`. Returns the question, whose
+   * `sent` records the provider's message id and whose `cancel` takes it back when it could
+   * not be sent.
+   */
+  open(input: QuestionInput): Promise<{ question: OpenQuestion; sent(messageId?: string): Promise<void>; cancel(): Promise<void> }>;
+  close(removed: boolean): Promise<void>;
+}
+
+/** An sms ask node joins the runtime's open questions: its outcomes reach it through `handle`. */
+export function joinQuestions(RED: NodeAPI, handle: AskNodeHandle): AskingNode {
+  const rt = open(RED);
+  const nodeId = handle.node.id;
+  rt.handles.set(nodeId, handle);
+  rt.deployed.add(nodeId);
+  handle.waiting(rt.counts.get(nodeId) ?? 0);
+  const waiting = rt.pending.get(nodeId);
+  rt.pending.delete(nodeId);
+  for (const use of waiting ?? []) use(handle);
+
+  return {
+    async open(input) {
+      const { questions, open: pointers } = await collections(rt);
+      const ours = toE164(input.ours);
+      const person = toE164(input.person);
+      const conversation = conversationKey(ours, person);
+      const now = Date.now();
+      const question: OpenQuestion = {
+        id: questionId(),
+        node: nodeId,
+        ours,
+        person,
+        asked: { text: input.text, at: new Date(now).toISOString() },
+        dueAt: now + input.timeoutMs,
+        msg: input.msg,
+      };
+      await questions.set(question.id, question);
+      const previous = await pointers.get(conversation);
+      await pointers.set(conversation, { id: question.id }, input.timeoutMs + POINTER_GRACE_MS);
+      count(rt, nodeId, +1);
+      if (previous && previous.id !== question.id) {
+        const older = await questions.take(previous.id);
+        if (older) end(rt, older, 'replaced');
+      }
+      schedule(rt, question.dueAt);
+      return {
+        question,
+        async sent(messageId) {
+          if (!messageId) return;
+          question.asked.messageId = messageId;
+          // Only while it is still open: set would bring back a question already answered.
+          const current = await questions.get(question.id);
+          if (current) await questions.set(question.id, { ...current, asked: { ...current.asked, messageId } });
+        },
+        async cancel() {
+          if (await questions.take(question.id)) count(rt, nodeId, -1);
+        },
+      };
+    },
+
+    async close(removed) {
+      if (rt.handles.get(nodeId) === handle) rt.handles.delete(nodeId);
+      if (removed) {
+        rt.deployed.delete(nodeId);
+        const dropped = rt.pending.get(nodeId)?.length ?? 0;
+        rt.pending.delete(nodeId);
+        if (dropped) log(rt, 'warn', `${dropped} outcome(s) of node ${nodeId} dropped: the node was removed`);
+        try {
+          const { questions } = await collections(rt);
+          for (const [id, q] of await questions.entries()) {
+            if (q.node !== nodeId) continue;
+            const taken = await questions.take(id);
+            if (taken) log(rt, 'warn', `question to ${taken.person} ended: its sms ask node (${nodeId}) was removed`);
+          }
+        } catch (err) {
+          log(rt, 'warn', `could not end the questions of the removed node ${nodeId} (${reason(err)}): they end at their timeout`);
+        }
+        rt.counts.delete(nodeId);
+      }
+      if (rt.deployed.size === 0 && removed && runtime === rt) {
+        runtime = undefined;
+        rt.onStopping();
+        RED.events.removeListener('flows:started', rt.onStarted);
+        RED.events.removeListener('flows:stopping', rt.onStopping);
+        await releaseStore(true);
+      }
+    },
+  };
+}
+
+// --- what sms in asks ----------------------------------------------------------------------
+
+/**
+ * Is this message the answer to an open question (SPEC §9)? Asked by `sms in` after the
+ * message was admitted and before it is emitted. A STOP ends the question (`opted-out`) and
+ * is emitted by sms in as usual; a HELP is not an answer (the question stays open). Without
+ * any sms ask node in this runtime it costs nothing: no store is read. A message emitted
+ * again from the inbox (`redelivered`) is never taken for an answer.
+ */
+export async function claimAnswer(RED: NodeAPI, sms: InboundSms): Promise<ClaimedAnswer | undefined> {
+  // Emitted again after a stop or crash: it may be the very message that asked the question
+  // (its inbox entry not yet removed), which must not answer itself. An answer taken before
+  // the stop has no question left to take anyway.
+  if (sms.optOut === 'help' || sms.redelivered || !anyAskInFlows(RED)) return undefined;
+  const rt = open(RED);
+  let question: OpenQuestion | undefined;
+  try {
+    const { questions, open: pointers } = await collections(rt);
+    const pointer = await pointers.get(conversationKey(sms.to, sms.from));
+    if (!pointer) return undefined;
+    question = await questions.take(pointer.id);
+  } catch (err) {
+    log(rt, 'warn', `could not check whether message ${sms.messageId} answers a question (${reason(err)}): it goes on as a new message`);
+    return undefined;
+  }
+  if (!question) return undefined;
+  const q = question;
+  if (sms.optOut === 'stop') {
+    end(rt, q, 'opted-out');
+    return undefined;
+  }
+  count(rt, q.node, -1);
+  const asker = rt.RED.nodes.getNode(q.node);
+  return {
+    answerable: asker ? canReachAnswer(rt.RED, [asker.wires[0] ?? []], asker.id) : true,
+    deliver(answer) {
+      toNode(rt, q.node, (h) => {
+        const msg = restoredMessage(q.msg);
+        msg._msgid = answer._msgid;
+        msg.payload = answer.payload;
+        msg.sms = answer.sms;
+        if (answer.req) msg.req = answer.req;
+        else delete msg.req;
+        if (answer.res) msg.res = answer.res;
+        else delete msg.res;
+        msg.asked = { ...q.asked };
+        h.answered(msg);
+      });
+    },
+  };
+}
+
+// --- what the SMS simulator shows ----------------------------------------------------------
+
+/** The open questions of every sms ask of the deployed flows, soonest due first; none without an sms ask. */
+export async function listQuestions(RED: NodeAPI): Promise<OpenQuestion[]> {
+  if (!anyAskInFlows(RED)) return [];
+  const { questions } = await collections(open(RED));
+  const now = Date.now();
+  return (await questions.entries())
+    .map(([, q]) => q)
+    .filter((q) => q.dueAt > now)
+    .sort((a, b) => a.dueAt - b.dueAt);
+}

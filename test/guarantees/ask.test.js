@@ -1,0 +1,178 @@
+'use strict';
+// sms ask with real Node-RED processes (SPEC §9, §12): an open question survives a stop and
+// start on the embedded store, a timeout that fell due while Node-RED was stopped fires at
+// start, a redeploy keeps (or, removing the node, ends) the questions, and two instances on
+// one real redis-server share them. Real HTTP in Twilio's format; what the flow does at the
+// end is an http request to the fake provider on 127.0.0.1.
+const assert = require('node:assert/strict');
+const crypto = require('node:crypto');
+const http = require('node:http');
+const { nodeRedProcess } = require('../support/node-red-process');
+const { startFakeProvider } = require('../support/fake-provider');
+const { startRedis } = require('../support/redis-server');
+const { until, sleep } = require('./flows');
+
+const OURS = '+14155550199';
+
+/**
+ * sms in (Twilio) → change (msg.order) → sms ask → [answer] sms reply (TwiML) → /end/answer/<person>;
+ * [no answer] → /end/<outcome>/<person>.
+ */
+function askFlow(apiHost, { timeout = 600, withAsk = true } = {}) {
+  const tab = { id: 'tab', type: 'tab', label: 'ask' };
+  const account = { id: 'acct', type: 'sms account', name: 'twilio', provider: 'twilio' };
+  const smsIn = { id: 'in', z: 'tab', type: 'sms in', account: 'acct', provider: 'twilio', path: '/ask', replyTimeout: 2, wires: [[withAsk ? 'mark' : 'end']] };
+  const mark = { id: 'mark', z: 'tab', type: 'change', rules: [{ t: 'set', p: 'order', pt: 'msg', to: 'A-17', tot: 'str' }], wires: [['ask']] };
+  const ask = { id: 'ask', z: 'tab', type: 'sms ask', text: 'Your order number?', timeout, wires: [['reply'], ['ended']] };
+  const reply = { id: 'reply', z: 'tab', type: 'sms reply', text: 'Got {{payload}} for {{order}}', wires: [['answered']] };
+  const request = (id, url) => ({ id, z: 'tab', type: 'http request', method: 'POST', ret: 'txt', paytoqs: 'ignore', url, wires: [[]] });
+  const answered = request('answered', `${apiHost}/end/answer/{{{topic}}}`);
+  const ended = request('ended', `${apiHost}/end/{{{asked.outcome}}}/{{{topic}}}`);
+  const end = request('end', `${apiHost}/end/plain/{{{topic}}}`);
+  return withAsk ? [tab, account, smsIn, mark, ask, reply, answered, ended] : [tab, account, smsIn, end];
+}
+
+let seq = 0;
+function person() {
+  seq += 1;
+  return `+1415${String(crypto.randomInt(1e6)).padStart(6, '0')}${seq % 10}`;
+}
+
+function say(base, from, body) {
+  const params = { MessageSid: `SM${crypto.randomBytes(16).toString('hex')}`, AccountSid: `AC${'0'.repeat(32)}`, From: from, To: OURS, Body: body, NumMedia: '0' };
+  const form = new URLSearchParams(params).toString();
+  // A connection of its own per request: none is left open to a process that is stopped next.
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${base}/ask`, { method: 'POST', agent: false, headers: { 'content-type': 'application/x-www-form-urlencoded', connection: 'close' } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => (text += d));
+      res.on('end', () => resolve({ status: res.statusCode, text }));
+    });
+    req.setTimeout(30_000, () => req.destroy(new Error('no answer within 30 s')));
+    req.on('error', reject);
+    req.end(form);
+  });
+}
+
+/** Resolves as `promise` does; a step that hangs fails the test with its name and the log, not at mocha's timeout. */
+function step(name, promise, nr, ms = 40_000) {
+  let timer;
+  const bound = new Promise((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`${name} did not finish within ${ms / 1000} s; Node-RED said:\n${nr ? nr.log.slice(-3000) : ''}`)), ms);
+  });
+  return Promise.race([promise, bound]).finally(() => clearTimeout(timer));
+}
+
+const messages = (xml) => [...xml.matchAll(/<Message>([^<]*)<\/Message>/g)].map((m) => m[1]);
+/** `/end/<what>/<person>` requests the fake received. */
+const ends = (fake, what, who) => fake.requests.filter((r) => r.path === `/end/${what}/${encodeURIComponent(who)}` || r.path === `/end/${what}/${who}`);
+
+describe('sms ask with real processes', function () {
+  this.timeout(120_000);
+  let fake;
+  const started = [];
+  before(async () => {
+    fake = await startFakeProvider();
+  });
+  after(async () => {
+    await fake.close();
+  });
+  afterEach(async () => {
+    for (const nr of started.splice(0)) {
+      await nr.kill();
+      nr.remove();
+    }
+    fake.reset();
+  });
+
+  async function embedded(flows) {
+    const nr = await nodeRedProcess({ flows, store: { type: 'embedded' } });
+    started.push(nr);
+    return nr.start();
+  }
+
+  it('embedded store: a question open across a kill -9 and a start is answered after it, with the properties of before', async function () {
+    const nr = await embedded(askFlow(fake.url));
+    const alice = person();
+    assert.deepEqual(messages((await step('the question', say(nr.url, alice, 'hi'), nr)).text), ['Your order number?']);
+    await step('the kill', nr.kill(), nr);
+    await step('the start', nr.start(), nr);
+    const answer = await step('the answer', say(nr.url, alice, '4711'), nr);
+    assert.deepEqual(messages(answer.text), ['Got 4711 for A-17'], 'answered inline, msg.order from before the restart');
+    await until('the end of the flow', () => ends(fake, 'answer', alice).length === 1);
+  });
+
+  it('embedded store: a timeout that fell due while Node-RED was down (kill -9) fires at start', async function () {
+    const nr = await embedded(askFlow(fake.url, { timeout: 2 }));
+    const bob = person();
+    const first = await say(nr.url, bob, 'hi');
+    assert.deepEqual(messages(first.text), ['Your order number?'], `${first.text} ${nr.log}`);
+    await step('the kill', nr.kill(), nr);
+    await sleep(3000);
+    await step('the start', nr.start(), nr);
+    await until('the timeout at start', () => ends(fake, 'timeout', bob).length === 1, 20_000);
+    // Ended: the next message is a new one, and is asked again.
+    assert.deepEqual(messages((await say(nr.url, bob, '4711')).text), ['Your order number?']);
+    assert.equal(ends(fake, 'answer', bob).length, 0);
+  });
+
+  it('a redeploy that keeps the node keeps its questions; one that removes it ends them, said in the log', async function () {
+    const nr = await embedded(askFlow(fake.url));
+    const carol = person();
+    const dave = person();
+    await say(nr.url, carol, 'hi');
+    await say(nr.url, dave, 'hi');
+    await nr.deploy(askFlow(fake.url), 'full');
+    assert.deepEqual(messages((await say(nr.url, carol, '12')).text), ['Got 12 for A-17']);
+    await nr.deploy(askFlow(fake.url, { withAsk: false }), 'full');
+    await until('the log line', () => /question to \+\d+ ended: its sms ask node \(ask\) was removed/.test(nr.log), 10_000);
+    await say(nr.url, dave, '13');
+    await until('the plain message', () => ends(fake, 'plain', dave).length === 1);
+    assert.equal(ends(fake, 'answer', dave).length, 0);
+    assert.equal(fake.requests.filter((r) => r.path.startsWith('/end/timeout') || r.path.startsWith('/end/replaced')).length, 0, 'no output for the ended question');
+  });
+
+  describe('two instances on one redis', function () {
+    let redis;
+    before(async () => {
+      redis = await startRedis();
+    });
+    after(async () => {
+      await redis.stop();
+    });
+
+    async function pair(flows) {
+      const prefix = `ask${crypto.randomBytes(3).toString('hex')}:`;
+      const a = await nodeRedProcess({ flows, store: { type: 'redis', url: redis.url, prefix, instance: 'a' } });
+      const b = await nodeRedProcess({ flows, store: { type: 'redis', url: redis.url, prefix, instance: 'b' } });
+      started.push(a, b);
+      await Promise.all([a.start(), b.start()]);
+      return [a, b];
+    }
+
+    it('asked on A, answered on B: B emits the answer and replies inline', async function () {
+      const [a, b] = await pair(askFlow(fake.url));
+      const erin = person();
+      assert.deepEqual(messages((await say(a.url, erin, 'hi')).text), ['Your order number?']);
+      assert.deepEqual(messages((await say(b.url, erin, '99')).text), ['Got 99 for A-17']);
+      await until('the end of the flow', () => ends(fake, 'answer', erin).length === 1);
+      await sleep(500);
+      assert.equal(fake.requests.filter((r) => r.path.startsWith('/end/')).length, 1, 'one instance emitted it');
+    });
+
+    it('a timeout fires on one instance only, also when the instance that asked is gone', async function () {
+      const [a, b] = await pair(askFlow(fake.url, { timeout: 1 }));
+      const both = [person(), person(), person(), person()];
+      await Promise.all(both.map((p, i) => say(i % 2 ? a.url : b.url, p, 'hi')));
+      for (const p of both) await until(`the timeout of ${p}`, () => ends(fake, 'timeout', p).length >= 1, 30_000);
+      const people = [person(), person(), person()];
+      for (const p of people) await say(a.url, p, 'hi');
+      // A stops: its questions fall due while only B runs (B reads them from redis).
+      await a.stop();
+      for (const p of people) await until(`the timeout of ${p}`, () => ends(fake, 'timeout', p).length >= 1, 30_000);
+      await sleep(1500);
+      for (const p of [...both, ...people]) assert.equal(ends(fake, 'timeout', p).length, 1, `${p}: one timeout`);
+    });
+  });
+});
