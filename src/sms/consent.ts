@@ -50,7 +50,8 @@ export function internationalNumber(value: string, country?: string): string | u
 export function listedAddress(value: string): string | undefined {
   const trimmed = String(value ?? '').trim();
   if (!trimmed) return undefined;
-  return internationalNumber(trimmed) ?? trimmed;
+  // A provider's number without + (Vonage's 447700900001) is international already: as before.
+  return internationalNumber(trimmed) ?? (/^[1-9]\d{6,14}$/.test(trimmed) ? `+${trimmed}` : trimmed);
 }
 
 /** Why a typed number cannot go on the list, as a sentence; undefined when it can. */
