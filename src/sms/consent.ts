@@ -2,6 +2,7 @@
  * The opt-out list's domain (SPEC §8): who is on it, why, and the CSV a person exports and
  * imports. Where the list is kept is the runtime's business (runtime/consent.ts).
  */
+import { isCountryCode, parseRecipient } from './phone';
 
 /** Why a number is on the list. */
 export type OptOutReason = 'stop' | 'provider-refusal' | 'sidebar' | 'import';
@@ -25,15 +26,21 @@ export interface OptOutEntry {
 const FORMATTING = /[\s\-.()/\u00a0]/gu;
 
 /**
- * A typed phone number in international form as E.164: `+44 7700 900123`, `0044…` and
- * `447700900123` all give `+447700900123`. Undefined for anything else, including a
- * national number (`07700 900123`), which needs its country code to be told apart.
+ * A typed phone number as E.164, read by libphonenumber-js (the parser sms send uses):
+ * `+44 7700 900123`, `0044 7700 900123` and `+44 (0)7700 900123` (the trunk 0 dropped) all give
+ * `+447700900123`. Digits without `+` or `00` (`447700900123`, `07700 900123`, `4155551234`)
+ * are read only in `country`, the account's country (ISO 3166 alpha-2), and refused without one:
+ * `4155551234` could be a US number or a Swiss (+41) one. Undefined when it is not a possible number.
  */
-export function internationalNumber(value: string): string | undefined {
-  const bare = String(value ?? '').trim().replace(FORMATTING, '');
-  const digits = bare.startsWith('+') ? bare.slice(1) : bare.startsWith('00') ? bare.slice(2) : bare;
-  // E.164: a country code never starts with 0; at most 15 digits.
-  return /^[1-9]\d{6,14}$/.test(digits) ? `+${digits}` : undefined;
+export function internationalNumber(value: string, country?: string): string | undefined {
+  const text = String(value ?? '').trim();
+  // A written-out trunk prefix: "+44 (0)7700 900123" means +44 7700 900123.
+  const bare = text.replace(/\(\s*0\s*\)/g, '').replace(FORMATTING, '');
+  if (!/^(\+|00)?\d+$/.test(bare)) return undefined;
+  const international = /^(\+|00)/.test(bare);
+  if (!international && !(country && isCountryCode(country))) return undefined;
+  const parsed = parseRecipient(international ? bare.replace(/^00/, '+') : bare, international ? undefined : country);
+  return parsed.ok && /^\+[1-9]\d{6,14}$/.test(parsed.e164) ? parsed.e164 : undefined;
 }
 
 /**
@@ -43,16 +50,18 @@ export function internationalNumber(value: string): string | undefined {
 export function listedAddress(value: string): string | undefined {
   const trimmed = String(value ?? '').trim();
   if (!trimmed) return undefined;
-  return internationalNumber(trimmed) ?? trimmed;
+  // A provider's number without + (Vonage's 447700900001) is international already: as before.
+  return internationalNumber(trimmed) ?? (/^[1-9]\d{6,14}$/.test(trimmed) ? `+${trimmed}` : trimmed);
 }
 
 /** Why a typed number cannot go on the list, as a sentence; undefined when it can. */
-export function numberProblem(value: string): string | undefined {
-  if (internationalNumber(value)) return undefined;
+export function numberProblem(value: string, country?: string): string | undefined {
+  if (internationalNumber(value, country)) return undefined;
   const text = String(value ?? '').trim();
   if (!text) return 'no number given';
-  if (/^0[1-9]/.test(text.replace(FORMATTING, ''))) {
-    return `"${text}" has no country code: write it in international form, e.g. +44 7700 900123`;
+  const bare = text.replace(FORMATTING, '');
+  if (/^\d+$/.test(bare) && !(country && isCountryCode(country))) {
+    return `"${text}" has no country code: write it in international form (+ and the country code, e.g. +44 7700 900123), or give the account a country`;
   }
   return `"${text}" is not a phone number in international form (+, country code, 7 to 15 digits)`;
 }
@@ -123,7 +132,7 @@ export interface CsvImport {
  * Reads a CSV of numbers: the export's own format (`number,since,why,detail`), or any file
  * whose first column (or a column headed number / phone / mobile / msisdn) holds numbers.
  */
-export function fromCsv(text: string): CsvImport {
+export function fromCsv(text: string, country?: string): CsvImport {
   const rows = csvRows(text);
   const out: CsvImport = { entries: [], skipped: [] };
   if (rows.length === 0) return out;
@@ -138,9 +147,9 @@ export function fromCsv(text: string): CsvImport {
     const line = i + (hasHeader ? 2 : 1);
     // A spreadsheet's formula guard (a leading ') is not part of the value.
     const raw = (row[numberCol] ?? '').trim().replace(/^'/, '');
-    const number = internationalNumber(raw);
+    const number = internationalNumber(raw, country);
     if (!number) {
-      out.skipped.push(`line ${line}: ${numberProblem(raw)}`);
+      out.skipped.push(`line ${line}: ${numberProblem(raw, country)}`);
       return;
     }
     if (seen.has(number)) return;

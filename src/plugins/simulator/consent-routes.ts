@@ -67,6 +67,17 @@ async function withLists<T>(RED: NodeAPI, fn: (lists: ConsentList) => Promise<T>
 
 const text = (v: unknown): string => (typeof v === 'string' ? v : '');
 
+/** The country a deployed account with this list reads national numbers in (its `country` setting). */
+function countryOf(RED: NodeAPI, key: string): string | undefined {
+  let country: string | undefined;
+  RED.nodes.eachNode((def) => {
+    if (country || def.type !== 'sms account') return;
+    const node = RED.nodes.getNode(def.id) as SmsAccountNode | null;
+    if (node?.country && consentAccountOf(node) === key) country = node.country;
+  });
+  return country;
+}
+
 /** The account a request names, when it is one the sidebar lists; else answers 404. */
 async function knownAccount(RED: NodeAPI, lists: ConsentList, key: string, res: Response): Promise<boolean> {
   if (key && (await accountsOf(RED, lists)).some((a) => a.key === key)) return true;
@@ -89,12 +100,13 @@ async function list(RED: NodeAPI, req: Request, res: Response): Promise<void> {
 async function add(RED: NodeAPI, req: Request, res: Response): Promise<void> {
   const body = (req.body ?? {}) as Record<string, unknown>;
   const account = text(body.account);
-  const problem = numberProblem(text(body.number));
-  if (problem) return fail(res, 400, problem);
+  const country = countryOf(RED, account);
+  const number = internationalNumber(text(body.number), country);
+  if (!number) return fail(res, 400, numberProblem(text(body.number), country) ?? 'no number given');
   await withLists(RED, async (lists) => {
     if (!(await knownAccount(RED, lists, account, res))) return;
     const detail = text(body.detail).trim().slice(0, 200);
-    const { entry, added } = await lists.optOut(account, text(body.number), { why: 'sidebar', ...(detail ? { detail } : {}) });
+    const { entry, added } = await lists.optOut(account, number, { why: 'sidebar', ...(detail ? { detail } : {}) });
     res.json({ entry, added });
   });
 }
@@ -102,7 +114,7 @@ async function add(RED: NodeAPI, req: Request, res: Response): Promise<void> {
 async function remove(RED: NodeAPI, req: Request, res: Response): Promise<void> {
   const body = (req.body ?? {}) as Record<string, unknown>;
   const account = text(body.account);
-  const number = internationalNumber(text(body.number)) ?? text(body.number).trim();
+  const number = internationalNumber(text(body.number), countryOf(RED, account)) ?? text(body.number).trim();
   if (!number) return fail(res, 400, 'no number given');
   await withLists(RED, async (lists) => {
     if (!(await knownAccount(RED, lists, account, res))) return;
@@ -125,7 +137,7 @@ async function importCsv(RED: NodeAPI, req: Request, res: Response): Promise<voi
   const body = (req.body ?? {}) as Record<string, unknown>;
   const account = text(body.account);
   if (typeof body.csv !== 'string') return fail(res, 400, 'csv is missing: send { account, csv } with the file as text');
-  const parsed = fromCsv(body.csv);
+  const parsed = fromCsv(body.csv, countryOf(RED, account));
   await withLists(RED, async (lists) => {
     if (!(await knownAccount(RED, lists, account, res))) return;
     let added = 0;
