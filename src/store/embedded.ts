@@ -41,7 +41,8 @@ export async function openEmbeddedStore(config: StoreConfig, userDir: string, in
   let root: Lmdb.RootDatabase;
   try {
     fs.mkdirSync(dir, { recursive: true });
-    root = lmdbModule().open({ path: dir });
+    // lmdb allows 12 named databases unless told: the store has 13 (8 here, 5 for the outbound queue).
+    root = lmdbModule().open({ path: dir, maxDbs: 32 });
   } catch (err) {
     throw new StoreUnavailableError(kind, `cannot open the database in ${dir}: ${(err as Error).message}`, { cause: err });
   }
