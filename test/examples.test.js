@@ -55,8 +55,8 @@ describe('example flows', function () {
   });
 
   it('every example opens with a comment saying what it does and uses only this package and core nodes', function () {
-    const ours = new Set(['sms in', 'sms status', 'sms reply', 'sms account', 'sms ask']);
-    const core = new Set(['comment', 'switch', 'change', 'template', 'debug', 'inject']);
+    const ours = new Set(['sms in', 'sms status', 'sms reply', 'sms account', 'sms ask', 'sms send']);
+    const core = new Set(['comment', 'switch', 'change', 'template', 'debug', 'inject', 'function']);
     const files = fs.readdirSync(EXAMPLES).filter((f) => f.endsWith('.json'));
     assert.ok(files.length >= 6, 'the six examples are there');
     const ids = new Set();
@@ -409,6 +409,55 @@ describe('example flows', function () {
         [ann, { heard: 'A friend', rating: '5', comments: 'Great coffee' }],
         [ben, { heard: 'The radio', rating: '4', comments: 'no' }],
       ]);
+    });
+  });
+  describe('sending first (11–13)', function () {
+    const TWILIO = { accountSid: 'AC00000000000000000000000000000001', authToken: 'tok' };
+    // What the user types in: credentials, the API host (the fake here) and the From number.
+    const configured = (flow) => withAccounts(flow, { apiHost: fake.url }).map((n) => (n.type === 'sms send' ? { ...n, from: '+15557650002' } : n));
+    const load = (flow) => {
+      const f = configured(flow);
+      return rt.load(f, credentialsFor(f, 'twilio', TWILIO));
+    };
+    const sends = () => fake.requests.filter((r) => r.route === 'twilio');
+
+    it('11 Alert by text: the inject sends the alert to the fixed number through the API', async function () {
+      const flow = example('11 Alert by text - Twilio');
+      await load(flow);
+      const sent = rt.collector(idOf(flow, 'debug', 'sent'));
+      rt.helper.getNode(idOf(flow, 'inject')).receive({});
+      const out = await sent.next(10000);
+      assert.match(out.sms.sent.messageId, /^SM/);
+      assert.deepEqual(sends().map((r) => [r.body.To, r.body.From, r.body.Body]), [['+15551230001', '+15557650002', 'Alert: the freezer is at -4 °C']]);
+    });
+
+    it('12 Morning reminder: scheduled for 08:00 each day; triggered, each on the list gets the reminder once', async function () {
+      const flow = example('12 Morning reminder to a list - Twilio');
+      const inject = flow.find((n) => n.type === 'inject');
+      assert.equal(inject.crontab, '00 08 * * *', 'repeats at 08:00');
+      await load(flow);
+      const reminded = rt.collector(idOf(flow, 'debug', 'reminded'));
+      rt.helper.getNode(inject.id).receive({});
+      const got = [await reminded.next(10000), await reminded.next(10000), await reminded.next(10000)];
+      assert.deepEqual(got.map((m) => m.topic), ['+15551230001', '+15551230002', '+15551230003']);
+      assert.deepEqual(sends().map((r) => r.body.To), ['+15551230001', '+15551230002', '+15551230003']);
+      assert.ok(sends().every((r) => r.body.Body === 'Good morning! A reminder: the team meeting is at 09:30 in room 2.'));
+    });
+
+    it('13 Broadcast: a subscriber who texted STOP to /sms/subscribers is skipped, and one summary counts both', async function () {
+      const flow = example('13 Broadcast to subscribers with summary - Twilio');
+      const { url } = await load(flow);
+      const summary = rt.collector(idOf(flow, 'debug', 'summary'));
+      const stop = { ...twilioParams('STOP', '+15551230003'), To: '+15557650002' };
+      const res = await rt.postForm(url('/sms/subscribers'), stop, { 'X-Twilio-Signature': twilioSignature('tok', url('/sms/subscribers'), stop) });
+      assert.equal(res.status, 200);
+      const inject = flow.find((n) => n.type === 'inject');
+      rt.helper.getNode(inject.id).receive({});
+      const out = await summary.next(10000);
+      assert.equal(out.payload, 'Broadcast: sent 3 of 4, not sent to +15551230003 (opted-out)');
+      assert.deepEqual(sends().map((r) => r.body.To), ['+15551230001', '+15551230002', '+15551230004'], 'no message to the opted-out number');
+      await rt.sleep(300);
+      assert.equal(summary.messages.length, 0, 'one summary');
     });
   });
 });

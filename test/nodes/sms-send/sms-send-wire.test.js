@@ -1,0 +1,79 @@
+'use strict';
+// sms send on the wire beyond Twilio's happy path: a STOP taken by a signed `sms in` webhook
+// keeps the next send from leaving, and Vonage (Messages API and SMS API) through the real
+// SDK to the fake provider on 127.0.0.1.
+const assert = require('node:assert/strict');
+const crypto = require('node:crypto');
+const rt = require('../../support/runtime');
+const { twilioSignature } = require('../../support/sign');
+
+describe('sms send on the wire', function () {
+  this.timeout(60000);
+  let fake;
+  rt.useFakeProvider((f) => {
+    fake = f;
+  });
+
+  it('a signed STOP through sms in, then a send to that number: output 2 opted-out and no request at the fake', async function () {
+    const flow = [
+      { id: 'acct', type: 'sms account', name: 'twilio', provider: 'twilio', apiHost: fake.url, country: 'US' },
+      { id: 'in', type: 'sms in', account: 'acct', provider: 'auto', path: '/sms/stop-then-send', replyTimeout: 10, wires: [[]] },
+      { id: 'send', type: 'sms send', account: 'acct', from: '+15557650002', to: 'to', toType: 'msg', text: 'Sale today', textType: 'str', wires: [['sent'], ['notSent']] },
+      { id: 'sent', type: 'helper' },
+      { id: 'notSent', type: 'helper' },
+    ];
+    const { url, getNode } = await rt.load(flow, { acct: { accountSid: 'AC00000000000000000000000000000001', authToken: 'tok' } });
+    const sent = rt.collector('sent');
+    const notSent = rt.collector('notSent');
+    const stop = { MessageSid: `SM${Date.now()}`, AccountSid: 'AC00000000000000000000000000000001', From: '+15551230091', To: '+15557650002', Body: 'STOP' };
+    const res = await rt.postForm(url('/sms/stop-then-send'), stop, { 'X-Twilio-Signature': twilioSignature('tok', url('/sms/stop-then-send'), stop) });
+    assert.equal(res.status, 200);
+    getNode('send').receive({ to: ['(555) 123-0091', '+15551230092'] });
+    const out = await notSent.next(10000);
+    assert.equal(out.sms.notSent.reason, 'opted-out');
+    assert.equal(out.sms.notSent.to, '+15551230091');
+    assert.equal((await sent.next(10000)).topic, '+15551230092');
+    assert.deepEqual(fake.requests.filter((r) => r.route === 'twilio').map((r) => r.body.To), ['+15551230092'], 'no request for the opted-out number');
+  });
+
+  describe('Vonage', function () {
+    const flow = (api) => [
+      { id: 'acct', type: 'sms account', name: 'vonage', provider: 'vonage', apiHost: fake.url, country: 'GB' },
+      { id: 'send', type: 'sms send', account: 'acct', api, from: '447700900001', to: 'to', toType: 'msg', text: 'Hello {{name}}', textType: 'str', wires: [['sent'], ['notSent']] },
+      { id: 'sent', type: 'helper' },
+      { id: 'notSent', type: 'helper' },
+    ];
+
+    it('Messages API: a JWT-signed request per recipient, msg.sms.sent with the message_uuid and the clientRef', async function () {
+      const { privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+      const { getNode } = await rt.load(flow('messages'), { acct: { applicationId: 'app-1', privateKey } });
+      const sent = rt.collector('sent');
+      getNode('send').receive({ to: '07700 900123', name: 'Ann', clientRef: 'order-7' });
+      const out = await sent.next(15000);
+      const [req, ...more] = fake.requests.filter((r) => r.route === 'vonage-messages');
+      assert.equal(more.length, 0);
+      assert.equal(req.path, '/v1/messages');
+      assert.match(req.headers.authorization, /^Bearer [\w-]+\.[\w-]+\.[\w-]+$/);
+      assert.deepEqual([req.body.channel, req.body.message_type, req.body.to, req.body.from, req.body.text], ['sms', 'text', '447700900123', '447700900001', 'Hello Ann']);
+      assert.equal(out.sms.sent.provider, 'vonage-messages');
+      assert.match(out.sms.sent.messageId, /^aaaaaaaa-bbbb-4ccc-8ddd-\d{12}$/);
+      assert.equal(out.sms.sent.clientRef, 'order-7');
+      assert.equal(out.topic, '+447700900123');
+    });
+
+    it('SMS API: a form with key and secret per recipient, msg.sms.sent with the message-id and the clientRef', async function () {
+      const { getNode } = await rt.load(flow('sms'), { acct: { apiKey: 'key1', apiSecret: 'secret1' } });
+      const sent = rt.collector('sent');
+      getNode('send').receive({ to: '+44 7700 900124', name: 'Bo', clientRef: 'order-8' });
+      const out = await sent.next(15000);
+      const [req, ...more] = fake.requests.filter((r) => r.route === 'vonage-sms');
+      assert.equal(more.length, 0);
+      assert.equal(req.path, '/sms/json');
+      assert.deepEqual([req.body.to, req.body.from, req.body.text], ['447700900124', '447700900001', 'Hello Bo']);
+      assert.ok(req.body.api_key === 'key1' || req.headers.authorization === `Basic ${Buffer.from('key1:secret1').toString('base64')}`, 'authenticated with the key');
+      assert.equal(out.sms.sent.provider, 'vonage-sms');
+      assert.ok(out.sms.sent.messageId, 'the message-id the API gave');
+      assert.equal(out.sms.sent.clientRef, 'order-8');
+    });
+  });
+});
