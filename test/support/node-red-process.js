@@ -39,7 +39,18 @@ async function nodeRedProcess({ flows, credentials = {}, store, userDir, setting
       return log;
     },
     async start() {
-      running = await startNodeRed({ userDir: dir, port, stdio: ['ignore', 'pipe', 'pipe'] });
+      // A free port can be taken by another process between the pick and the listen (several
+      // test processes run at once): pick another one rather than fail on "port in use".
+      for (let attempt = 1; ; attempt++) {
+        try {
+          running = await startNodeRed({ userDir: dir, port: instance.port, stdio: ['ignore', 'pipe', 'pipe'] });
+          break;
+        } catch (err) {
+          if (attempt >= 3 || !/port in use/.test(String(err && err.message))) throw err;
+          instance.port = await freePort();
+          instance.url = `http://127.0.0.1:${instance.port}`;
+        }
+      }
       const keep = (d) => {
         log += d;
       };
