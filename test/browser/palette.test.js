@@ -29,12 +29,12 @@ describe('the Node-RED editor with node-red-sms', function () {
     if (red) await red.stop();
   });
 
-  it('has an sms palette category with sms in, sms status, sms reply and sms ask', async function () {
+  it('has an sms palette category with sms in, sms status, sms reply, sms send and sms ask', async function () {
     const { page } = editor;
     assert.equal((await page.locator('#red-ui-palette-header-sms').innerText()).trim(), 'sms');
     const entries = page.locator('#red-ui-palette-sms .red-ui-palette-node');
     const labels = (await entries.locator('.red-ui-palette-label').allInnerTexts()).map((l) => l.replace(/\s+/g, ' ').trim());
-    assert.deepEqual(labels.sort(), ['sms ask', 'sms in', 'sms reply', 'sms status']);
+    assert.deepEqual(labels.sort(), ['sms ask', 'sms in', 'sms reply', 'sms send', 'sms status']);
     for (const entry of await entries.all()) assert.ok(await entry.isVisible(), `${await entry.innerText()} is not visible`);
   });
 
