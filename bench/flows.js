@@ -34,6 +34,57 @@ function keywordReplies(prefix, extra = {}) {
   ];
 }
 
+/** The `sms send` rows (issue 15): each sends from its own number, so the fake tells them apart by `From`. */
+const SEND_NUMBERS = { sb: '+12125550100', sr: '+12125550101', sq: '+12125550102' };
+/** Sends per second of the rate row. */
+const SEND_RATE = 200;
+
+/**
+ * POST /bench/send/<row> with { n, base, sendAt }: one broadcast of `n` recipients
+ * (+1 212 2xx xxxx from `base`) into that row's sms send; output 1 / output 2 and the
+ * node's completion are counted in global context, read by GET /bench/send-count.
+ */
+const SEND_TRIGGER = `
+const row = msg.req.params.row;
+const n = Number(msg.payload.n) || 0;
+const base = Number(msg.payload.base) || 0;
+const to = Array.from({ length: n }, (_, i) => '+1' + String(2122000000 + base + i));
+const out = { to, payload: 'Your order has shipped.', ...(msg.payload.sendAt ? { sendAt: msg.payload.sendAt } : {}) };
+const answer = { res: msg.res, payload: 'queued', statusCode: 202 };
+const rows = ['sb', 'sr', 'sq'];
+const outs = rows.map((r) => (r === row ? out : null));
+return [...outs, answer];`;
+
+function sendRows() {
+  const counter = (id, key) => node(id, 'function', { func: `global.set('${key}', (global.get('${key}') || 0) + 1); return null;`, outputs: 1, timeout: 0, noerr: 0 });
+  const rows = [
+    ['sb', 100000],
+    ['sr', SEND_RATE],
+    ['sq', 1],
+  ];
+  return [
+    node('s-in', 'http in', { url: '/bench/send/:row', method: 'post', upload: false, swaggerDoc: '' }, [['s-fn']]),
+    node('s-fn', 'function', { func: SEND_TRIGGER, outputs: 4, timeout: 0, noerr: 0 }, [...rows.map(([k]) => [`${k}-send`]), ['s-ok']]),
+    node('s-ok', 'http response', { statusCode: '', headers: {} }),
+    ...rows.flatMap(([k, rate]) => [
+      node(`${k}-send`, 'sms send', {
+        account: 'bench-acct-twilio-send', from: SEND_NUMBERS[k], to: 'to', toType: 'msg', text: '', textType: 'str', media: '', mediaType: 'str',
+        channel: 'sms', receipts: '', rate: String(rate),
+      }, [[`${k}-sent`], [`${k}-notsent`]]),
+      counter(`${k}-sent`, `${k}Sent`),
+      counter(`${k}-notsent`, `${k}NotSent`),
+      node(`${k}-complete`, 'complete', { scope: [`${k}-send`], uncaught: false }, [[`${k}-done`]]),
+      counter(`${k}-done`, `${k}Done`),
+    ]),
+    node('sc-in', 'http in', { url: '/bench/send-count', method: 'get', upload: false, swaggerDoc: '' }, [['sc-fn']]),
+    node('sc-fn', 'function', {
+      func: `const o = {}; for (const k of ['sb', 'sr', 'sq']) o[k] = { sent: global.get(k + 'Sent') || 0, notSent: global.get(k + 'NotSent') || 0, done: global.get(k + 'Done') || 0 }; msg.payload = o; return msg;`,
+      outputs: 1, timeout: 0, noerr: 0,
+    }, [['sc-out']]),
+    node('sc-out', 'http response', { statusCode: '', headers: {} }),
+  ];
+}
+
 /** What users wire today: parse the keyword, build TwiML by hand, no signature check. */
 const HAND_WIRED_FUNCTION = `
 const word = String(msg.payload.Body || '').trim().split(/\\s+/)[0].replace(/^[^\\w]+|[^\\w]+$/g, '').toUpperCase();
@@ -95,6 +146,15 @@ function benchFlows({ fakeProviderUrl }) {
       signatureMethod: 'md5hash',
       apiHost: fakeProviderUrl,
     },
+    {
+      id: 'bench-acct-twilio-send',
+      type: 'sms account',
+      name: 'twilio (sends)',
+      provider: 'twilio',
+      publicUrl: PUBLIC_URL,
+      apiHost: fakeProviderUrl,
+    },
+    ...sendRows(),
     // (a)
     node('a-in', 'sms in', { account: 'bench-acct-twilio', provider: 'twilio', path: '/bench/a', replyTimeout: 10 }, [['a-switch']]),
     ...keywordReplies('a'),
@@ -131,7 +191,8 @@ function benchFlows({ fakeProviderUrl }) {
 const CREDENTIALS = {
   'bench-acct-twilio': { accountSid: 'ACbench', authToken: TWILIO_TOKEN },
   'bench-acct-vonage': { apiKey: 'benchkey', apiSecret: 'benchsecret', signatureSecret: VONAGE_SECRET },
+  'bench-acct-twilio-send': { accountSid: 'ACbenchsend', authToken: 'bench-twilio-send-token' },
   'vmh-req': { user: 'benchkey', password: 'benchsecret' },
 };
 
-module.exports = { benchFlows, CREDENTIALS, VONAGE_NUMBERS, ANSWERS, MENU, TWILIO_TOKEN, VONAGE_SECRET, PUBLIC_URL, HAND_WIRED_FUNCTION };
+module.exports = { benchFlows, SEND_NUMBERS, SEND_RATE, CREDENTIALS, VONAGE_NUMBERS, ANSWERS, MENU, TWILIO_TOKEN, VONAGE_SECRET, PUBLIC_URL, HAND_WIRED_FUNCTION };

@@ -30,9 +30,10 @@ module.exports = {
 /**
  * Starts Node-RED on `port`; `profileDir` runs it with --cpu-prof into that folder;
  * `fromTarball` installs the package from its `npm pack` tarball instead of linking it;
- * `nodeRedPath` (its red.js) and `execPath` run another Node-RED on another Node.
+ * `nodeRedPath` (its red.js) and `execPath` run another Node-RED on another Node; `env`
+ * adds to its environment (BENCH_SMS_STORE: another store).
  */
-async function startBenchNodeRed({ scratch, port, fakeProviderUrl, profileDir, nodeRedPath, execPath, fromTarball = false }) {
+async function startBenchNodeRed({ scratch, port, fakeProviderUrl, profileDir, nodeRedPath, execPath, env, fromTarball = false }) {
   const userDir = path.join(scratch, 'node-red');
   fs.rmSync(userDir, { recursive: true, force: true });
   fs.mkdirSync(userDir, { recursive: true });
@@ -42,7 +43,7 @@ async function startBenchNodeRed({ scratch, port, fakeProviderUrl, profileDir, n
   prepareUserDir(userDir, { flows: benchFlows({ fakeProviderUrl }), installed: fromTarball });
   const log = fs.openSync(path.join(scratch, 'node-red.log'), 'w');
   const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  return startNodeRed({ userDir, port, stdio: ['ignore', log, log], nodeArgs, nodeRedPath, execPath });
+  return startNodeRed({ userDir, port, stdio: ['ignore', log, log], nodeArgs, nodeRedPath, execPath, env });
 }
 
 module.exports = { startBenchNodeRed };

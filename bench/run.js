@@ -4,6 +4,8 @@
 //   node bench/run.js [--profile] [--http-only]
 //   --profile[=b]: only (a) (or the one named), with Node-RED under --cpu-prof (.bench/profiles; bench/profile-summary.js)
 //   --http-only: only (a), (b), (c), for quick comparisons while working on the hot path
+//   --redis-only: only the Redis rows (bench/redis-rows.js: one instance, then two on one redis-server)
+//   --send-only: only the sms send rows (bench/send.js); with --profile=send, Node-RED under --cpu-prof
 //   BENCH_ONLY=ab: only the flows named; BENCH_DURATION_S=5: shorter runs;
 //   BENCH_STORE_IDS=100000: fewer seen ids for the store's heap check (default 1 000 000)
 const fs = require('node:fs');
@@ -15,6 +17,8 @@ const { twilioInbound, vonageMessagesInbound, vonageSmsInbound, vonageSmsOrphanP
 const { VONAGE_NUMBERS } = require('./flows');
 const { startBenchNodeRed } = require('./node-red-under-load');
 const { measureStartup } = require('./startup');
+const { measureSendRows } = require('./send');
+const { measureRedisRows } = require('./redis-rows');
 const { startFakeProvider } = require('../test/support/fake-provider');
 const { freePort } = require('../test/support/free-port');
 const { DEFAULT_LIMITS } = require('../dist/sms/multipart');
@@ -35,7 +39,10 @@ const profile = profileArg !== undefined;
 const profiled = (profileArg && profileArg.split('=')[1]) || 'a';
 const VONAGE_KEYS = ['vm', 'vmh', 'vs', 'vsh'];
 const vonageOnly = process.argv.includes('--vonage-only') || (profile && VONAGE_KEYS.includes(profiled));
-const httpOnly = profile || vonageOnly || process.argv.includes('--http-only');
+const sendOnly = process.argv.includes('--send-only');
+const redisOnly = process.argv.includes('--redis-only');
+const REDIS_SERVER = process.env.REDIS_SERVER || '/usr/bin/redis-server';
+const httpOnly = profile || vonageOnly || sendOnly || redisOnly || process.argv.includes('--http-only');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const fmt = (n, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '-');
 const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
@@ -175,6 +182,34 @@ function printVonageRows(v) {
   ]));
 }
 
+function printRedisRows(r) {
+  printTable('Twilio inbound → TwiML reply with the sms store on Redis (one redis-server, 10 connections in all)', ['flow', 'req/s', 'p50 / p99 ms', 'server CPU µs/req'], [
+    ['(ar) sms in → switch → sms reply, one instance, redis store', r.ar],
+    ['(br) http in → function → http response, same instance', r.br],
+    ['(a2) sms in → switch → sms reply, two instances, 5 connections each', r.a2],
+  ].map(([label, x]) => [label, fmt(x.rps), `${fmt(x.p50, 1)} / ${fmt(x.p99, 1)}`, fmt(x.cpuUsPerRequest)]));
+  printTable('Redis ratios', ['ratio', 'req/s', 'note'], [
+    ['ar/br  package on Redis vs hand-wired', fmt(r.ar.rps / r.br.rps, 2), 'target >= 1.00 (as a/b)'],
+    ['a2/ar  two instances vs one', fmt(r.a2.rps / r.ar.rps, 2), 'on one machine, the instances share its cores'],
+  ]);
+}
+
+function printSendRows(s) {
+  printTable(`sms send: a broadcast of ${s.broadcast} to the fake Twilio API, ${s.concurrency} at a time`, ['sender', 'sent/s', 'CPU µs/message'], [
+    ['(sb) sms send, no rate (queue in the embedded store)', fmt(s.pkgPerS), fmt(s.pkgCpuUs)],
+    ['(sdk) twilio SDK messages.create in a loop', fmt(s.sdkPerS), fmt(s.sdkCpuUs)],
+  ]);
+  const r = s.rate;
+  const q = s.queued;
+  printTable('sms send ratios and limits', ['measure', 'value', 'target'], [
+    ['sb/sdk  sms send vs the SDK in a loop (sent/s)', fmt(s.ratio, 2), '>= 0.80'],
+    [`(sr) achieved rate with rate ${r.target}/s, ${r.n} sends`, `${fmt(r.achieved, 1)}/s`, `${fmt(r.target * 0.95)}–${fmt(r.target * 1.05)}`],
+    ['(sr) most sends in any 1-second window', String(r.busiest), `<= ${r.target}`],
+    [`(sq) heap growth with ${q.n} jobs queued an hour ahead`, mb(q.growth), '< 30.0 MB'],
+    [`(sq) time to queue them`, `${fmt(q.queueS, 1)} s`, ''],
+  ]);
+}
+
 function row(cells, widths) {
   return cells.map((c, i) => String(c).padEnd(widths[i])).join('  ');
 }
@@ -208,7 +243,7 @@ async function main() {
     ];
     // A profile of one flow at a time reads clearer: --profile runs (a) only.
     const only = profile ? profiled : process.env.BENCH_ONLY || 'abc';
-    const chosen = vonageOnly ? [] : variants.filter(([k]) => only.includes(k));
+    const chosen = vonageOnly || sendOnly || redisOnly ? [] : variants.filter(([k]) => only.includes(k));
     // Rounds alternate the flows, so a neighbour's load on a shared machine (or CPU clock
     // changes) falls on all of them alike rather than on whichever ran at that moment.
     const rounds = Math.max(1, Math.round(DURATION_S / 2));
@@ -235,6 +270,14 @@ async function main() {
       console.log(`Vonage rows ${rows.map(([k]) => `(${k})`).join(' ')}: ${vonageRounds} alternating rounds of ${VONAGE_ROUND} messages each, 16 connections …`);
       fake.reset();
       results.vonageRows = await measureVonageRows({ red, fake, rows, rounds: vonageRounds });
+    }
+    if (sendOnly || !httpOnly) {
+      console.log('sms send: an unthrottled broadcast against the SDK in a loop, a broadcast at 200/s, 100 000 jobs queued …');
+      fake.reset();
+      const s = await measureSendRows({ red, fake });
+      results.send = s.result;
+      if (process.env.BENCH_SEND_DEBUG) console.log(JSON.stringify({ pkg: s.result.pkg, sdk: s.result.sdk }));
+      failures.push(...s.failures);
     }
     if (!httpOnly) {
       console.log(`Vonage Messages API → sms reply → fake Messages API: 5 s …`);
@@ -269,6 +312,14 @@ async function main() {
       if (results.memory.growth >= HEAP_CAP) failures.push(`FAIL: held multipart parts grew the heap by ${mb(results.memory.growth)}, over the cap of ${mb(HEAP_CAP)}`);
       if (m.non2xx !== m.counted) failures.push(`FAIL: ${m.non2xx - m.counted} multipart parts were answered neither 2xx nor 503`);
     }
+    if (redisOnly || !httpOnly) {
+      if (fs.existsSync(REDIS_SERVER)) {
+        console.log('store on Redis: the Twilio flow on one instance, the hand-wired flow, then two instances on one redis-server …');
+        const r = await measureRedisRows({ scratch: SCRATCH, fake, durationS: DURATION_S });
+        results.redis = r.rows;
+        failures.push(...r.failures);
+      } else console.log(`store on Redis: skipped (no ${REDIS_SERVER}; apt-get install redis-server)`);
+    }
     if (!httpOnly) {
       console.log('store: the embedded store on its own, then its seen ids …');
       const out = execFileSync(process.execPath, ['--expose-gc', path.join(__dirname, 'store.js')], { encoding: 'utf8' });
@@ -281,9 +332,11 @@ async function main() {
   }
 
   if (results.vonageRows) printVonageRows(results.vonageRows);
+  if (results.send) printSendRows(results.send);
+  if (results.redis) printRedisRows(results.redis);
   if (profile) {
-    const r = results[profiled] || results.vonageRows[profiled];
-    console.log(`(${profiled}) ${fmt(r.rps ?? r.inboundPerS)} req/s, p50 ${fmt(r.p50, 1)} ms, p99 ${fmt(r.p99, 1)} ms`);
+    const r = results[profiled] || (results.vonageRows && results.vonageRows[profiled]);
+    if (r) console.log(`(${profiled}) ${fmt(r.rps ?? r.inboundPerS)} req/s, p50 ${fmt(r.p50, 1)} ms, p99 ${fmt(r.p99, 1)} ms`);
     console.log(`\nCPU profile of Node-RED under (${profiled}): ${profileDir} (node bench/profile-summary.js)`);
     return;
   }

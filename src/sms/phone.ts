@@ -40,6 +40,22 @@ export type RecipientNumber = { ok: true; e164: string } | { ok: false; error: s
 export function parseRecipient(input: unknown, country?: string): RecipientNumber {
   const text = typeof input === 'number' ? String(input) : typeof input === 'string' ? input.trim() : '';
   if (!text) return { ok: false, error: 'no number given' };
+  // Every reply and send reads its number (the opt-out check): libphonenumber-js takes tens of
+  // µs per number, and the same people write again and again. Answers are kept, bounded.
+  const key = `${country ?? ''}\u0000${text}`;
+  const known = readNumbers.get(key);
+  if (known) return known;
+  const read = Object.freeze(readNumber(text, country));
+  if (readNumbers.size >= READ_NUMBERS_MAX) readNumbers.delete(readNumbers.keys().next().value as string);
+  readNumbers.set(key, read);
+  return read;
+}
+
+/** Numbers already read, oldest first (a Map keeps insertion order). */
+const readNumbers = new Map<string, RecipientNumber>();
+const READ_NUMBERS_MAX = 10_000;
+
+function readNumber(text: string, country: string | undefined): RecipientNumber {
   const { parsePhoneNumberFromString } = lib();
   const international = text.replace(/^00/, '+');
   const digits = international.replace(/[\s().-]/g, '');

@@ -60,6 +60,20 @@ describe('parseRecipient: numbers as people type them (libphonenumber-js)', func
   it('a national number without a country says to set one', function () {
     assert.match(parseRecipient('07700 900123').error, /country/);
   });
+  it('the same typed number read again in another country gets that country\'s answer (numbers already read are kept per country)', function () {
+    assert.deepEqual(parseRecipient('020 7946 0018', 'GB'), { ok: true, e164: '+442079460018' });
+    const inUs = parseRecipient('020 7946 0018', 'US');
+    assert.notDeepEqual(inUs, { ok: true, e164: '+442079460018' });
+    assert.deepEqual(parseRecipient('020 7946 0018', 'GB'), { ok: true, e164: '+442079460018' });
+    assert.equal(parseRecipient('020 7946 0018').ok, false);
+  });
+  it('a number read many times is read the same each time, and more than 10 000 different numbers are all read right', function () {
+    for (let i = 0; i < 12_000; i++) {
+      const n = 2122000000 + i;
+      assert.deepEqual(parseRecipient(`+1 ${n}`), { ok: true, e164: `+1${n}` });
+    }
+    assert.deepEqual(parseRecipient('+1 2122000000'), { ok: true, e164: '+12122000000' });
+  });
   it('knows country codes', function () {
     assert.equal(isCountryCode('GB'), true);
     assert.equal(isCountryCode('XX'), false);

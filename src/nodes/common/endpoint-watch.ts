@@ -1,3 +1,4 @@
+import { afterEachDeploy } from '../../runtime/flow-events';
 import { StatusCounter } from '../../runtime/node-status';
 import type { Node, NodeAPI } from '../../runtime/red';
 import { type Refusal, RefusalWarnings } from '../../http/refusals';
@@ -19,21 +20,6 @@ export interface EndpointWatch {
   close(): void;
 }
 
-// One flows:started listener for all webhook nodes (one each would pass Node's limit of ten
-// listeners, and warn, with an eleventh node).
-const checks = new Set<() => void>();
-const listening = new WeakSet<object>();
-
-function afterEachDeploy(RED: NodeAPI, check: () => void): () => void {
-  checks.add(check);
-  if (!listening.has(RED.events)) {
-    listening.add(RED.events);
-    RED.events.on('flows:started', () => {
-      for (const run of checks) run();
-    });
-  }
-  return () => checks.delete(check);
-}
 
 /**
  * The status and warnings of a webhook node: counts, refused requests, and whether another

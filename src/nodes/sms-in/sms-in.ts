@@ -4,6 +4,7 @@ import { endpointSetup, refuseAll } from '../common/endpoint-setup';
 import { watchEndpoint } from '../common/endpoint-watch';
 import { multipartLimits } from './multipart-limits';
 import { takeExpiredGroups } from '../../runtime/multipart-expiry';
+import { afterEachDeploy } from '../../runtime/flow-events';
 import { NodeMemory } from '../../runtime/node-memory';
 import { canReachAnswer } from '../../runtime/reachability';
 import { RecentIds } from '../../sms/recent-ids';
@@ -57,7 +58,7 @@ export = function register(RED: NodeAPI): void {
     const forget = (): void => {
       answerable = undefined;
     };
-    RED.events.on('flows:started', forget);
+    const stopForgetting = afterEachDeploy(RED, forget);
 
     const inbox = new NodeInbox(RED, node, path);
     counter.setStore(inbox.kind);
@@ -101,7 +102,7 @@ export = function register(RED: NodeAPI): void {
         .redeliver((sms, id) => void claimAnswer(RED, sms).then((answer) => emit(sms, {}, id, answer)))
         .catch((err) => node.warn(`could not emit again what the sms store's inbox holds: ${err instanceof Error ? err.message : String(err)}`));
     };
-    RED.events.on('flows:started', redeliver);
+    const stopRedelivering = afterEachDeploy(RED, redeliver);
     // Vonage multipart parts are held in the store; a group past its expiry is already in the
     // inbox when the runtime's sweep hands it here, and goes out with what arrived.
     const limits = multipartLimits(RED.settings.smsMultipart);
@@ -219,8 +220,8 @@ export = function register(RED: NodeAPI): void {
     node.on('close', (removed: boolean, done: () => void) => {
       removeRoute();
       watch.close();
-      RED.events.removeListener('flows:started', forget);
-      RED.events.removeListener('flows:started', redeliver);
+      stopForgetting();
+      stopRedelivering();
       for (const [res, provider] of held) provider.acknowledge(res);
       stopExpiry();
       if (removed) memory.delete(node.id);

@@ -40,6 +40,22 @@ describe('sms in — routes across redeploys', function () {
     }
   });
 
+  it('a flow with twelve sms in nodes deploys without a MaxListenersExceededWarning in the log', async function () {
+    const warnings = [];
+    const onWarning = (w) => warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      const before = rt.captured.RED ? rt.captured.RED.events.listenerCount('flows:started') : 0;
+      await rt.load(flow(Array.from({ length: 12 }, (_, i) => ({ id: `rt-many-${i}`, path: `/rt/many/${i}` }))));
+      await rt.helper.setFlows(flow(Array.from({ length: 12 }, (_, i) => ({ id: `rt-many-${i}`, path: `/rt/many/${i}`, name: 'again' }))), 'full');
+      await new Promise((r) => setImmediate(r));
+      assert.deepEqual(warnings.filter((w) => w.name === 'MaxListenersExceededWarning').map((w) => w.message), []);
+      assert.ok(rt.captured.RED.events.listenerCount('flows:started') <= Math.max(before, 0) + 4, 'a few listeners for the runtime, not some per node');
+    } finally {
+      process.removeListener('warning', onWarning);
+    }
+  });
+
   it('100 redeploys on the same path leave the table as it was', async function () {
     await rt.load(flow([{ id: 'rt-a', path: '/rt/same' }]));
     const first = rt.routes();

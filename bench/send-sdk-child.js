@@ -1,0 +1,44 @@
+'use strict';
+// The baseline of the `sms send` row: Twilio's SDK called directly in a loop, `concurrency`
+// at a time, against the fake provider — what a function node calling `messages.create`
+// would do, with none of the queue's bookkeeping. Its own process, like Node-RED's.
+//   node bench/send-sdk-child.js <fakeUrl> <n> <concurrency> <from> <base>
+// Prints one JSON line: { ms, cpuMs, sent }.
+const twilio = require('twilio');
+
+const [fakeUrl, n, concurrency, from, base] = process.argv.slice(2);
+const target = new URL(fakeUrl);
+const inner = new twilio.RequestClient({ keepAlive: true });
+// The same redirection the package's client does (src/providers/twilio/reply.ts): the SDK's URL, the fake's host.
+const httpClient = {
+  request(opts) {
+    const u = new URL(opts.uri);
+    return inner.request({ ...opts, uri: `${target.origin}${u.pathname}${u.search}` });
+  },
+};
+const client = twilio('ACbenchsdk', 'bench-twilio-sdk-token', { httpClient });
+
+async function main() {
+  const total = Number(n);
+  let next = 0;
+  let sent = 0;
+  const cpu0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: Number(concurrency) }, async () => {
+      while (next < total) {
+        const i = next++;
+        const m = await client.messages.create({ to: `+1${2122000000 + Number(base) + i}`, from, body: 'Your order has shipped.' });
+        if (m.sid) sent++;
+      }
+    }),
+  );
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const c = process.cpuUsage(cpu0);
+  process.stdout.write(`${JSON.stringify({ ms, cpuMs: (c.user + c.system) / 1000, sent })}\n`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
