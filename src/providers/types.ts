@@ -251,6 +251,11 @@ export interface ProviderReply {
   cannotSend(account: SendingAccount | undefined, reply?: ReplyRequest): ReplyError | undefined;
   /** Sends the reply through the provider's API. */
   send(reply: ReplyRequest, account: SendingAccount, policy: RetryPolicy): Promise<ReplyResult>;
+  /**
+   * Loads what `send` needs (the SDK, a client for `account`) without sending, so that a send
+   * the outbound queue lets go leaves at once rather than after the SDK loads.
+   */
+  prepare?(account: SendingAccount, policy: RetryPolicy): void;
   /** Sending first (`sms send`, SPEC §8): the same `send`, with what the outbound queue must know. */
   outbound: OutboundFacts;
 }

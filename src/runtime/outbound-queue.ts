@@ -366,9 +366,36 @@ export class OutboundQueue {
   }
 
   private async send(store: SmsStore, lane: string, claimed: ClaimedJob<SendJob>, account: AccountLike): Promise<void> {
+    const pace = paceOf(lane);
+    // A paced job holds its key on every instance until its request leaves; the pace counts from then.
+    let departed = false;
+    const depart = async (cost: number): Promise<void> => {
+      if (departed) return;
+      departed = true;
+      try {
+        await store.outbound.departing(claimed.id, pace, cost);
+      } catch (err) {
+        this.log('warn', `could not tell the outbound queue a message left (${(err as Error).message}); the sender waits a little longer`);
+      }
+    };
+    try {
+      await this.sendClaimed(store, lane, claimed, account, depart);
+    } finally {
+      await depart(0);
+    }
+  }
+
+  private async sendClaimed(
+    store: SmsStore,
+    lane: string,
+    claimed: ClaimedJob<SendJob>,
+    account: AccountLike,
+    depart: (cost: number) => Promise<void>,
+  ): Promise<void> {
     const job = claimed.value;
     const to = job.request.to;
     const finish = async (result: SendResult): Promise<void> => {
+      await depart(0);
       try {
         await store.outbound.finish(claimed.id);
       } catch (err) {
@@ -390,6 +417,14 @@ export class OutboundQueue {
     const cannot = provider.reply.cannotSend(sending, request);
     if (cannot) return finish(notSentResult(job, 'refused', cannot.message));
     const pace = paceOf(lane);
+    try {
+      // The SDK loads before the request is counted as leaving (~0.3 s the first time): counted
+      // before, the request would leave that much after its turn, close behind the next one.
+      provider.reply.prepare?.(sending, this.policy);
+    } catch {
+      // A client that cannot be built fails the send below, with the provider's own words.
+    }
+    await depart(claimed.cost);
     try {
       const result = await provider.reply.send(request, sending, this.policy);
       this.backoff.delete(pace.key);

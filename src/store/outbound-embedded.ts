@@ -1,6 +1,6 @@
 import type * as Lmdb from 'lmdb';
 import { checkKey, toJson } from './keys';
-import { NO_PACE, checkJob, checkPace, claimedOf, jobOf, paceStep, recordOf, sendingMatches, type JobRecord, type PaceState } from './outbound-rules';
+import { NO_PACE, checkJob, checkPace, claimedOf, departStep, jobOf, leaseStep, paceStep, recordOf, sendingMatches, type JobRecord, type PaceState } from './outbound-rules';
 import type { ClaimedJob, LaneCounts, OutboundJob, OutboundQueue, Pace } from './types';
 
 // The outbound queue in the embedded database: jobs by id, their order per lane as keys
@@ -75,7 +75,7 @@ export function embeddedOutbound({ root, write, read }: EmbeddedAccess, instance
             retryAt = step.retryAt;
             break;
           }
-          state = step.state;
+          state = leaseStep(step.state, id, pace.intervalMs, now);
           orderDb.removeSync(key);
           const taken = { ...r, owner: instance, claimedAt: now };
           jobsDb.putSync(id, taken);
@@ -106,6 +106,13 @@ export function embeddedOutbound({ root, write, read }: EmbeddedAccess, instance
         sendingDb.removeSync(id);
         placeSync(id, back);
         return true;
+      });
+    },
+    async departing(id, pace, cost) {
+      checkKey('job id', id);
+      checkPace(pace, 1);
+      await write('pacing the outbound queue', () => {
+        pacesDb.putSync(pace.key, departStep(pacesDb.get(pace.key) ?? NO_PACE, id, cost, pace.intervalMs, Date.now()));
       });
     },
     async hold(key, until) {

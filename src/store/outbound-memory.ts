@@ -1,5 +1,5 @@
 import { checkKey, toJson } from './keys';
-import { NO_PACE, checkJob, checkPace, claimedOf, jobOf, paceStep, recordOf, sendingMatches, type JobRecord, type PaceState } from './outbound-rules';
+import { NO_PACE, checkJob, checkPace, claimedOf, departStep, jobOf, leaseStep, paceStep, recordOf, sendingMatches, type JobRecord, type PaceState } from './outbound-rules';
 import type { ClaimedJob, LaneCounts, OutboundJob, OutboundQueue } from './types';
 
 // Tests only, like the rest of the memory store. Each method decides without an await inside.
@@ -58,7 +58,7 @@ export function memoryOutbound(instance: string): OutboundQueue {
           retryAt = step.retryAt;
           break;
         }
-        state = step.state;
+        state = leaseStep(step.state, head.id, pace.intervalMs, now);
         list.shift();
         r.owner = instance;
         r.claimedAt = now;
@@ -84,6 +84,11 @@ export function memoryOutbound(instance: string): OutboundQueue {
       delete r.claimedAt;
       place(id, r);
       return true;
+    },
+    async departing(id, pace, cost) {
+      checkKey('job id', id);
+      checkPace(pace, 1);
+      paces.set(pace.key, departStep(paces.get(pace.key) ?? NO_PACE, id, cost, pace.intervalMs, Date.now()));
     },
     async hold(key, until) {
       checkKey('pace key', key);

@@ -1,13 +1,14 @@
 import type * as IORedis from 'ioredis';
 import { checkKey, toJson } from './keys';
-import { checkJob, checkPace, claimedOf, jobOf, type JobRecord } from './outbound-rules';
-import { OB_ADD, OB_CLAIM, OB_CLEAR, OB_FINISH, OB_HOLD, OB_REQUEUE, OB_TAKE_SENDING } from './outbound-scripts';
+import { LEASE_MS, checkJob, checkPace, claimedOf, jobOf, type JobRecord } from './outbound-rules';
+import { OB_ADD, OB_CLAIM, OB_CLEAR, OB_DEPART, OB_FINISH, OB_HOLD, OB_REQUEUE, OB_TAKE_SENDING } from './outbound-scripts';
 import type { ClaimedJob, LaneCounts, OutboundJob, OutboundQueue, Pace } from './types';
 
 export const OUTBOUND_SCRIPTS = {
   smsObAdd: [3, OB_ADD],
   smsObClaim: [5, OB_CLAIM],
   smsObHold: [1, OB_HOLD],
+  smsObDepart: [1, OB_DEPART],
   smsObFinish: [2, OB_FINISH],
   smsObRequeue: [2, OB_REQUEUE],
   smsObTakeSending: [2, OB_TAKE_SENDING],
@@ -51,7 +52,7 @@ export function redisOutbound({ client, run, script, prefix }: RedisAccess, inst
       checkKey('lane', lane);
       checkPace(pace, max);
       const reply = (await run('taking from the outbound queue', () =>
-        script('smsObClaim', [k.lane(lane), k.jobs, k.sending, k.lanes, k.pace(pace.key)], [max, pace.intervalMs, instance, lane]),
+        script('smsObClaim', [k.lane(lane), k.jobs, k.sending, k.lanes, k.pace(pace.key)], [max, pace.intervalMs, instance, lane, LEASE_MS]),
       )) as string[];
       const [retry, now] = reply;
       const jobs: ClaimedJob<T>[] = [];
@@ -68,6 +69,11 @@ export function redisOutbound({ client, run, script, prefix }: RedisAccess, inst
     async requeue(id) {
       checkKey('job id', id);
       return (await run('putting an outbound job back', () => script('smsObRequeue', [k.sending, k.lanes], [id, k.lanePrefix]))) === 1;
+    },
+    async departing(id, pace, cost) {
+      checkKey('job id', id);
+      checkPace(pace, 1);
+      await run('pacing the outbound queue', () => script('smsObDepart', [k.pace(pace.key)], [id, Math.max(0, Math.round(cost)), pace.intervalMs]));
     },
     async hold(key, until) {
       checkKey('pace key', key);

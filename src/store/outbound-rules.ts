@@ -15,11 +15,22 @@ export interface JobRecord {
   claimedAt?: number;
 }
 
-/** Per pace key: the earliest time the next unit may go (GCRA's theoretical arrival time), and a hold. */
+/**
+ * Per pace key: the earliest time the next unit may go (GCRA's theoretical arrival time), a
+ * hold, and the job taken under it whose request has not left yet (with when that gives up).
+ */
 export interface PaceState {
   next: number;
   hold: number;
+  lease?: string;
+  leaseUntil?: number;
 }
+
+/**
+ * How long a paced job taken but not yet reported departing keeps the other takers of its key
+ * waiting: an instance that died between the two frees the key after this.
+ */
+export const LEASE_MS = 10_000;
 
 export const NO_PACE: PaceState = { next: 0, hold: 0 };
 
@@ -51,7 +62,24 @@ export function paceStep(
   if (dueAt > now) return { ok: false, retryAt: dueAt };
   if (state.hold > now) return { ok: false, retryAt: state.hold };
   if (intervalMs > 0 && state.next > now) return { ok: false, retryAt: state.next };
+  if (intervalMs > 0 && (state.leaseUntil ?? 0) > now) return { ok: false, retryAt: Math.min(state.leaseUntil ?? 0, now + intervalMs) };
   return { ok: true, state: { next: intervalMs > 0 ? Math.max(now, state.next) + cost * intervalMs : state.next, hold: state.hold } };
+}
+
+/** The state once paced job `id` was taken at `now`: the key waits for its request to leave. */
+export function leaseStep(state: PaceState, id: string, intervalMs: number, now: number): PaceState {
+  return intervalMs > 0 ? { ...state, lease: id, leaseUntil: now + LEASE_MS } : state;
+}
+
+/**
+ * The state once the request of job `id` leaves at `now` (`cost` 0: it was not sent at all):
+ * the next unit waits `cost` intervals from now — not from when the job was taken — and the
+ * key may be taken from again.
+ */
+export function departStep(state: PaceState, id: string, cost: number, intervalMs: number, now: number): PaceState {
+  const next = intervalMs > 0 && cost > 0 ? Math.max(state.next, now + cost * intervalMs) : state.next;
+  if (state.lease !== id) return { ...state, next };
+  return { next, hold: state.hold };
 }
 
 export function recordOf(job: OutboundJob<unknown>, seq: number, json: string): JobRecord {

@@ -29,16 +29,19 @@ return added
 `;
 
 /**
- * KEYS: lane zset, jobs hash, sending hash, lanes set, pace hash. ARGV: max, interval ms, owner, lane.
- * Returns {retry in ms from now ('' none), now, id, record, id, record…}.
+ * KEYS: lane zset, jobs hash, sending hash, lanes set, pace hash. ARGV: max, interval ms, owner, lane, lease ms.
+ * Returns {retry in ms from now ('' none), now, id, record, id, record…}. A paced job taken
+ * leases its pace key until OB_DEPART (outbound-rules.ts: leaseStep).
  */
 export const OB_CLAIM = `${NOW}
 local now = nowMs()
 local max = tonumber(ARGV[1])
 local interval = tonumber(ARGV[2])
-local pace = redis.call('HMGET', KEYS[5], 'next', 'hold')
+local pace = redis.call('HMGET', KEYS[5], 'next', 'hold', 'leaseUntil')
 local nxt = tonumber(pace[1] or '0')
 local hold = tonumber(pace[2] or '0')
+local leaseUntil = tonumber(pace[3] or '0')
+local lease = nil
 local out = {}
 local retry = ''
 local taken = 0
@@ -53,6 +56,7 @@ while true do
   if due > now then retry = due - now break end
   if hold > now then retry = hold - now break end
   if interval > 0 and nxt > now then retry = nxt - now break end
+  if interval > 0 and leaseUntil > now then retry = math.min(leaseUntil - now, interval) break end
   local member = head[1]
   local a = string.find(member, '|', 1, true)
   local b = string.find(member, '|', a + 1, true)
@@ -66,11 +70,16 @@ while true do
     out[#out + 1] = id
     out[#out + 1] = record
     taken = taken + 1
+    if interval > 0 then
+      lease = id
+      leaseUntil = now + tonumber(ARGV[5])
+    end
   end
 end
 if interval > 0 and taken > 0 then
   redis.call('HSET', KEYS[5], 'next', string.format('%.3f', nxt))
-  redis.call('PEXPIRE', KEYS[5], math.max(math.ceil(nxt - now), math.max(hold - now, 0)) + 60000)
+  if lease then redis.call('HSET', KEYS[5], 'lease', lease, 'leaseUntil', leaseUntil) end
+  redis.call('PEXPIRE', KEYS[5], math.max(math.ceil(nxt - now), math.max(hold - now, 0), math.max(leaseUntil - now, 0)) + 60000)
 end
 table.insert(out, 1, tostring(now))
 table.insert(out, 1, tostring(retry))
@@ -87,6 +96,26 @@ if untilMs > hold then
   local left = redis.call('PTTL', KEYS[1])
   if left >= 0 and left < untilMs - now + 60000 then redis.call('PEXPIRE', KEYS[1], untilMs - now + 60000) end
 end
+return 1
+`;
+
+/**
+ * KEYS: pace hash. ARGV: id, cost, interval ms. The request of job id leaves now: the next unit
+ * waits cost intervals from now, and the lease of id ends (outbound-rules.ts: departStep).
+ */
+export const OB_DEPART = `${NOW}
+local now = nowMs()
+local cost = tonumber(ARGV[2])
+local interval = tonumber(ARGV[3])
+local nxt = tonumber(redis.call('HGET', KEYS[1], 'next') or '0')
+if interval > 0 and cost > 0 and now + cost * interval > nxt then
+  nxt = now + cost * interval
+  redis.call('HSET', KEYS[1], 'next', string.format('%.3f', nxt))
+end
+if redis.call('HGET', KEYS[1], 'lease') == ARGV[1] then redis.call('HDEL', KEYS[1], 'lease', 'leaseUntil') end
+local need = math.max(math.ceil(nxt - now), 0) + 60000
+local left = redis.call('PTTL', KEYS[1])
+if left == -1 or (left >= 0 and left < need) then redis.call('PEXPIRE', KEYS[1], need) end
 return 1
 `;
 

@@ -223,6 +223,13 @@ export interface OutboundQueue {
   finish(id: string): Promise<boolean>;
   /** A taken job that surely was not sent goes back to its place in its lane. */
   requeue(id: string): Promise<boolean>;
+  /**
+   * The request of taken job `id` leaves now (`cost` 0: it will not be sent). A paced job
+   * keeps its key from being taken from, by any instance, from its claim until this (or
+   * LEASE_MS), and the next unit waits `cost` intervals from now: however late a request
+   * leaves after its claim, no two leave closer than the pace.
+   */
+  departing(id: string, pace: Pace, cost: number): Promise<void>;
   /** Nothing under the pace key `key` is taken before `until` (a 429 and its Retry-After). */
   hold(key: string, until: number): Promise<void>;
   /** Lanes with jobs waiting or scheduled. */

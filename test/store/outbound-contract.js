@@ -53,15 +53,39 @@ function outboundContract(harness, open) {
       await store.outbound.add([job('a1', 'a', { cost: 2 }), job('a2', 'a'), job('b1', 'b')]);
       const first = await store.outbound.claim('a', pace, 10);
       assert.deepEqual(ids(first), ['a1'], 'one job, then the pace holds the rest');
+      await store.outbound.departing('a1', pace, 2);
       const wait = first.retryAt - Date.now();
       assert.ok(wait > 250 && wait <= 400, `a job of cost 2 holds the key for 2 intervals (${wait} ms)`);
       const other = await store.outbound.claim('b', pace, 10);
       assert.deepEqual(ids(other), [], 'another lane under the same key waits too');
       await sleep(wait + 20);
       assert.deepEqual(ids(await store.outbound.claim('b', pace, 10)), ['b1']);
+      await store.outbound.departing('b1', pace, 1);
       assert.deepEqual(ids(await store.outbound.claim('a', pace, 10)), [], 'b1 took the next interval');
       await sleep(230);
       assert.deepEqual(ids(await store.outbound.claim('a', pace, 10)), ['a2']);
+    });
+
+    it('keeps a paced key from being taken from until the taken request leaves, and paces from its leaving', async function () {
+      const store = await open();
+      const pace = { key: 'dep', intervalMs: 100 };
+      await store.outbound.add([job('d1', 'd'), job('d2', 'd'), job('d3', 'd')]);
+      assert.deepEqual(ids(await store.outbound.claim('d', pace, 10)), ['d1']);
+      await sleep(150);
+      const waiting = await store.outbound.claim('d', pace, 10);
+      assert.deepEqual(ids(waiting), [], 'an interval passed, but d1 has not left: the key waits');
+      assert.ok(waiting.retryAt !== undefined && waiting.retryAt <= Date.now() + 100, 'asked again within an interval');
+      await store.outbound.departing('someone else', pace, 0);
+      assert.deepEqual(ids(await store.outbound.claim('d', pace, 10)), [], "another job's word does not free d1's key");
+      await store.outbound.departing('d1', pace, 1);
+      const after = await store.outbound.claim('d', pace, 10);
+      assert.deepEqual(ids(after), [], 'the next one waits an interval from when d1 left');
+      assert.ok(after.retryAt - Date.now() > 50, `a whole interval (${after.retryAt - Date.now()} ms)`);
+      await sleep(after.retryAt - Date.now() + 20);
+      assert.deepEqual(ids(await store.outbound.claim('d', pace, 10)), ['d2']);
+      await store.outbound.departing('d2', pace, 0);
+      await sleep(120);
+      assert.deepEqual(ids(await store.outbound.claim('d', pace, 10)), ['d3'], 'd2 was not sent (cost 0): its key is free at its claimed interval');
     });
 
     it('gives each job to one taker when many take at once', async function () {

@@ -42,6 +42,18 @@ describe('redis store: several instances on one redis', function () {
     await Promise.all([a.close(), b.close()]);
   });
 
+  it('a paced job taken by one instance keeps the other from taking under its key until its request leaves', async function () {
+    const pace = { key: 'acct|+1555', intervalMs: 100 };
+    const job = (id) => ({ id, lane: 'acct|+1555', dueAt: Date.now(), cost: 1, value: { to: id } });
+    await a.outbound.add([job('x1'), job('x2')]);
+    assert.deepEqual((await a.outbound.claim('acct|+1555', pace, 5)).jobs.map((j) => j.id), ['x1']);
+    await new Promise((r) => setTimeout(r, 150));
+    assert.deepEqual((await b.outbound.claim('acct|+1555', pace, 5)).jobs, [], 'B waits while A has not sent x1');
+    await a.outbound.departing('x1', pace, 1);
+    await new Promise((r) => setTimeout(r, 120));
+    assert.deepEqual((await b.outbound.claim('acct|+1555', pace, 5)).jobs.map((j) => j.id), ['x2'], 'an interval after x1 left');
+  });
+
   it('two clients offering the same ids at once: each id is new to exactly one of them', async function () {
     const ids = Array.from({ length: 50 }, (_, i) => `SM${i}`);
     const [fromA, fromB] = await Promise.all([Promise.all(ids.map((id) => a.seen.firstTime(id))), Promise.all(ids.map((id) => b.seen.firstTime(id)))]);

@@ -1,6 +1,6 @@
 import type { ProviderModule } from '../types';
 import { checkAccount } from './account';
-import { ANSWER_WINDOW_MS, cannotSend, fitsInAnswer, replyInAnswer, sendTwilio } from './reply';
+import { ANSWER_WINDOW_MS, cannotSend, fitsInAnswer, prepareTwilio, replyInAnswer, sendTwilio } from './reply';
 import { verify } from './signature';
 import { inbound, newMessageId, receipt } from './simulate';
 import { twilioOptOut } from './opt-out';
@@ -29,6 +29,7 @@ export const twilio: ProviderModule = {
   // The webhook is held open for the flow: a reply goes back in its answer as TwiML.
   reply: { inAnswer: { format: 'twiml', windowMs: ANSWER_WINDOW_MS, write: replyInAnswer, read: readTwiml }, fitsInAnswer, cannotSend,
     send: sendTwilio,
+    prepare: prepareTwilio,
     outbound: {
       channels: ['sms', 'mms', 'whatsapp', 'rcs', 'messenger'],
       countsSegments: true,

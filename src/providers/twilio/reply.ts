@@ -194,6 +194,13 @@ export function cannotSend(account: SendingAccount | undefined, reply?: ReplyReq
   );
 }
 
+/** Loads the SDK and builds the account's client (its Messages API too), as `sendTwilio` will use them. */
+export function prepareTwilio(account: SendingAccount, policy: RetryPolicy): void {
+  const { accountSid, authToken } = account.credentials;
+  if (!accountSid || !authToken) return;
+  void clientFor({ accountSid, authToken, apiHost: account.apiHost }, policy).messages;
+}
+
 /** Sends the reply through Twilio's REST API (Messages.create). */
 export async function sendTwilio(reply: ReplyRequest, account: SendingAccount, policy: RetryPolicy): Promise<ReplyResult> {
   const { accountSid, authToken } = account.credentials;

@@ -1,5 +1,6 @@
 import type { ProviderModule } from '../types';
 import { acknowledge, cannotSend, vonageAccount } from '../vonage/account';
+import { prepareVonage } from '../vonage/client';
 import { repeatedParameter } from '../vonage/parameters';
 import { signedTime, verify } from './jwt';
 import { sendVonageMessages } from './reply';
@@ -20,6 +21,7 @@ export const vonageMessages: ProviderModule = {
   reply: {
     cannotSend,
     send: sendVonageMessages,
+    prepare: prepareVonage,
     outbound: {
       api: 'messages',
       defaultApi: true,

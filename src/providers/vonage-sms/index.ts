@@ -1,5 +1,6 @@
 import type { ProviderModule } from '../types';
 import { acknowledge, cannotSend, vonageAccount } from '../vonage/account';
+import { prepareVonage } from '../vonage/client';
 import { sendVonageSms } from './reply';
 import { vonageOptOut } from '../vonage/opt-out';
 import { repeatedParameter } from '../vonage/parameters';
@@ -22,6 +23,7 @@ export const vonageSms: ProviderModule = {
   reply: {
     cannotSend,
     send: sendVonageSms,
+    prepare: prepareVonage,
     outbound: {
       api: 'sms',
       channels: ['sms'],

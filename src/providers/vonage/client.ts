@@ -10,6 +10,11 @@ const vonageSdk = lazyRequire<VonageSdk>('@vonage/server-sdk');
 
 const clients = new Map<string, VonageClient>();
 
+/** Loads the SDK, as the first send would (the outbound queue, before a send is let go). */
+export function prepareVonage(): void {
+  vonageSdk();
+}
+
 /** One client per credentials, host and timeout, so each reply does not rebuild the SDK. */
 export function clientFor(account: SendingAccount, timeoutMs: number): VonageClient {
   const creds = { ...account.credentials, apiHost: account.apiHost };

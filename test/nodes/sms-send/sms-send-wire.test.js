@@ -5,7 +5,7 @@
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const rt = require('../../support/runtime');
-const { twilioSignature } = require('../../support/sign');
+const { twilioSignature, signVonageSms, vonageMessagesJwt } = require('../../support/sign');
 
 describe('sms send on the wire', function () {
   this.timeout(60000);
@@ -58,6 +58,7 @@ describe('sms send on the wire', function () {
       assert.equal(out.sms.sent.provider, 'vonage-messages');
       assert.match(out.sms.sent.messageId, /^aaaaaaaa-bbbb-4ccc-8ddd-\d{12}$/);
       assert.equal(out.sms.sent.clientRef, 'order-7');
+      assert.equal(req.body.client_ref, 'order-7', 'Vonage gets the clientRef as client_ref');
       assert.equal(out.topic, '+447700900123');
     });
 
@@ -74,6 +75,77 @@ describe('sms send on the wire', function () {
       assert.equal(out.sms.sent.provider, 'vonage-sms');
       assert.ok(out.sms.sent.messageId, 'the message-id the API gave');
       assert.equal(out.sms.sent.clientRef, 'order-8');
+      assert.equal(req.body['client-ref'], 'order-8', 'Vonage gets the clientRef as client-ref');
+    });
+
+    describe('clientRef to Vonage and back in the receipt (msg.status.clientRef)', function () {
+      const PUBLIC = 'https://public.example';
+      const SECRET = 'send-receipt-secret';
+      const receiptFlow = (api) => [
+        { id: 'acct', type: 'sms account', name: 'vonage', provider: 'vonage', apiHost: fake.url, country: 'GB', publicUrl: PUBLIC },
+        { id: 'send', type: 'sms send', account: 'acct', api, from: '447700900001', to: 'to', toType: 'msg', text: 'Your order', textType: 'str', receipts: 'st', wires: [['sent'], ['notSent']] },
+        { id: 'sent', type: 'helper' },
+        { id: 'notSent', type: 'helper' },
+        { id: 'st', type: 'sms status', account: 'acct', path: '/sms/send-receipts', wires: [['receipts']] },
+        { id: 'receipts', type: 'helper' },
+      ];
+      const creds = { acct: { signatureSecret: SECRET, apiKey: 'key1', apiSecret: 'secret1' } };
+
+      it('Messages API: client_ref in the request, and the status webhook that echoes it gives msg.status.clientRef', async function () {
+        const { url, getNode } = await rt.load(receiptFlow('messages'), creds);
+        const sent = rt.collector('sent');
+        const receipts = rt.collector('receipts');
+        getNode('send').receive({ to: '07700 900131', clientRef: 'order-31' });
+        const out = await sent.next(15000);
+        const [req] = fake.requests.filter((r) => r.route === 'vonage-messages');
+        assert.equal(req.body.client_ref, 'order-31');
+        assert.equal(req.body.webhook_url, `${PUBLIC}/sms/send-receipts`);
+        // Vonage's status webhook for that message, client_ref echoed as it was sent.
+        const status = JSON.stringify({
+          message_uuid: out.sms.sent.messageId,
+          to: req.body.to,
+          from: req.body.from,
+          timestamp: '2026-11-22T09:15:00Z',
+          status: 'delivered',
+          channel: 'sms',
+          client_ref: req.body.client_ref,
+        });
+        const ack = await rt.postJson(url('/sms/send-receipts'), status, { authorization: `Bearer ${vonageMessagesJwt(SECRET, status)}` });
+        assert.equal(ack.status, 200);
+        const msg = await receipts.next();
+        assert.equal(msg.payload, 'delivered');
+        assert.equal(msg.status.messageId, out.sms.sent.messageId);
+        assert.equal(msg.status.clientRef, 'order-31');
+      });
+
+      it('SMS API: client-ref in the request, and the delivery receipt that echoes it gives msg.status.clientRef', async function () {
+        const { url, getNode } = await rt.load(receiptFlow('sms'), creds);
+        const sent = rt.collector('sent');
+        const receipts = rt.collector('receipts');
+        getNode('send').receive({ to: '07700 900132', clientRef: 'order-32' });
+        const out = await sent.next(15000);
+        const [req] = fake.requests.filter((r) => r.route === 'vonage-sms');
+        assert.equal(req.body['client-ref'], 'order-32');
+        assert.equal(req.body.callback, `${PUBLIC}/sms/send-receipts`);
+        const dlr = signVonageSms(SECRET, {
+          msisdn: req.body.to,
+          to: req.body.from,
+          'network-code': '23410',
+          messageId: out.sms.sent.messageId,
+          price: '0.03330000',
+          status: 'delivered',
+          scts: '2611220915',
+          'err-code': '0',
+          'client-ref': req.body['client-ref'],
+          'message-timestamp': '2026-11-22 09:15:00',
+        });
+        const ack = await rt.postForm(url('/sms/send-receipts'), dlr);
+        assert.equal(ack.status, 200);
+        const msg = await receipts.next();
+        assert.equal(msg.payload, 'delivered');
+        assert.equal(msg.status.messageId, out.sms.sent.messageId);
+        assert.equal(msg.status.clientRef, 'order-32');
+      });
     });
   });
 });
