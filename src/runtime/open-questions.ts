@@ -3,6 +3,7 @@ import type { Collection, SmsStore } from '../store';
 import { toE164 } from '../sms/phone';
 import type { InboundSms } from '../sms/types';
 import type { Node, NodeAPI, NodeMessage } from './red';
+import { EXPIRE_AFTER_MS } from './outbound-queue';
 import { canReachAnswer } from './reachability';
 import { acquireStore, releaseStore, type RuntimeStore } from './sms-store';
 import { restoredMessage } from './stored-message';
@@ -25,8 +26,15 @@ export const MAX_TIMEOUT_S = 30 * 24 * 3600;
 const RESCAN_MS = 10_000;
 /** A pointer outlives its question by this much; it is only a shortcut to it. */
 const POINTER_GRACE_MS = 24 * 3600_000;
+/** Past the queue's expiry, how long a queued question waits for the queue's report (an abandoned send is reported after 15 min). */
+const QUEUE_REPORT_MS = 3600_000;
 
-export type Outcome = 'timeout' | 'opted-out' | 'replaced';
+/**
+ * How a question ended without an answer. Besides SPEC §9's three, a conversation sms ask
+ * starts (`msg.to`) ends at once when its question could not be sent: the reasons of `sms
+ * send`'s output 2 (SPEC §8; `opted-out` is both), with `msg.asked.error` saying why.
+ */
+export type Outcome = 'timeout' | 'opted-out' | 'replaced' | 'invalid-number' | 'refused' | 'unknown-outcome' | 'expired';
 
 export interface AskedSummary {
   text: string;
@@ -46,6 +54,13 @@ export interface OpenQuestion {
   person: string;
   asked: AskedSummary;
   dueAt: number;
+  /**
+   * Waiting in the outbound queue to be sent (a conversation sms ask starts): its wait of
+   * `waitMs` begins when it is sent; until then `dueAt` is only a backstop past the queue's
+   * own expiry.
+   */
+  queued?: boolean;
+  waitMs?: number;
   /** The input message, JSON-safe. */
   msg: Record<string, unknown>;
 }
@@ -168,16 +183,16 @@ function toNode(rt: Runtime, nodeId: string, use: (h: AskNodeHandle) => void): v
   rt.pending.set(nodeId, list);
 }
 
-function endMessage(rt: Runtime, q: OpenQuestion, outcome: Outcome): NodeMessage {
+function endMessage(rt: Runtime, q: OpenQuestion, outcome: Outcome, error?: string): NodeMessage {
   const msg = restoredMessage(q.msg);
   msg._msgid ??= rt.RED.util.generateId();
-  msg.asked = { ...q.asked, outcome };
+  msg.asked = { ...q.asked, outcome, ...(error ? { error } : {}) };
   return msg;
 }
 
-function end(rt: Runtime, q: OpenQuestion, outcome: Outcome): void {
+function end(rt: Runtime, q: OpenQuestion, outcome: Outcome, error?: string): void {
   count(rt, q.node, -1);
-  toNode(rt, q.node, (h) => h.ended(endMessage(rt, q, outcome)));
+  toNode(rt, q.node, (h) => h.ended(endMessage(rt, q, outcome, error)));
 }
 
 // --- the scheduler: one per runtime, reading the store for questions due -----------------
@@ -275,6 +290,8 @@ export interface QuestionInput {
   msg: Record<string, unknown>;
   text: string;
   timeoutMs: number;
+  /** Sent later by the outbound queue: the wait starts when `sent` is called. */
+  queued?: boolean;
 }
 
 export interface AskingNode {
@@ -285,6 +302,16 @@ export interface AskingNode {
    * not be sent.
    */
   open(input: QuestionInput): Promise<{ question: OpenQuestion; sent(messageId?: string): Promise<void>; cancel(): Promise<void> }>;
+  /**
+   * The question `id` went out later (the outbound queue sent it, maybe after a restart):
+   * its provider message id is kept while it is open.
+   */
+  sent(id: string, messageId?: string): Promise<void>;
+  /**
+   * The question `id` could not be sent: it ends now with `outcome` on output 2, unless it
+   * ended already (answered, timed out, replaced). Resolves whether it ended here.
+   */
+  notSent(id: string, outcome: Outcome, error: string): Promise<boolean>;
   close(removed: boolean): Promise<void>;
 }
 
@@ -299,25 +326,64 @@ export function joinQuestions(RED: NodeAPI, handle: AskNodeHandle): AskingNode {
   rt.pending.delete(nodeId);
   for (const use of waiting ?? []) use(handle);
 
+  async function recordSent(id: string, messageId: string | undefined): Promise<OpenQuestion | undefined> {
+    const { questions } = await collections(rt);
+    // Taken and put back, never set blindly: a question answered (or ended) meanwhile stays
+    // ended. While it is out, an answer finds no question; it is put back within milliseconds
+    // of the send, long before the person can have read it.
+    const current = await questions.get(id);
+    if (!current || (!messageId && !current.queued)) return current;
+    const taken = await questions.take(id);
+    if (!taken) return undefined;
+    const now = Date.now();
+    const updated: OpenQuestion = { ...taken, asked: { ...taken.asked, ...(messageId ? { messageId } : {}) } };
+    if (taken.queued) {
+      // Asked now: the wait begins (a question that waited in the queue behind others gets its whole wait).
+      delete updated.queued;
+      delete updated.waitMs;
+      updated.asked.at = new Date(now).toISOString();
+      updated.dueAt = now + (taken.waitMs ?? DEFAULT_TIMEOUT_S * 1000);
+    }
+    await questions.set(id, updated);
+    schedule(rt, updated.dueAt);
+    return updated;
+  }
+
   return {
+    async sent(id, messageId) {
+      await recordSent(id, messageId);
+    },
+
+    async notSent(id, outcome, error) {
+      const { questions } = await collections(rt);
+      const taken = await questions.take(id);
+      if (!taken) return false;
+      end(rt, taken, outcome, error);
+      return true;
+    },
+
     async open(input) {
       const { questions, open: pointers } = await collections(rt);
       const ours = toE164(input.ours);
       const person = toE164(input.person);
       const conversation = conversationKey(ours, person);
       const now = Date.now();
+      // A queued question is reported by the queue within its expiry (sent, expired, or unknown
+      // after a crash): it ends then, or at this backstop if the report never comes.
+      const before = input.queued ? EXPIRE_AFTER_MS + QUEUE_REPORT_MS : 0;
       const question: OpenQuestion = {
         id: questionId(),
         node: nodeId,
         ours,
         person,
         asked: { text: input.text, at: new Date(now).toISOString() },
-        dueAt: now + input.timeoutMs,
+        dueAt: now + before + input.timeoutMs,
+        ...(input.queued ? { queued: true, waitMs: input.timeoutMs } : {}),
         msg: input.msg,
       };
       await questions.set(question.id, question);
       const previous = await pointers.get(conversation);
-      await pointers.set(conversation, { id: question.id }, input.timeoutMs + POINTER_GRACE_MS);
+      await pointers.set(conversation, { id: question.id }, before + input.timeoutMs + POINTER_GRACE_MS);
       count(rt, nodeId, +1);
       if (previous && previous.id !== question.id) {
         const older = await questions.take(previous.id);
@@ -327,11 +393,8 @@ export function joinQuestions(RED: NodeAPI, handle: AskNodeHandle): AskingNode {
       return {
         question,
         async sent(messageId) {
-          if (!messageId) return;
-          question.asked.messageId = messageId;
-          // Only while it is still open: set would bring back a question already answered.
-          const current = await questions.get(question.id);
-          if (current) await questions.set(question.id, { ...current, asked: { ...current.asked, messageId } });
+          if (messageId) question.asked.messageId = messageId;
+          if (messageId) await recordSent(question.id, messageId);
         },
         async cancel() {
           if (await questions.take(question.id)) count(rt, nodeId, -1);

@@ -37,6 +37,8 @@ export interface OutboundRequest {
   sendAt?: number;
   /** The JSON-safe input message the result is built on. */
   msg: Record<string, unknown>;
+  /** The owner's own id for this send, handed back with its result (sms ask: the question). */
+  ref?: string;
 }
 
 /** A job as it waits in the store. */
