@@ -32,6 +32,28 @@ function askFlow(apiHost, { timeout = 600, withAsk = true } = {}) {
   return withAsk ? [tab, account, smsIn, mark, ask, reply, answered, ended] : [tab, account, smsIn, end];
 }
 
+/**
+ * The askFlow's sms in, plus a conversation sms ask starts: POST /go {to, campaign} → sms ask
+ * (an account with credentials, From OURS) through the outbound queue → [answer]
+ * /end/answer2/<person>/<campaign>; [no answer] /end/<outcome>/<person>.
+ */
+function startFlow(apiHost) {
+  const [tab, account, smsIn, ...rest] = askFlow(apiHost, { withAsk: false });
+  const sender = { id: 'sender', type: 'sms account', name: 'twilio sender', provider: 'twilio', apiHost };
+  const go = { id: 'go', z: 'tab', type: 'http in', url: '/go', method: 'post', wires: [['move', 'ok']] };
+  const ok = { id: 'ok', z: 'tab', type: 'http response', statusCode: '200', wires: [] };
+  const move = {
+    id: 'move', z: 'tab', type: 'change', rules: [
+      { t: 'move', p: 'payload.to', pt: 'msg', to: 'to', tot: 'msg' },
+      { t: 'move', p: 'payload.campaign', pt: 'msg', to: 'campaign', tot: 'msg' },
+    ], wires: [['ask2']],
+  };
+  const ask2 = { id: 'ask2', z: 'tab', type: 'sms ask', account: 'sender', from: OURS, text: 'Still coming?', timeout: 600, wires: [['answered2'], ['ended2']] };
+  const request = (id, url) => ({ id, z: 'tab', type: 'http request', method: 'POST', ret: 'txt', paytoqs: 'ignore', url, wires: [[]] });
+  return [tab, account, sender, smsIn, ...rest, go, ok, move, ask2, request('answered2', `${apiHost}/end/answer2/{{{sms.from}}}/{{{campaign}}}`), request('ended2', `${apiHost}/end/{{{asked.outcome}}}/{{{to}}}`)];
+}
+const SENDER_CREDS = { sender: { accountSid: `AC${'0'.repeat(31)}1`, authToken: 'token' } };
+
 let seq = 0;
 function person() {
   seq += 1;
@@ -86,8 +108,8 @@ describe('sms ask with real processes', function () {
     fake.reset();
   });
 
-  async function embedded(flows) {
-    const nr = await nodeRedProcess({ flows, store: { type: 'embedded' } });
+  async function embedded(flows, credentials) {
+    const nr = await nodeRedProcess({ flows, credentials, store: { type: 'embedded' } });
     started.push(nr);
     return nr.start();
   }
@@ -131,6 +153,32 @@ describe('sms ask with real processes', function () {
     await until('the plain message', () => ends(fake, 'plain', dave).length === 1);
     assert.equal(ends(fake, 'answer', dave).length, 0);
     assert.equal(fake.requests.filter((r) => r.path.startsWith('/end/timeout') || r.path.startsWith('/end/replaced')).length, 0, 'no output for the ended question');
+  });
+
+  it('msg.to: a question the outbound queue holds (429, Retry-After) across a stop and start is sent once after it, and its answer leaves output 1', async function () {
+    const nr = await embedded(startFlow(fake.url), SENDER_CREDS);
+    const frank = person();
+    const sends = () => fake.requests.filter((r) => r.route === 'twilio');
+    fake.script('twilio', { status: 429, headers: { 'retry-after': '4' }, body: { code: 20429, message: 'Too Many Requests', status: 429 } });
+    const res = await fetch(`${nr.url}/go`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ to: frank, campaign: 'spring' }) });
+    assert.equal(res.status, 200);
+    await until('the first try (429)', () => sends().length === 1);
+    // The job is back in the queue, held for Retry-After: Node-RED stops before it is due.
+    await sleep(500);
+    await step('the stop', nr.stop(), nr);
+    assert.equal(sends().length, 1, 'nothing more before the stop');
+    await step('the start', nr.start(), nr);
+    await until('the question after the start', () => sends().length === 2, 30_000);
+    assert.deepEqual([sends()[1].body.To, sends()[1].body.From, sends()[1].body.Body], [frank, OURS, 'Still coming?']);
+    const answer = await step('the answer', say(nr.url, frank, 'yes'), nr);
+    assert.equal(answer.status, 200);
+    const answered = () => fake.requests.find((r) => r.path.startsWith('/end/answer2/'));
+    await until('the answer at the end of the flow', answered);
+    const end = answered();
+    assert.equal(decodeURIComponent(end.path), `/end/answer2/${frank}/spring`, 'the answer, with msg.campaign from before the stop');
+    await sleep(1000);
+    assert.equal(sends().length, 2, 'sent once after the start');
+    assert.equal(fake.requests.filter((r) => r.path.startsWith('/end/plain/')).length, 0, 'the answer did not leave sms in');
   });
 
   describe('two instances on one redis', function () {
