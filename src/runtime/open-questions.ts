@@ -86,6 +86,8 @@ export interface ClaimedAnswer {
   answerable: boolean;
   /** Sends sms in's message (same `_msgid`) out of the asking node, as the answer. */
   deliver(msg: NodeMessage): void;
+  /** The flow has finished with the answer (its inbox entry is gone): it is not answered again. */
+  finished(): void;
 }
 
 export function conversationKey(ours: string, person: string): string {
@@ -434,22 +436,32 @@ export function joinQuestions(RED: NodeAPI, handle: AskNodeHandle): AskingNode {
 
 // --- what sms in asks ----------------------------------------------------------------------
 
+/** An answer taken, kept with its sms in inbox entry until the flow has finished with it. */
+const ANSWERS = 'ask-answers';
+/** At most this long: an inbox entry left by a crash is emitted again at the next start, or never. */
+const ANSWER_RECORD_MS = 7 * 24 * 3600_000;
+
 /**
  * Is this message the answer to an open question (SPEC §9)? Asked by `sms in` after the
  * message was admitted and before it is emitted. A STOP ends the question (`opted-out`) and
  * is emitted by sms in as usual; a HELP is not an answer (the question stays open). Without
- * any sms ask node in this runtime it costs nothing: no store is read. A message emitted
- * again from the inbox (`redelivered`) is never taken for an answer.
+ * any sms ask node in this runtime it costs nothing: no store is read.
+ *
+ * The answer rides the message's inbox entry (`inboxId`, SPEC §10): the question taken is
+ * recorded under it until the flow has finished with the answer (`finished`), so when a crash
+ * cuts the flow short, the entry emitted again at start (`redelivered`) goes out of the sms
+ * ask that asked, with the question's message, once more. A redelivered message without such
+ * a record is never taken for an answer: it may be the very message that asked the question.
  */
-export async function claimAnswer(RED: NodeAPI, sms: InboundSms): Promise<ClaimedAnswer | undefined> {
-  // Emitted again after a stop or crash: it may be the very message that asked the question
-  // (its inbox entry not yet removed), which must not answer itself. An answer taken before
-  // the stop has no question left to take anyway.
-  if (sms.optOut === 'help' || sms.redelivered || !anyAskInFlows(RED)) return undefined;
+export async function claimAnswer(RED: NodeAPI, sms: InboundSms, inboxId?: string): Promise<ClaimedAnswer | undefined> {
+  if (sms.optOut === 'help' || !anyAskInFlows(RED)) return undefined;
   const rt = open(RED);
+  if (sms.redelivered) return inboxId ? answerAgain(rt, sms, inboxId) : undefined;
   let question: OpenQuestion | undefined;
+  let answers: Collection<OpenQuestion> | undefined;
   try {
     const { questions, open: pointers } = await collections(rt);
+    answers = (await rt.store.ready).collection<OpenQuestion>(ANSWERS);
     const pointer = await pointers.get(conversationKey(sms.to, sms.from));
     if (!pointer) return undefined;
     question = await questions.take(pointer.id);
@@ -464,6 +476,35 @@ export async function claimAnswer(RED: NodeAPI, sms: InboundSms): Promise<Claime
     return undefined;
   }
   count(rt, q.node, -1);
+  if (inboxId && answers) {
+    try {
+      await answers.set(inboxId, q, ANSWER_RECORD_MS);
+    } catch (err) {
+      log(rt, 'warn', `message ${sms.messageId} answers a question, but a crash before the flow finished with it would send it out of sms in instead (${reason(err)})`);
+    }
+  }
+  return claimedAnswer(rt, q, answers && inboxId ? { answers, inboxId } : undefined);
+}
+
+/** A redelivered message that was the answer to `q` when the crash came: it answers it again. */
+async function answerAgain(rt: Runtime, sms: InboundSms, inboxId: string): Promise<ClaimedAnswer | undefined> {
+  try {
+    const answers = (await rt.store.ready).collection<OpenQuestion>(ANSWERS);
+    const q = await answers.get(inboxId);
+    if (!q) return undefined;
+    if (!rt.deployed.has(q.node) && !inFlows(rt.RED, q.node)) {
+      log(rt, 'warn', `message ${sms.messageId} answered a question of node ${q.node}, which is no longer deployed: it goes on from sms in`);
+      await answers.delete(inboxId);
+      return undefined;
+    }
+    return claimedAnswer(rt, q, { answers, inboxId });
+  } catch (err) {
+    log(rt, 'warn', `could not check whether message ${sms.messageId} answered a question before the restart (${reason(err)}): it goes on from sms in`);
+    return undefined;
+  }
+}
+
+function claimedAnswer(rt: Runtime, q: OpenQuestion, record?: { answers: Collection<OpenQuestion>; inboxId: string }): ClaimedAnswer {
   const asker = rt.RED.nodes.getNode(q.node);
   return {
     answerable: asker ? canReachAnswer(rt.RED, [asker.wires[0] ?? []], asker.id) : true,
@@ -480,6 +521,10 @@ export async function claimAnswer(RED: NodeAPI, sms: InboundSms): Promise<Claime
         msg.asked = { ...q.asked };
         h.answered(msg);
       });
+    },
+    finished() {
+      if (!record) return;
+      record.answers.delete(record.inboxId).catch((err: unknown) => log(rt, 'warn', `could not drop the record of answer ${record.inboxId} (${reason(err)}): it expires`));
     },
   };
 }

@@ -6,7 +6,9 @@
 // end is an http request to the fake provider on 127.0.0.1.
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
+const fs = require('node:fs');
 const http = require('node:http');
+const path = require('node:path');
 const { nodeRedProcess } = require('../support/node-red-process');
 const { startFakeProvider } = require('../support/fake-provider');
 const { startRedis } = require('../support/redis-server');
@@ -18,18 +20,24 @@ const OURS = '+14155550199';
  * sms in (Twilio) → change (msg.order) → sms ask → [answer] sms reply (TwiML) → /end/answer/<person>;
  * [no answer] → /end/<outcome>/<person>.
  */
-function askFlow(apiHost, { timeout = 600, withAsk = true } = {}) {
+function askFlow(apiHost, { timeout = 600, withAsk = true, answerDelayMs = 0 } = {}) {
   const tab = { id: 'tab', type: 'tab', label: 'ask' };
   const account = { id: 'acct', type: 'sms account', name: 'twilio', provider: 'twilio' };
   const smsIn = { id: 'in', z: 'tab', type: 'sms in', account: 'acct', provider: 'twilio', path: '/ask', replyTimeout: 2, wires: [[withAsk ? 'mark' : 'end']] };
   const mark = { id: 'mark', z: 'tab', type: 'change', rules: [{ t: 'set', p: 'order', pt: 'msg', to: 'A-17', tot: 'str' }], wires: [['ask']] };
-  const ask = { id: 'ask', z: 'tab', type: 'sms ask', text: 'Your order number?', timeout, wires: [['reply'], ['ended']] };
+  const ask = { id: 'ask', z: 'tab', type: 'sms ask', text: 'Your order number?', timeout, wires: [[answerDelayMs ? 'wait' : 'reply'], ['ended']] };
+  // Between the answer and the end of the flow: a kill -9 while it waits. (Straight to the
+  // end: the account has no credentials for sms reply to answer through the API after a start.)
+  const wait = {
+    id: 'wait', z: 'tab', type: 'delay', pauseType: 'delay', timeout: String(answerDelayMs), timeoutUnits: 'milliseconds',
+    rate: '1', nbRateUnits: '1', rateUnits: 'second', randomFirst: '1', randomLast: '5', randomUnits: 'seconds', drop: false, outputs: 1, wires: [['answered']],
+  };
   const reply = { id: 'reply', z: 'tab', type: 'sms reply', text: 'Got {{payload}} for {{order}}', wires: [['answered']] };
   const request = (id, url) => ({ id, z: 'tab', type: 'http request', method: 'POST', ret: 'txt', paytoqs: 'ignore', url, wires: [[]] });
-  const answered = request('answered', `${apiHost}/end/answer/{{{topic}}}`);
+  const answered = request('answered', `${apiHost}/end/answer/{{{topic}}}?order={{{order}}}&text={{{sms.text}}}`);
   const ended = request('ended', `${apiHost}/end/{{{asked.outcome}}}/{{{topic}}}`);
   const end = request('end', `${apiHost}/end/plain/{{{topic}}}`);
-  return withAsk ? [tab, account, smsIn, mark, ask, reply, answered, ended] : [tab, account, smsIn, end];
+  return withAsk ? [tab, account, smsIn, mark, ask, ...(answerDelayMs ? [wait] : []), reply, answered, ended] : [tab, account, smsIn, end];
 }
 
 /**
@@ -123,6 +131,28 @@ describe('sms ask with real processes', function () {
     const answer = await step('the answer', say(nr.url, alice, '4711'), nr);
     assert.deepEqual(messages(answer.text), ['Got 4711 for A-17'], 'answered inline, msg.order from before the restart');
     await until('the end of the flow', () => ends(fake, 'answer', alice).length === 1);
+  });
+
+  it('embedded store: an answer taken just before a kill -9 (the flow not finished with it) leaves sms ask again after the start, with the properties of before', async function () {
+    const nr = await embedded(askFlow(fake.url, { answerDelayMs: 60_000 }));
+    const gina = person();
+    assert.deepEqual(messages((await step('the question', say(nr.url, gina, 'hi'), nr)).text), ['Your order number?']);
+    // The answer is taken from the store and waits in the delay (Twilio is acknowledged after replyTimeout).
+    await step('the answer', say(nr.url, gina, '4711'), nr);
+    await step('the kill', nr.kill(), nr);
+    assert.equal(ends(fake, 'answer', gina).length, 0, 'the flow had not finished with it');
+    // The same flow with the delay shortened, so the test need not wait for it.
+    fs.writeFileSync(path.join(nr.userDir, 'flows.json'), JSON.stringify(askFlow(fake.url, { answerDelayMs: 100 })));
+    await step('the start', nr.start(), nr);
+    // Emitted again from the inbox, it leaves sms ask (not sms in, which would ask again), with msg.order of before.
+    await until('the answer after the start', () => ends(fake, 'answer', gina).length === 1, 20_000);
+    const end = ends(fake, 'answer', gina)[0];
+    assert.match(end.url, /order=A-17&text=4711$/);
+    await sleep(1000);
+    assert.equal(ends(fake, 'answer', gina).length, 1, 'once');
+    assert.equal(fake.requests.filter((r) => r.route === 'twilio').length, 0, 'not asked again through the API');
+    // Answered: the next message is a new one, and is asked again.
+    assert.deepEqual(messages((await say(nr.url, gina, 'hello')).text), ['Your order number?']);
   });
 
   it('embedded store: a timeout that fell due while Node-RED was down (kill -9) fires at start', async function () {
