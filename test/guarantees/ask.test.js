@@ -211,6 +211,22 @@ describe('sms ask with real processes', function () {
     assert.equal(fake.requests.filter((r) => r.path.startsWith('/end/plain/')).length, 0, 'the answer did not leave sms in');
   });
 
+  it('msg.to: a stop while Twilio has not answered the question\'s send ends without a close timeout; after the start the question ends unknown-outcome, not sent again', async function () {
+    const nr = await embedded(startFlow(fake.url), SENDER_CREDS);
+    const hana = person();
+    const sends = () => fake.requests.filter((r) => r.route === 'twilio');
+    fake.script('twilio', { hang: true });
+    await fetch(`${nr.url}/go`, { method: 'POST', headers: { 'content-type': 'application/json', connection: 'close' }, body: JSON.stringify({ to: hana, campaign: 'x' }) });
+    await until('the send Twilio never answers', () => sends().length === 1);
+    await step('the stop', nr.stop(), nr);
+    assert.doesNotMatch(nr.log, /Close timed out/, 'every node closed within Node-RED\'s close timeout');
+    assert.match(nr.log, /1 message\(s\) still waiting for the provider's answer at the stop/);
+    await step('the start', nr.start(), nr);
+    await until('the question ended', () => ends(fake, 'unknown-outcome', hana).length === 1, 20_000);
+    await sleep(1000);
+    assert.equal(sends().length, 1, 'not sent again');
+  });
+
   describe('two instances on one redis', function () {
     let redis;
     before(async () => {
