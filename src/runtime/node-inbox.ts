@@ -112,8 +112,11 @@ export class NodeInbox {
     }
   }
 
-  /** Sends `msg`; its inbox entry `id` is removed once the flow has finished with it. */
-  send(msg: NodeMessage & { _msgid: string }, id: string, send: (msg: NodeMessage) => void): void {
+  /**
+   * Sends `msg`; its inbox entry `id` is removed once the flow has finished with it, and then
+   * `removed` is called.
+   */
+  send(msg: NodeMessage & { _msgid: string }, id: string, send: (msg: NodeMessage) => void, removed?: () => void): void {
     sendTracked(msg, id, this.hooked, send, (why) => {
       if (why === 'bound') {
         this.node.warn(
@@ -122,6 +125,7 @@ export class NodeInbox {
       }
       this.open()
         .then((store) => store.inbox.remove(id))
+        .then(() => removed?.())
         .catch((err) => this.node.warn(`message ${id} stays in the sms store inbox (${reason(err)}): it will be emitted again at the next start`));
     });
   }

@@ -3,6 +3,7 @@ import type { Collection, SmsStore } from '../store';
 import { toE164 } from '../sms/phone';
 import type { InboundSms } from '../sms/types';
 import type { Node, NodeAPI, NodeMessage } from './red';
+import { EXPIRE_AFTER_MS } from './outbound-queue';
 import { canReachAnswer } from './reachability';
 import { acquireStore, releaseStore, type RuntimeStore } from './sms-store';
 import { restoredMessage } from './stored-message';
@@ -25,8 +26,15 @@ export const MAX_TIMEOUT_S = 30 * 24 * 3600;
 const RESCAN_MS = 10_000;
 /** A pointer outlives its question by this much; it is only a shortcut to it. */
 const POINTER_GRACE_MS = 24 * 3600_000;
+/** Past the queue's expiry, how long a queued question waits for the queue's report (an abandoned send is reported after 15 min). */
+const QUEUE_REPORT_MS = 3600_000;
 
-export type Outcome = 'timeout' | 'opted-out' | 'replaced';
+/**
+ * How a question ended without an answer. Besides SPEC §9's three, a conversation sms ask
+ * starts (`msg.to`) ends at once when its question could not be sent: the reasons of `sms
+ * send`'s output 2 (SPEC §8; `opted-out` is both), with `msg.asked.error` saying why.
+ */
+export type Outcome = 'timeout' | 'opted-out' | 'replaced' | 'invalid-number' | 'refused' | 'unknown-outcome' | 'expired';
 
 export interface AskedSummary {
   text: string;
@@ -46,6 +54,13 @@ export interface OpenQuestion {
   person: string;
   asked: AskedSummary;
   dueAt: number;
+  /**
+   * Waiting in the outbound queue to be sent (a conversation sms ask starts): its wait of
+   * `waitMs` begins when it is sent; until then `dueAt` is only a backstop past the queue's
+   * own expiry.
+   */
+  queued?: boolean;
+  waitMs?: number;
   /** The input message, JSON-safe. */
   msg: Record<string, unknown>;
 }
@@ -71,6 +86,8 @@ export interface ClaimedAnswer {
   answerable: boolean;
   /** Sends sms in's message (same `_msgid`) out of the asking node, as the answer. */
   deliver(msg: NodeMessage): void;
+  /** The flow has finished with the answer (its inbox entry is gone): it is not answered again. */
+  finished(): void;
 }
 
 export function conversationKey(ours: string, person: string): string {
@@ -168,16 +185,16 @@ function toNode(rt: Runtime, nodeId: string, use: (h: AskNodeHandle) => void): v
   rt.pending.set(nodeId, list);
 }
 
-function endMessage(rt: Runtime, q: OpenQuestion, outcome: Outcome): NodeMessage {
+function endMessage(rt: Runtime, q: OpenQuestion, outcome: Outcome, error?: string): NodeMessage {
   const msg = restoredMessage(q.msg);
   msg._msgid ??= rt.RED.util.generateId();
-  msg.asked = { ...q.asked, outcome };
+  msg.asked = { ...q.asked, outcome, ...(error ? { error } : {}) };
   return msg;
 }
 
-function end(rt: Runtime, q: OpenQuestion, outcome: Outcome): void {
+function end(rt: Runtime, q: OpenQuestion, outcome: Outcome, error?: string): void {
   count(rt, q.node, -1);
-  toNode(rt, q.node, (h) => h.ended(endMessage(rt, q, outcome)));
+  toNode(rt, q.node, (h) => h.ended(endMessage(rt, q, outcome, error)));
 }
 
 // --- the scheduler: one per runtime, reading the store for questions due -----------------
@@ -275,6 +292,8 @@ export interface QuestionInput {
   msg: Record<string, unknown>;
   text: string;
   timeoutMs: number;
+  /** Sent later by the outbound queue: the wait starts when `sent` is called. */
+  queued?: boolean;
 }
 
 export interface AskingNode {
@@ -285,6 +304,16 @@ export interface AskingNode {
    * not be sent.
    */
   open(input: QuestionInput): Promise<{ question: OpenQuestion; sent(messageId?: string): Promise<void>; cancel(): Promise<void> }>;
+  /**
+   * The question `id` went out later (the outbound queue sent it, maybe after a restart):
+   * its provider message id is kept while it is open.
+   */
+  sent(id: string, messageId?: string): Promise<void>;
+  /**
+   * The question `id` could not be sent: it ends now with `outcome` on output 2, unless it
+   * ended already (answered, timed out, replaced). Resolves whether it ended here.
+   */
+  notSent(id: string, outcome: Outcome, error: string): Promise<boolean>;
   close(removed: boolean): Promise<void>;
 }
 
@@ -299,25 +328,64 @@ export function joinQuestions(RED: NodeAPI, handle: AskNodeHandle): AskingNode {
   rt.pending.delete(nodeId);
   for (const use of waiting ?? []) use(handle);
 
+  async function recordSent(id: string, messageId: string | undefined): Promise<OpenQuestion | undefined> {
+    const { questions } = await collections(rt);
+    // Taken and put back, never set blindly: a question answered (or ended) meanwhile stays
+    // ended. While it is out, an answer finds no question; it is put back within milliseconds
+    // of the send, long before the person can have read it.
+    const current = await questions.get(id);
+    if (!current || (!messageId && !current.queued)) return current;
+    const taken = await questions.take(id);
+    if (!taken) return undefined;
+    const now = Date.now();
+    const updated: OpenQuestion = { ...taken, asked: { ...taken.asked, ...(messageId ? { messageId } : {}) } };
+    if (taken.queued) {
+      // Asked now: the wait begins (a question that waited in the queue behind others gets its whole wait).
+      delete updated.queued;
+      delete updated.waitMs;
+      updated.asked.at = new Date(now).toISOString();
+      updated.dueAt = now + (taken.waitMs ?? DEFAULT_TIMEOUT_S * 1000);
+    }
+    await questions.set(id, updated);
+    schedule(rt, updated.dueAt);
+    return updated;
+  }
+
   return {
+    async sent(id, messageId) {
+      await recordSent(id, messageId);
+    },
+
+    async notSent(id, outcome, error) {
+      const { questions } = await collections(rt);
+      const taken = await questions.take(id);
+      if (!taken) return false;
+      end(rt, taken, outcome, error);
+      return true;
+    },
+
     async open(input) {
       const { questions, open: pointers } = await collections(rt);
       const ours = toE164(input.ours);
       const person = toE164(input.person);
       const conversation = conversationKey(ours, person);
       const now = Date.now();
+      // A queued question is reported by the queue within its expiry (sent, expired, or unknown
+      // after a crash): it ends then, or at this backstop if the report never comes.
+      const before = input.queued ? EXPIRE_AFTER_MS + QUEUE_REPORT_MS : 0;
       const question: OpenQuestion = {
         id: questionId(),
         node: nodeId,
         ours,
         person,
         asked: { text: input.text, at: new Date(now).toISOString() },
-        dueAt: now + input.timeoutMs,
+        dueAt: now + before + input.timeoutMs,
+        ...(input.queued ? { queued: true, waitMs: input.timeoutMs } : {}),
         msg: input.msg,
       };
       await questions.set(question.id, question);
       const previous = await pointers.get(conversation);
-      await pointers.set(conversation, { id: question.id }, input.timeoutMs + POINTER_GRACE_MS);
+      await pointers.set(conversation, { id: question.id }, before + input.timeoutMs + POINTER_GRACE_MS);
       count(rt, nodeId, +1);
       if (previous && previous.id !== question.id) {
         const older = await questions.take(previous.id);
@@ -327,11 +395,8 @@ export function joinQuestions(RED: NodeAPI, handle: AskNodeHandle): AskingNode {
       return {
         question,
         async sent(messageId) {
-          if (!messageId) return;
-          question.asked.messageId = messageId;
-          // Only while it is still open: set would bring back a question already answered.
-          const current = await questions.get(question.id);
-          if (current) await questions.set(question.id, { ...current, asked: { ...current.asked, messageId } });
+          if (messageId) question.asked.messageId = messageId;
+          if (messageId) await recordSent(question.id, messageId);
         },
         async cancel() {
           if (await questions.take(question.id)) count(rt, nodeId, -1);
@@ -371,22 +436,32 @@ export function joinQuestions(RED: NodeAPI, handle: AskNodeHandle): AskingNode {
 
 // --- what sms in asks ----------------------------------------------------------------------
 
+/** An answer taken, kept with its sms in inbox entry until the flow has finished with it. */
+const ANSWERS = 'ask-answers';
+/** At most this long: an inbox entry left by a crash is emitted again at the next start, or never. */
+const ANSWER_RECORD_MS = 7 * 24 * 3600_000;
+
 /**
  * Is this message the answer to an open question (SPEC §9)? Asked by `sms in` after the
  * message was admitted and before it is emitted. A STOP ends the question (`opted-out`) and
  * is emitted by sms in as usual; a HELP is not an answer (the question stays open). Without
- * any sms ask node in this runtime it costs nothing: no store is read. A message emitted
- * again from the inbox (`redelivered`) is never taken for an answer.
+ * any sms ask node in this runtime it costs nothing: no store is read.
+ *
+ * The answer rides the message's inbox entry (`inboxId`, SPEC §10): the question taken is
+ * recorded under it until the flow has finished with the answer (`finished`), so when a crash
+ * cuts the flow short, the entry emitted again at start (`redelivered`) goes out of the sms
+ * ask that asked, with the question's message, once more. A redelivered message without such
+ * a record is never taken for an answer: it may be the very message that asked the question.
  */
-export async function claimAnswer(RED: NodeAPI, sms: InboundSms): Promise<ClaimedAnswer | undefined> {
-  // Emitted again after a stop or crash: it may be the very message that asked the question
-  // (its inbox entry not yet removed), which must not answer itself. An answer taken before
-  // the stop has no question left to take anyway.
-  if (sms.optOut === 'help' || sms.redelivered || !anyAskInFlows(RED)) return undefined;
+export async function claimAnswer(RED: NodeAPI, sms: InboundSms, inboxId?: string): Promise<ClaimedAnswer | undefined> {
+  if (sms.optOut === 'help' || !anyAskInFlows(RED)) return undefined;
   const rt = open(RED);
+  if (sms.redelivered) return inboxId ? answerAgain(rt, sms, inboxId) : undefined;
   let question: OpenQuestion | undefined;
+  let answers: Collection<OpenQuestion> | undefined;
   try {
     const { questions, open: pointers } = await collections(rt);
+    answers = (await rt.store.ready).collection<OpenQuestion>(ANSWERS);
     const pointer = await pointers.get(conversationKey(sms.to, sms.from));
     if (!pointer) return undefined;
     question = await questions.take(pointer.id);
@@ -401,6 +476,35 @@ export async function claimAnswer(RED: NodeAPI, sms: InboundSms): Promise<Claime
     return undefined;
   }
   count(rt, q.node, -1);
+  if (inboxId && answers) {
+    try {
+      await answers.set(inboxId, q, ANSWER_RECORD_MS);
+    } catch (err) {
+      log(rt, 'warn', `message ${sms.messageId} answers a question, but a crash before the flow finished with it would send it out of sms in instead (${reason(err)})`);
+    }
+  }
+  return claimedAnswer(rt, q, answers && inboxId ? { answers, inboxId } : undefined);
+}
+
+/** A redelivered message that was the answer to `q` when the crash came: it answers it again. */
+async function answerAgain(rt: Runtime, sms: InboundSms, inboxId: string): Promise<ClaimedAnswer | undefined> {
+  try {
+    const answers = (await rt.store.ready).collection<OpenQuestion>(ANSWERS);
+    const q = await answers.get(inboxId);
+    if (!q) return undefined;
+    if (!rt.deployed.has(q.node) && !inFlows(rt.RED, q.node)) {
+      log(rt, 'warn', `message ${sms.messageId} answered a question of node ${q.node}, which is no longer deployed: it goes on from sms in`);
+      await answers.delete(inboxId);
+      return undefined;
+    }
+    return claimedAnswer(rt, q, { answers, inboxId });
+  } catch (err) {
+    log(rt, 'warn', `could not check whether message ${sms.messageId} answered a question before the restart (${reason(err)}): it goes on from sms in`);
+    return undefined;
+  }
+}
+
+function claimedAnswer(rt: Runtime, q: OpenQuestion, record?: { answers: Collection<OpenQuestion>; inboxId: string }): ClaimedAnswer {
   const asker = rt.RED.nodes.getNode(q.node);
   return {
     answerable: asker ? canReachAnswer(rt.RED, [asker.wires[0] ?? []], asker.id) : true,
@@ -417,6 +521,10 @@ export async function claimAnswer(RED: NodeAPI, sms: InboundSms): Promise<Claime
         msg.asked = { ...q.asked };
         h.answered(msg);
       });
+    },
+    finished() {
+      if (!record) return;
+      record.answers.delete(record.inboxId).catch((err: unknown) => log(rt, 'warn', `could not drop the record of answer ${record.inboxId} (${reason(err)}): it expires`));
     },
   };
 }

@@ -37,6 +37,8 @@ export interface OutboundRequest {
   sendAt?: number;
   /** The JSON-safe input message the result is built on. */
   msg: Record<string, unknown>;
+  /** The owner's own id for this send, handed back with its result (sms ask: the question). */
+  ref?: string;
 }
 
 /** A job as it waits in the store. */
@@ -174,9 +176,18 @@ export class OutboundQueue {
     }
   }
 
+  /**
+   * Waits for the sends in flight, but never past Node-RED's close timeout (nodeCloseTimeout,
+   * 15 s): a provider that does not answer must not hold a stop for it and end it with "Close
+   * timed out". A send left is `sending` in the store: reported unknown-outcome at the next
+   * start, never sent again.
+   */
   private async waitForInFlight(): Promise<void> {
-    const until = Date.now() + this.policy.timeoutMs + 1000;
+    const setting = Number(this.RED.settings.nodeCloseTimeout);
+    const closeTimeout = Number.isFinite(setting) && setting > 0 ? setting : 15_000;
+    const until = Date.now() + Math.min(this.policy.timeoutMs + 1000, Math.max(0, closeTimeout - 2000));
     while ((this.inFlight > 0 || this.reserved > 0) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    if (this.inFlight > 0) this.log('warn', `${this.inFlight} message(s) still waiting for the provider's answer at the stop: reported unknown-outcome at the next start, not sent again`);
   }
 
   /** Results for the node `owner` go to `handler`; those that came while it was away are handed over now. */

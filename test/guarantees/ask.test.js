@@ -6,7 +6,9 @@
 // end is an http request to the fake provider on 127.0.0.1.
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
+const fs = require('node:fs');
 const http = require('node:http');
+const path = require('node:path');
 const { nodeRedProcess } = require('../support/node-red-process');
 const { startFakeProvider } = require('../support/fake-provider');
 const { startRedis } = require('../support/redis-server');
@@ -18,19 +20,47 @@ const OURS = '+14155550199';
  * sms in (Twilio) → change (msg.order) → sms ask → [answer] sms reply (TwiML) → /end/answer/<person>;
  * [no answer] → /end/<outcome>/<person>.
  */
-function askFlow(apiHost, { timeout = 600, withAsk = true } = {}) {
+function askFlow(apiHost, { timeout = 600, withAsk = true, answerDelayMs = 0 } = {}) {
   const tab = { id: 'tab', type: 'tab', label: 'ask' };
   const account = { id: 'acct', type: 'sms account', name: 'twilio', provider: 'twilio' };
   const smsIn = { id: 'in', z: 'tab', type: 'sms in', account: 'acct', provider: 'twilio', path: '/ask', replyTimeout: 2, wires: [[withAsk ? 'mark' : 'end']] };
   const mark = { id: 'mark', z: 'tab', type: 'change', rules: [{ t: 'set', p: 'order', pt: 'msg', to: 'A-17', tot: 'str' }], wires: [['ask']] };
-  const ask = { id: 'ask', z: 'tab', type: 'sms ask', text: 'Your order number?', timeout, wires: [['reply'], ['ended']] };
+  const ask = { id: 'ask', z: 'tab', type: 'sms ask', text: 'Your order number?', timeout, wires: [[answerDelayMs ? 'wait' : 'reply'], ['ended']] };
+  // Between the answer and the end of the flow: a kill -9 while it waits. (Straight to the
+  // end: the account has no credentials for sms reply to answer through the API after a start.)
+  const wait = {
+    id: 'wait', z: 'tab', type: 'delay', pauseType: 'delay', timeout: String(answerDelayMs), timeoutUnits: 'milliseconds',
+    rate: '1', nbRateUnits: '1', rateUnits: 'second', randomFirst: '1', randomLast: '5', randomUnits: 'seconds', drop: false, outputs: 1, wires: [['answered']],
+  };
   const reply = { id: 'reply', z: 'tab', type: 'sms reply', text: 'Got {{payload}} for {{order}}', wires: [['answered']] };
   const request = (id, url) => ({ id, z: 'tab', type: 'http request', method: 'POST', ret: 'txt', paytoqs: 'ignore', url, wires: [[]] });
-  const answered = request('answered', `${apiHost}/end/answer/{{{topic}}}`);
+  const answered = request('answered', `${apiHost}/end/answer/{{{topic}}}?order={{{order}}}&text={{{sms.text}}}`);
   const ended = request('ended', `${apiHost}/end/{{{asked.outcome}}}/{{{topic}}}`);
   const end = request('end', `${apiHost}/end/plain/{{{topic}}}`);
-  return withAsk ? [tab, account, smsIn, mark, ask, reply, answered, ended] : [tab, account, smsIn, end];
+  return withAsk ? [tab, account, smsIn, mark, ask, ...(answerDelayMs ? [wait] : []), reply, answered, ended] : [tab, account, smsIn, end];
 }
+
+/**
+ * The askFlow's sms in, plus a conversation sms ask starts: POST /go {to, campaign} → sms ask
+ * (an account with credentials, From OURS) through the outbound queue → [answer]
+ * /end/answer2/<person>/<campaign>; [no answer] /end/<outcome>/<person>.
+ */
+function startFlow(apiHost) {
+  const [tab, account, smsIn, ...rest] = askFlow(apiHost, { withAsk: false });
+  const sender = { id: 'sender', type: 'sms account', name: 'twilio sender', provider: 'twilio', apiHost };
+  const go = { id: 'go', z: 'tab', type: 'http in', url: '/go', method: 'post', wires: [['move', 'ok']] };
+  const ok = { id: 'ok', z: 'tab', type: 'http response', statusCode: '200', wires: [] };
+  const move = {
+    id: 'move', z: 'tab', type: 'change', rules: [
+      { t: 'move', p: 'payload.to', pt: 'msg', to: 'to', tot: 'msg' },
+      { t: 'move', p: 'payload.campaign', pt: 'msg', to: 'campaign', tot: 'msg' },
+    ], wires: [['ask2']],
+  };
+  const ask2 = { id: 'ask2', z: 'tab', type: 'sms ask', account: 'sender', from: OURS, text: 'Still coming?', timeout: 600, wires: [['answered2'], ['ended2']] };
+  const request = (id, url) => ({ id, z: 'tab', type: 'http request', method: 'POST', ret: 'txt', paytoqs: 'ignore', url, wires: [[]] });
+  return [tab, account, sender, smsIn, ...rest, go, ok, move, ask2, request('answered2', `${apiHost}/end/answer2/{{{sms.from}}}/{{{campaign}}}`), request('ended2', `${apiHost}/end/{{{asked.outcome}}}/{{{to}}}`)];
+}
+const SENDER_CREDS = { sender: { accountSid: `AC${'0'.repeat(31)}1`, authToken: 'token' } };
 
 let seq = 0;
 function person() {
@@ -86,8 +116,8 @@ describe('sms ask with real processes', function () {
     fake.reset();
   });
 
-  async function embedded(flows) {
-    const nr = await nodeRedProcess({ flows, store: { type: 'embedded' } });
+  async function embedded(flows, credentials) {
+    const nr = await nodeRedProcess({ flows, credentials, store: { type: 'embedded' } });
     started.push(nr);
     return nr.start();
   }
@@ -101,6 +131,28 @@ describe('sms ask with real processes', function () {
     const answer = await step('the answer', say(nr.url, alice, '4711'), nr);
     assert.deepEqual(messages(answer.text), ['Got 4711 for A-17'], 'answered inline, msg.order from before the restart');
     await until('the end of the flow', () => ends(fake, 'answer', alice).length === 1);
+  });
+
+  it('embedded store: an answer taken just before a kill -9 (the flow not finished with it) leaves sms ask again after the start, with the properties of before', async function () {
+    const nr = await embedded(askFlow(fake.url, { answerDelayMs: 60_000 }));
+    const gina = person();
+    assert.deepEqual(messages((await step('the question', say(nr.url, gina, 'hi'), nr)).text), ['Your order number?']);
+    // The answer is taken from the store and waits in the delay (Twilio is acknowledged after replyTimeout).
+    await step('the answer', say(nr.url, gina, '4711'), nr);
+    await step('the kill', nr.kill(), nr);
+    assert.equal(ends(fake, 'answer', gina).length, 0, 'the flow had not finished with it');
+    // The same flow with the delay shortened, so the test need not wait for it.
+    fs.writeFileSync(path.join(nr.userDir, 'flows.json'), JSON.stringify(askFlow(fake.url, { answerDelayMs: 100 })));
+    await step('the start', nr.start(), nr);
+    // Emitted again from the inbox, it leaves sms ask (not sms in, which would ask again), with msg.order of before.
+    await until('the answer after the start', () => ends(fake, 'answer', gina).length === 1, 20_000);
+    const end = ends(fake, 'answer', gina)[0];
+    assert.match(end.url, /order=A-17&text=4711$/);
+    await sleep(1000);
+    assert.equal(ends(fake, 'answer', gina).length, 1, 'once');
+    assert.equal(fake.requests.filter((r) => r.route === 'twilio').length, 0, 'not asked again through the API');
+    // Answered: the next message is a new one, and is asked again.
+    assert.deepEqual(messages((await say(nr.url, gina, 'hello')).text), ['Your order number?']);
   });
 
   it('embedded store: a timeout that fell due while Node-RED was down (kill -9) fires at start', async function () {
@@ -131,6 +183,48 @@ describe('sms ask with real processes', function () {
     await until('the plain message', () => ends(fake, 'plain', dave).length === 1);
     assert.equal(ends(fake, 'answer', dave).length, 0);
     assert.equal(fake.requests.filter((r) => r.path.startsWith('/end/timeout') || r.path.startsWith('/end/replaced')).length, 0, 'no output for the ended question');
+  });
+
+  it('msg.to: a question the outbound queue holds (429, Retry-After) across a stop and start is sent once after it, and its answer leaves output 1', async function () {
+    const nr = await embedded(startFlow(fake.url), SENDER_CREDS);
+    const frank = person();
+    const sends = () => fake.requests.filter((r) => r.route === 'twilio');
+    fake.script('twilio', { status: 429, headers: { 'retry-after': '4' }, body: { code: 20429, message: 'Too Many Requests', status: 429 } });
+    const res = await fetch(`${nr.url}/go`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ to: frank, campaign: 'spring' }) });
+    assert.equal(res.status, 200);
+    await until('the first try (429)', () => sends().length === 1);
+    // The job is back in the queue, held for Retry-After: Node-RED stops before it is due.
+    await sleep(500);
+    await step('the stop', nr.stop(), nr);
+    assert.equal(sends().length, 1, 'nothing more before the stop');
+    await step('the start', nr.start(), nr);
+    await until('the question after the start', () => sends().length === 2, 30_000);
+    assert.deepEqual([sends()[1].body.To, sends()[1].body.From, sends()[1].body.Body], [frank, OURS, 'Still coming?']);
+    const answer = await step('the answer', say(nr.url, frank, 'yes'), nr);
+    assert.equal(answer.status, 200);
+    const answered = () => fake.requests.find((r) => r.path.startsWith('/end/answer2/'));
+    await until('the answer at the end of the flow', answered);
+    const end = answered();
+    assert.equal(decodeURIComponent(end.path), `/end/answer2/${frank}/spring`, 'the answer, with msg.campaign from before the stop');
+    await sleep(1000);
+    assert.equal(sends().length, 2, 'sent once after the start');
+    assert.equal(fake.requests.filter((r) => r.path.startsWith('/end/plain/')).length, 0, 'the answer did not leave sms in');
+  });
+
+  it('msg.to: a stop while Twilio has not answered the question\'s send ends without a close timeout; after the start the question ends unknown-outcome, not sent again', async function () {
+    const nr = await embedded(startFlow(fake.url), SENDER_CREDS);
+    const hana = person();
+    const sends = () => fake.requests.filter((r) => r.route === 'twilio');
+    fake.script('twilio', { hang: true });
+    await fetch(`${nr.url}/go`, { method: 'POST', headers: { 'content-type': 'application/json', connection: 'close' }, body: JSON.stringify({ to: hana, campaign: 'x' }) });
+    await until('the send Twilio never answers', () => sends().length === 1);
+    await step('the stop', nr.stop(), nr);
+    assert.doesNotMatch(nr.log, /Close timed out/, 'every node closed within Node-RED\'s close timeout');
+    assert.match(nr.log, /1 message\(s\) still waiting for the provider's answer at the stop/);
+    await step('the start', nr.start(), nr);
+    await until('the question ended', () => ends(fake, 'unknown-outcome', hana).length === 1, 20_000);
+    await sleep(1000);
+    assert.equal(sends().length, 1, 'not sent again');
   });
 
   describe('two instances on one redis', function () {

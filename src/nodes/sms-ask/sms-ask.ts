@@ -4,11 +4,8 @@ import { answerer, isInbound } from '../common/answer';
 import { replyContent } from '../sms-reply/reply-content';
 import { DEFAULT_TIMEOUT_S, MAX_TIMEOUT_S, joinQuestions } from '../../runtime/open-questions';
 import { storableMessage } from '../../runtime/stored-message';
-import { startConversation } from './start';
-import { NodeConsent } from '../common/node-consent';
-import { consentAccountOf } from '../common/consent-account';
-import { accountNode } from '../sms-account/account';
-import { acquireStore, releaseStore } from '../../runtime/sms-store';
+import { conversationJob } from './start';
+import { outboundQueue, type SendResult } from '../../runtime/outbound-queue';
 
 /** The `timeout` setting in ms: seconds, default an hour, at most 30 days; fractions allowed (tests). */
 function timeoutMs(value: unknown): number {
@@ -50,7 +47,6 @@ export = function register(RED: NodeAPI): void {
       }, 200);
     };
     const replies = answerer(RED, node, { account: def.account, show: () => undefined });
-    const consent = new NodeConsent(node, acquireStore(RED));
     const questions = joinQuestions(RED, {
       node,
       answered: (msg) => sendTo(node, 0, msg),
@@ -59,6 +55,25 @@ export = function register(RED: NodeAPI): void {
         waiting = n;
         showStatus();
       },
+    });
+
+    // Conversations this node starts (msg.to) go out through sms send's outbound queue (SPEC
+    // §8): its pace, its opt-out check, and a send queued before a restart goes once after it.
+    // Without an account the node cannot start one, and needs no queue.
+    const queue = typeof def.account === 'string' && def.account ? outboundQueue(RED) : undefined;
+    queue?.acquire();
+    const unsubscribe = queue?.subscribe(node.id, (result: SendResult) => {
+      const id = result.job.ref;
+      if (!id) return;
+      const settled =
+        result.outcome === 'sent'
+          ? questions.sent(id, result.sent.messageId)
+          : questions.notSent(id, result.notSent.reason, result.notSent.error).then((ended) => {
+              if (!ended) return;
+              outcome = { fill: 'red', shape: 'ring', text: result.notSent.reason };
+              showStatus();
+            });
+      settled.catch((err: unknown) => node.warn(`could not record the outcome of the question to ${result.job.request.to} (${err instanceof Error ? err.message : String(err)})`));
     });
 
     async function ask(msg: NodeMessage): Promise<void> {
@@ -73,23 +88,29 @@ export = function register(RED: NodeAPI): void {
       if (!text && media.length === 0 && !msg.template) throw new ReplyError('the question is empty: set the Text of sms ask, or msg.payload', { reason: 'empty question' });
       const ours = replying ? sms.to : (typeof msg.from === 'string' && msg.from.trim()) || from;
       if (!ours) throw new ReplyError('sms ask needs the number to send from: set From, or msg.from', { reason: 'no from number' });
-      // A conversation we start never goes to someone who opted out (SPEC §8): it ends at once.
-      if (!replying && (await consent.listed(consentAccountOf(accountNode(RED, def.account)), to))) {
-        sendTo(node, 1, { ...msg, asked: { text, at: new Date().toISOString(), outcome: 'opted-out' } });
-        return;
-      }
       // Emitted again after a crash: asked already (and maybe answered or timed out since) unless
       // this node never answered it; a question must not open twice for one message.
       const preclaimed = replying && sms.redelivered === true;
       if (preclaimed && !(await replies.claim(sms))) return;
+      const start = replying ? undefined : conversationJob(RED, { account: def.account, to, from: ours, text, media, template: msg.template, owner: node.id });
       const { value, dropped } = storableMessage(msg);
+      if (start && !start.ok) {
+        // Not a number anyone can be asked at: nothing is sent, nothing waits (SPEC §8's invalid-number).
+        sendTo(node, 1, { ...msg, asked: { text, at: new Date().toISOString(), outcome: 'invalid-number', error: start.error } });
+        return;
+      }
       if (dropped.length) node.warn(`msg.${dropped.join(', msg.')} cannot be kept while the question waits (not JSON): the answer comes without it`);
       // Open before it is sent: an answer that comes at once must find it.
-      const open = await questions.open({ ours, person: replying ? sms.from : to, msg: value, text, timeoutMs: waitMs });
+      const person = start ? start.job.request.to : replying ? sms.from : to;
+      const open = await questions.open({ ours: start ? start.job.request.from : ours, person, msg: value, text, timeoutMs: waitMs, queued: !!start });
       try {
-        const messageId = replying
-          ? (await replies.answer(msg, { text, media }, preclaimed))?.messageId
-          : await startConversation(RED, { account: def.account, to, from: ours, text, media, template: msg.template });
+        if (start) {
+          // The queue reports the send (or that it was not sent: opted-out, refused…) by node id.
+          if (!queue) throw new ReplyError('sms ask needs an sms account to start a conversation with msg.to: choose one in its Account setting', { reason: 'no account' });
+          await queue.enqueue([{ ...start.job, ref: open.question.id }]);
+          return;
+        }
+        const messageId = (await replies.answer(msg, { text, media }, preclaimed))?.messageId;
         await open.sent(messageId);
       } catch (err) {
         await open.cancel();
@@ -115,10 +136,12 @@ export = function register(RED: NodeAPI): void {
 
     node.on('close', (removed: boolean, done: () => void) => {
       if (statusTimer) clearTimeout(statusTimer);
-      questions
-        .close(removed)
+      // Results of sends that finish from now on wait in the queue for the node of this id
+      // (a redeploy: the new one records them); a removed node's questions end below anyway.
+      unsubscribe?.();
+      Promise.resolve(queue?.release(removed))
+        .then(() => questions.close(removed))
         .then(() => replies.close(removed))
-        .then(() => releaseStore(removed))
         .finally(done);
     });
   }

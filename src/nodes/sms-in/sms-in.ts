@@ -86,7 +86,7 @@ export = function register(RED: NodeAPI): void {
       if (live.req) msg.req = live.req;
       if (live.res) msg.res = wrapResponse(node, live.res);
       const out = answer ? (m: NodeMessage) => answer.deliver(m) : (m: NodeMessage) => sendSafely(node, m);
-      if (inboxId) inbox.send(msg, inboxId, out);
+      if (inboxId) inbox.send(msg, inboxId, out, answer ? () => answer.finished() : undefined);
       else out(msg);
     };
     // A STOP or START is on the opt-out list before the flow sees it, so a send right after respects it.
@@ -99,7 +99,7 @@ export = function register(RED: NodeAPI): void {
     // A crash (or kill) left these in the inbox: emitted again once every node is there to receive them.
     const redeliver = (): void => {
       inbox
-        .redeliver((sms, id) => void claimAnswer(RED, sms).then((answer) => emit(sms, {}, id, answer)))
+        .redeliver((sms, id) => void claimAnswer(RED, sms, id).then((answer) => emit(sms, {}, id, answer)))
         .catch((err) => node.warn(`could not emit again what the sms store's inbox holds: ${err instanceof Error ? err.message : String(err)}`));
     };
     const stopRedelivering = afterEachDeploy(RED, redeliver);
@@ -108,7 +108,7 @@ export = function register(RED: NodeAPI): void {
     const limits = multipartLimits(RED.settings.smsMultipart);
     const stopExpiry = takeExpiredGroups(node.id, path, inbox.shared.ready, limits.expiryMs, (m) => node.warn(m), (group) => {
       const whole = messageOfGroup(group);
-      void claimAnswer(RED, whole).then((answer) => emit(whole, {}, group.inboxId, answer));
+      void claimAnswer(RED, whole, group.inboxId).then((answer) => emit(whole, {}, group.inboxId, answer));
     });
 
     const handle = async (req: Request, res: Response): Promise<void> => {
@@ -153,7 +153,7 @@ export = function register(RED: NodeAPI): void {
       }
       counter.add('received');
       // Parts went to takePart above; a whole message is asked about here.
-      const answer = await claimAnswer(RED, sms);
+      const answer = await claimAnswer(RED, sms, inboxId);
       const reachesAnswer = (): boolean => (answer ? answer.answerable : (answerable ??= canReachAnswer(RED, node.wires, node.id)));
       const inAnswer = provider.reply.inAnswer;
       if (!inAnswer) {
@@ -204,7 +204,7 @@ export = function register(RED: NodeAPI): void {
       provider.acknowledge(res);
       if (typeof outcome === 'object' && 'complete' in outcome) {
         const whole = outcome.complete;
-        emit(whole, { req, res }, outcome.inboxId, await claimAnswer(RED, whole));
+        emit(whole, { req, res }, outcome.inboxId, await claimAnswer(RED, whole, outcome.inboxId));
       }
     };
 
