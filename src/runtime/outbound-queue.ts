@@ -127,8 +127,12 @@ export class OutboundQueue {
   private readonly handlers = new Map<string, ResultHandler>();
   private readonly unclaimed = new Map<string, { at: number; results: SendResult[] }>();
   private readonly backoff = new Map<string, number>();
+  /** Per pace key: when this instance's next request under it may leave (GCRA's theoretical arrival time). */
+  private readonly turns = new Map<string, { tat: Promise<number> }>();
   private paused = new Set<string>();
   private inFlight = 0;
+  /** Outcomes being written (their requests are done): a stop waits for them too. */
+  private finishing = 0;
   private reserved = 0;
   private timer?: NodeJS.Timeout;
   private lanesTimer?: NodeJS.Timeout;
@@ -186,7 +190,7 @@ export class OutboundQueue {
     const setting = Number(this.RED.settings.nodeCloseTimeout);
     const closeTimeout = Number.isFinite(setting) && setting > 0 ? setting : 15_000;
     const until = Date.now() + Math.min(this.policy.timeoutMs + 1000, Math.max(0, closeTimeout - 2000));
-    while ((this.inFlight > 0 || this.reserved > 0) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    while ((this.inFlight > 0 || this.reserved > 0 || this.finishing > 0) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
     if (this.inFlight > 0) this.log('warn', `${this.inFlight} message(s) still waiting for the provider's answer at the stop: reported unknown-outcome at the next start, not sent again`);
   }
 
@@ -356,14 +360,54 @@ export class OutboundQueue {
     this.reserved += max;
     try {
       const store = await this.open();
-      const result = await store.outbound.claim<SendJob>(lane, paceOf(lane), max);
-      for (const job of result.jobs) {
+      const pace = paceOf(lane);
+      const askedAt = Date.now();
+      const result = await store.outbound.claim<SendJob>(lane, pace, max);
+      // Turns are in the store's clock (redis's, for every instance): read against ours.
+      const offset = result.now === undefined ? 0 : (askedAt + Date.now()) / 2 - result.now;
+      // This instance's requests under the key leave in order, across its claims, each at its
+      // turn, and no closer together than the pace allows, with a little slack (a local GCRA:
+      // a timer that fires late does not push every later request back, nor let the ones
+      // behind it out all at once, as after the first send loads the provider's SDK).
+      const chain = this.turns.get(pace.key) ?? { tat: Promise.resolve(-Infinity) };
+      const tolerance = burstToleranceMs(pace.intervalMs);
+      result.jobs.forEach((job, i) => {
+        const turn = job.slotAt === undefined ? 0 : job.slotAt + offset;
+        const previous = chain.tat;
+        const gap = job.cost * pace.intervalMs;
+        let tat!: (departedAt: number | undefined) => void;
+        chain.tat = new Promise<number>((resolve) => {
+          tat = (departedAt) => void previous.then((t) => resolve(departedAt === undefined ? t : Math.max(t, departedAt) + gap));
+        });
+        let left = false;
+        const leave = (departedAt: number | undefined): void => {
+          if (left) return;
+          left = true;
+          tat(departedAt);
+        };
+        // The last job of a paced claim holds the key until it leaves (the store's lease).
+        const holdsKey = pace.intervalMs > 0 && i === result.jobs.length - 1;
         this.inFlight += 1;
-        void this.send(store, lane, job, accountNode).finally(() => {
+        let released = false;
+        // The request is done (or never made): its place goes to the next while the outcome is written.
+        const release = (): void => {
+          if (released) return;
+          released = true;
           this.inFlight -= 1;
           this.schedule(0);
-        });
-      }
+        };
+        void (async () => {
+          const at = Math.max(turn, (await previous) - tolerance);
+          if (at > Date.now()) await new Promise((r) => setTimeout(r, at - Date.now()));
+          await this.send(store, lane, job, accountNode, { holdsKey, left: leave, release });
+        })()
+          .catch((err: unknown) => this.log('warn', `a send failed unexpectedly (${(err as Error).message})`))
+          .finally(() => {
+            leave(undefined);
+            release();
+          });
+      });
+      if (pace.intervalMs > 0 && result.jobs.length > 0) this.turns.set(pace.key, chain);
       if (result.retryAt === undefined) this.lanes.delete(lane);
       else state.nextAt = result.retryAt;
     } catch (err) {
@@ -376,21 +420,30 @@ export class OutboundQueue {
     }
   }
 
-  private async send(store: SmsStore, lane: string, claimed: ClaimedJob<SendJob>, account: AccountLike): Promise<void> {
+  private async send(
+    store: SmsStore,
+    lane: string,
+    claimed: ClaimedJob<SendJob>,
+    account: AccountLike,
+    turn: { holdsKey: boolean; left: (departedAt: number | undefined) => void; release: () => void },
+  ): Promise<void> {
     const pace = paceOf(lane);
-    // A paced job holds its key on every instance until its request leaves; the pace counts from then.
+    // A paced claim holds its key on every instance until its last request leaves; the pace counts from then.
     let departed = false;
     const depart = async (cost: number): Promise<void> => {
       if (departed) return;
       departed = true;
+      turn.left(cost > 0 ? Date.now() : undefined);
+      if (!turn.holdsKey) return;
       try {
         await store.outbound.departing(claimed.id, pace, cost);
       } catch (err) {
         this.log('warn', `could not tell the outbound queue a message left (${(err as Error).message}); the sender waits a little longer`);
       }
+      this.wake(lane, Date.now());
     };
     try {
-      await this.sendClaimed(store, lane, claimed, account, depart);
+      await this.sendClaimed(store, lane, claimed, account, depart, turn.release);
     } finally {
       await depart(0);
     }
@@ -402,15 +455,20 @@ export class OutboundQueue {
     claimed: ClaimedJob<SendJob>,
     account: AccountLike,
     depart: (cost: number) => Promise<void>,
+    release: () => void,
   ): Promise<void> {
     const job = claimed.value;
     const to = job.request.to;
     const finish = async (result: SendResult): Promise<void> => {
       await depart(0);
+      this.finishing += 1;
+      release();
       try {
         await store.outbound.finish(claimed.id);
       } catch (err) {
         this.log('warn', `could not mark the message to ${to} done in the outbound queue (${(err as Error).message})`);
+      } finally {
+        this.finishing -= 1;
       }
       this.deliver(result);
     };
@@ -534,6 +592,16 @@ export function rateIntervalMs(rate: number): number {
 }
 /** 2 % slower than the rate: a request dispatched a little late never lands two in one interval. */
 const RATE_MARGIN = 1.02;
+
+/**
+ * How early, against the pace, a request may leave after one that left late: what the margin
+ * leaves free in a 1-second window, so it never holds more than the rate
+ * (floor((1000 + t) / interval) + 1 <= 1000 × RATE_MARGIN / interval), at most one interval.
+ * Slow paces get none: each request waits a whole interval after the one before.
+ */
+export function burstToleranceMs(intervalMs: number): number {
+  return Math.max(0, Math.min(intervalMs, 1000 * (RATE_MARGIN - 1) - intervalMs - 1));
+}
 
 
 const queues = new WeakMap<object, OutboundQueue>();

@@ -70,20 +70,21 @@ export function embeddedOutbound({ root, write, read }: EmbeddedAccess, instance
             orderDb.removeSync(key);
             continue;
           }
-          const step = paceStep(state, r.dueAt, r.cost, pace.intervalMs, now);
+          const step = paceStep(state, r.dueAt, r.cost, pace.intervalMs, now, out.length === 0, instance);
           if (!step.ok) {
             retryAt = step.retryAt;
             break;
           }
-          state = leaseStep(step.state, id, pace.intervalMs, now);
+          state = step.state;
           orderDb.removeSync(key);
           const taken = { ...r, owner: instance, claimedAt: now };
           jobsDb.putSync(id, taken);
           sendingDb.putSync(id, r.lane);
-          out.push(claimedOf<T>(id, taken));
+          out.push({ ...claimedOf<T>(id, taken), ...(pace.intervalMs > 0 ? { slotAt: step.slotAt } : {}) });
         }
-        pacesDb.putSync(pace.key, state);
-        return { jobs: out, retryAt };
+        // The last job taken holds the key until it leaves; the ones before it leave before it.
+        if (out.length > 0) pacesDb.putSync(pace.key, leaseStep(state, out[out.length - 1].id, pace.intervalMs, now, instance));
+        return out.length > 0 ? { jobs: out, retryAt, now } : { jobs: out, retryAt };
       });
     },
     finish(id) {

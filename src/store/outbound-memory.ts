@@ -53,21 +53,22 @@ export function memoryOutbound(instance: string): OutboundQueue {
       while (out.length < max && list.length > 0) {
         const head = list[0];
         const r = jobs.get(head.id) as JobRecord;
-        const step = paceStep(state, r.dueAt, r.cost, pace.intervalMs, now);
+        const step = paceStep(state, r.dueAt, r.cost, pace.intervalMs, now, out.length === 0, instance);
         if (!step.ok) {
           retryAt = step.retryAt;
           break;
         }
-        state = leaseStep(step.state, head.id, pace.intervalMs, now);
+        state = step.state;
         list.shift();
         r.owner = instance;
         r.claimedAt = now;
-        out.push(claimedOf<T>(head.id, r));
+        out.push({ ...claimedOf<T>(head.id, r), ...(pace.intervalMs > 0 ? { slotAt: step.slotAt } : {}) });
       }
       if (list.length === 0) lanes.delete(lane);
       else retryAt ??= now;
-      paces.set(pace.key, state);
-      return { jobs: out, retryAt };
+      // The last job taken holds the key until it leaves; the ones before it leave before it.
+      if (out.length > 0) paces.set(pace.key, leaseStep(state, out[out.length - 1].id, pace.intervalMs, now, instance));
+      return out.length > 0 ? { jobs: out, retryAt, now } : { jobs: out, retryAt };
     },
     async finish(id) {
       checkKey('job id', id);

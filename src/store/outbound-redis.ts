@@ -1,6 +1,6 @@
 import type * as IORedis from 'ioredis';
 import { checkKey, toJson } from './keys';
-import { LEASE_MS, checkJob, checkPace, claimedOf, jobOf, type JobRecord } from './outbound-rules';
+import { LEASE_MS, LOOKAHEAD_MS, checkJob, checkPace, claimedOf, jobOf, type JobRecord } from './outbound-rules';
 import { OB_ADD, OB_CLAIM, OB_CLEAR, OB_DEPART, OB_FINISH, OB_HOLD, OB_REQUEUE, OB_TAKE_SENDING } from './outbound-scripts';
 import type { ClaimedJob, LaneCounts, OutboundJob, OutboundQueue, Pace } from './types';
 
@@ -52,15 +52,17 @@ export function redisOutbound({ client, run, script, prefix }: RedisAccess, inst
       checkKey('lane', lane);
       checkPace(pace, max);
       const reply = (await run('taking from the outbound queue', () =>
-        script('smsObClaim', [k.lane(lane), k.jobs, k.sending, k.lanes, k.pace(pace.key)], [max, pace.intervalMs, instance, lane, LEASE_MS]),
+        script('smsObClaim', [k.lane(lane), k.jobs, k.sending, k.lanes, k.pace(pace.key)], [max, pace.intervalMs, instance, lane, LEASE_MS, LOOKAHEAD_MS]),
       )) as string[];
       const [retry, now] = reply;
       const jobs: ClaimedJob<T>[] = [];
-      for (let i = 2; i + 1 < reply.length; i += 2) {
+      for (let i = 2; i + 2 < reply.length; i += 3) {
         const r = JSON.parse(reply[i + 1]) as JobRecord;
-        jobs.push(claimedOf<T>(reply[i], { ...r, owner: instance, claimedAt: Number(now) }));
+        const claimed = claimedOf<T>(reply[i], { ...r, owner: instance, claimedAt: Number(now) });
+        jobs.push(pace.intervalMs > 0 ? { ...claimed, slotAt: Number(reply[i + 2]) } : claimed);
       }
-      return { jobs, retryAt: retry === '' ? undefined : Date.now() + Number(retry) };
+      const retryAt = retry === '' ? undefined : Date.now() + Number(retry);
+      return jobs.length > 0 ? { jobs, retryAt, now: Number(now) } : { jobs, retryAt };
     },
     async finish(id) {
       checkKey('job id', id);

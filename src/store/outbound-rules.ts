@@ -24,6 +24,8 @@ export interface PaceState {
   hold: number;
   lease?: string;
   leaseUntil?: number;
+  /** The instance whose job holds the lease: it may take the next turns (it sends them in order). */
+  leaseOwner?: string;
 }
 
 /**
@@ -48,9 +50,20 @@ export function checkPace(pace: Pace, max: number): void {
 }
 
 /**
- * Whether a job of `cost` due at `dueAt` may be taken at `now` under `state`: no later than its
- * due time, the hold, and its pace (no burst: each unit after the one before, so no window of
- * `intervalMs × n` holds more than n units). The state after, when it may.
+ * How far ahead of its turn a paced job may be taken. One claim takes the jobs whose turns
+ * fall within it, and the instance sends each at its turn: a claim (one durable write) costs
+ * less than a turn at high rates, and the next claim can be asked before the turn is due. A
+ * job taken and not yet sent at a crash is reported as perhaps sent, so this stays short.
+ */
+export const LOOKAHEAD_MS = 50;
+
+/**
+ * Whether a job of `cost` due at `dueAt` may be taken at `now` under `state`: not before its
+ * due time or the hold; under a pace, only once the job another instance took before it has
+ * left (its lease; `first` in a claim: later jobs of the same claim follow the first; the
+ * instance holding the lease, `owner`, sends its turns in order itself), and its turn —
+ * one unit after the one before, so no window of `intervalMs × n` holds more than n units —
+ * within LOOKAHEAD_MS. The job's turn and the state after, when it may.
  */
 export function paceStep(
   state: PaceState,
@@ -58,17 +71,21 @@ export function paceStep(
   cost: number,
   intervalMs: number,
   now: number,
-): { ok: true; state: PaceState } | { ok: false; retryAt: number } {
+  first = true,
+  owner?: string,
+): { ok: true; state: PaceState; slotAt: number } | { ok: false; retryAt: number } {
   if (dueAt > now) return { ok: false, retryAt: dueAt };
   if (state.hold > now) return { ok: false, retryAt: state.hold };
-  if (intervalMs > 0 && state.next > now) return { ok: false, retryAt: state.next };
-  if (intervalMs > 0 && (state.leaseUntil ?? 0) > now) return { ok: false, retryAt: Math.min(state.leaseUntil ?? 0, now + intervalMs) };
-  return { ok: true, state: { next: intervalMs > 0 ? Math.max(now, state.next) + cost * intervalMs : state.next, hold: state.hold } };
+  if (intervalMs <= 0) return { ok: true, state, slotAt: now };
+  if (first && (state.leaseUntil ?? 0) > now && (owner === undefined || state.leaseOwner !== owner)) return { ok: false, retryAt: Math.min(state.leaseUntil ?? 0, now + intervalMs) };
+  const slotAt = Math.max(now, state.next);
+  if (slotAt > now + LOOKAHEAD_MS) return { ok: false, retryAt: slotAt - LOOKAHEAD_MS };
+  return { ok: true, state: { ...state, next: slotAt + cost * intervalMs }, slotAt };
 }
 
 /** The state once paced job `id` was taken at `now`: the key waits for its request to leave. */
-export function leaseStep(state: PaceState, id: string, intervalMs: number, now: number): PaceState {
-  return intervalMs > 0 ? { ...state, lease: id, leaseUntil: now + LEASE_MS } : state;
+export function leaseStep(state: PaceState, id: string, intervalMs: number, now: number, owner?: string): PaceState {
+  return intervalMs > 0 ? { ...state, lease: id, leaseUntil: now + LEASE_MS, ...(owner !== undefined ? { leaseOwner: owner } : {}) } : state;
 }
 
 /**

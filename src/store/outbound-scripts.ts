@@ -29,18 +29,20 @@ return added
 `;
 
 /**
- * KEYS: lane zset, jobs hash, sending hash, lanes set, pace hash. ARGV: max, interval ms, owner, lane, lease ms.
- * Returns {retry in ms from now ('' none), now, id, record, id, record…}. A paced job taken
- * leases its pace key until OB_DEPART (outbound-rules.ts: leaseStep).
+ * KEYS: lane zset, jobs hash, sending hash, lanes set, pace hash. ARGV: max, interval ms, owner, lane, lease ms, lookahead ms.
+ * Returns {retry in ms from now ('' none), now, id, record, turn, id, record, turn…}. The last
+ * paced job taken leases its pace key until OB_DEPART (outbound-rules.ts: paceStep, leaseStep).
  */
 export const OB_CLAIM = `${NOW}
 local now = nowMs()
 local max = tonumber(ARGV[1])
 local interval = tonumber(ARGV[2])
-local pace = redis.call('HMGET', KEYS[5], 'next', 'hold', 'leaseUntil')
+local lookahead = tonumber(ARGV[6])
+local pace = redis.call('HMGET', KEYS[5], 'next', 'hold', 'leaseUntil', 'leaseOwner')
 local nxt = tonumber(pace[1] or '0')
 local hold = tonumber(pace[2] or '0')
 local leaseUntil = tonumber(pace[3] or '0')
+local leaseOwner = pace[4]
 local lease = nil
 local out = {}
 local retry = ''
@@ -55,20 +57,25 @@ while true do
   local due = tonumber(head[2])
   if due > now then retry = due - now break end
   if hold > now then retry = hold - now break end
-  if interval > 0 and nxt > now then retry = nxt - now break end
-  if interval > 0 and leaseUntil > now then retry = math.min(leaseUntil - now, interval) break end
+  if interval > 0 and taken == 0 and leaseUntil > now and leaseOwner ~= ARGV[3] then retry = math.min(leaseUntil - now, interval) break end
+  local slot = now
+  if interval > 0 then
+    slot = math.max(now, nxt)
+    if slot > now + lookahead then retry = slot - lookahead - now break end
+  end
   local member = head[1]
   local a = string.find(member, '|', 1, true)
   local b = string.find(member, '|', a + 1, true)
   local cost = tonumber(string.sub(member, a + 1, b - 1))
   local id = string.sub(member, b + 1)
-  if interval > 0 then nxt = math.max(now, nxt) + cost * interval end
   redis.call('ZREM', KEYS[1], member)
   local record = redis.call('HGET', KEYS[2], id)
   if record then
+    if interval > 0 then nxt = slot + cost * interval end
     redis.call('HSET', KEYS[3], id, cjson.encode({ o = ARGV[3], t = now, l = ARGV[4], d = due, m = member }))
     out[#out + 1] = id
     out[#out + 1] = record
+    out[#out + 1] = string.format('%.3f', slot)
     taken = taken + 1
     if interval > 0 then
       lease = id
@@ -78,7 +85,7 @@ while true do
 end
 if interval > 0 and taken > 0 then
   redis.call('HSET', KEYS[5], 'next', string.format('%.3f', nxt))
-  if lease then redis.call('HSET', KEYS[5], 'lease', lease, 'leaseUntil', leaseUntil) end
+  if lease then redis.call('HSET', KEYS[5], 'lease', lease, 'leaseUntil', leaseUntil, 'leaseOwner', ARGV[3]) end
   redis.call('PEXPIRE', KEYS[5], math.max(math.ceil(nxt - now), math.max(hold - now, 0), math.max(leaseUntil - now, 0)) + 60000)
 end
 table.insert(out, 1, tostring(now))
@@ -112,7 +119,7 @@ if interval > 0 and cost > 0 and now + cost * interval > nxt then
   nxt = now + cost * interval
   redis.call('HSET', KEYS[1], 'next', string.format('%.3f', nxt))
 end
-if redis.call('HGET', KEYS[1], 'lease') == ARGV[1] then redis.call('HDEL', KEYS[1], 'lease', 'leaseUntil') end
+if redis.call('HGET', KEYS[1], 'lease') == ARGV[1] then redis.call('HDEL', KEYS[1], 'lease', 'leaseUntil', 'leaseOwner') end
 local need = math.max(math.ceil(nxt - now), 0) + 60000
 local left = redis.call('PTTL', KEYS[1])
 if left == -1 or (left >= 0 and left < need) then redis.call('PEXPIRE', KEYS[1], need) end

@@ -182,6 +182,11 @@ export interface ClaimedJob<T> extends OutboundJob<T> {
   /** The instance that took it. */
   owner: string;
   claimedAt: number;
+  /**
+   * A paced job: its turn, in the store's clock (`ClaimResult.now`), not before the claim and at
+   * most LOOKAHEAD_MS after it. Jobs of one claim have turns one pace apart.
+   */
+  slotAt?: number;
 }
 
 /**
@@ -199,6 +204,8 @@ export interface ClaimResult<T> {
   jobs: ClaimedJob<T>[];
   /** When to ask this lane again (its next due time, its pace, a hold); undefined: nothing waits in it. */
   retryAt?: number;
+  /** The store's clock when it decided (epoch ms), when it took any: the `slotAt`s are in it. */
+  now?: number;
 }
 
 export interface LaneCounts {

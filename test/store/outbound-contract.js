@@ -8,6 +8,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const job = (id, lane = 'acct|+1555', extra = {}) => ({ id, lane, dueAt: Date.now(), cost: 1, value: { to: id }, ...extra });
 const FREE = { key: 'free', intervalMs: 0 };
 const ids = (result) => result.jobs.map((j) => j.id);
+const { LOOKAHEAD_MS } = require('../../dist/store');
 
 function outboundContract(harness, open) {
   describe('the outbound queue', function () {
@@ -66,26 +67,52 @@ function outboundContract(harness, open) {
       assert.deepEqual(ids(await store.outbound.claim('a', pace, 10)), ['a2']);
     });
 
-    it('keeps a paced key from being taken from until the taken request leaves, and paces from its leaving', async function () {
+    it('keeps a paced key for the instance whose job holds it, which takes its next turns itself, and paces from when a request leaves', async function () {
       const store = await open();
       const pace = { key: 'dep', intervalMs: 100 };
       await store.outbound.add([job('d1', 'd'), job('d2', 'd'), job('d3', 'd')]);
-      assert.deepEqual(ids(await store.outbound.claim('d', pace, 10)), ['d1']);
+      const first = await store.outbound.claim('d', pace, 10);
+      assert.deepEqual(ids(first), ['d1']);
       await sleep(150);
-      const waiting = await store.outbound.claim('d', pace, 10);
-      assert.deepEqual(ids(waiting), [], 'an interval passed, but d1 has not left: the key waits');
-      assert.ok(waiting.retryAt !== undefined && waiting.retryAt <= Date.now() + 100, 'asked again within an interval');
+      // Another instance would wait for d1 to leave (redis.test.js); this one sends its turns in order.
+      const again = await store.outbound.claim('d', pace, 10);
+      assert.deepEqual(ids(again), ['d2'], 'the instance holding the key takes its next turn');
+      assert.ok(again.jobs[0].slotAt - first.jobs[0].slotAt >= 100 - 0.01, 'one interval after the turn before');
       await store.outbound.departing('someone else', pace, 0);
-      assert.deepEqual(ids(await store.outbound.claim('d', pace, 10)), [], "another job's word does not free d1's key");
-      await store.outbound.departing('d1', pace, 1);
+      const leftAt = Date.now();
+      await store.outbound.departing('d2', pace, 1);
       const after = await store.outbound.claim('d', pace, 10);
-      assert.deepEqual(ids(after), [], 'the next one waits an interval from when d1 left');
-      assert.ok(after.retryAt - Date.now() > 50, `a whole interval (${after.retryAt - Date.now()} ms)`);
+      assert.deepEqual(ids(after), [], 'the next one waits an interval from when d2 left');
+      assert.ok(after.retryAt - leftAt >= 100 - LOOKAHEAD_MS - 5, `asked again at most the lookahead before its turn (${after.retryAt - leftAt} ms)`);
       await sleep(after.retryAt - Date.now() + 20);
-      assert.deepEqual(ids(await store.outbound.claim('d', pace, 10)), ['d2']);
-      await store.outbound.departing('d2', pace, 0);
-      await sleep(120);
-      assert.deepEqual(ids(await store.outbound.claim('d', pace, 10)), ['d3'], 'd2 was not sent (cost 0): its key is free at its claimed interval');
+      const d3 = await store.outbound.claim('d', pace, 10);
+      assert.deepEqual(ids(d3), ['d3']);
+      assert.ok(d3.jobs[0].slotAt - leftAt >= 100 - 10, `its turn is a whole interval after d2 left (${d3.jobs[0].slotAt - leftAt} ms)`);
+    });
+
+    it('takes, in one claim, the paced jobs whose turns fall within the lookahead, each a turn one interval after the one before', async function () {
+      const store = await open();
+      const pace = { key: 'ahead', intervalMs: 10 };
+      await store.outbound.add(Array.from({ length: 20 }, (_, i) => job(`h${i}`, 'h')));
+      const before = Date.now();
+      const first = await store.outbound.claim('h', pace, 16);
+      const n = first.jobs.length;
+      assert.ok(n >= LOOKAHEAD_MS / 10 - 1 && n <= LOOKAHEAD_MS / 10 + 1, `about lookahead / interval jobs (${n})`);
+      assert.deepEqual(ids(first), Array.from({ length: n }, (_, i) => `h${i}`), 'in order');
+      assert.ok(first.jobs[0].slotAt >= before - 5 && first.jobs[0].slotAt <= Date.now() + 5, 'the first turn is now');
+      for (let i = 1; i < n; i++) assert.ok(Math.abs(first.jobs[i].slotAt - first.jobs[i - 1].slotAt - 10) < 0.01, `turn ${i} one interval after turn ${i - 1}`);
+      assert.ok(first.jobs[n - 1].slotAt <= first.now + LOOKAHEAD_MS, 'no turn past the lookahead');
+      const leftAt = Date.now();
+      await store.outbound.departing(`h${n - 1}`, pace, 1);
+      let next = await store.outbound.claim('h', pace, 16);
+      if (next.jobs.length === 0) {
+        // Its turns start after the ones already taken: asked again at the time it said.
+        assert.ok(next.retryAt !== undefined && next.retryAt - Date.now() <= 10 + 5, `asked again within an interval (${next.retryAt - Date.now()} ms)`);
+        await sleep(Math.max(0, next.retryAt - Date.now()) + 2);
+        next = await store.outbound.claim('h', pace, 16);
+      }
+      assert.equal(next.jobs[0] && next.jobs[0].id, `h${n}`, 'the next turns follow in order');
+      assert.ok(next.jobs[0].slotAt - leftAt >= 10 - 5, `one interval after it left (${next.jobs[0].slotAt - leftAt} ms)`);
     });
 
     it('gives each job to one taker when many take at once', async function () {
