@@ -29,11 +29,15 @@ return added
 `;
 
 /**
- * KEYS: lane zset, jobs hash, sending hash, lanes set, pace hash. ARGV: max, interval ms, owner, lane.
- * Returns {retry in ms from now ('' none), now, id, record, id, record…}.
+ * KEYS: lane zset, jobs hash, sending hash, lanes set, pace hash, paused hash. ARGV: max,
+ * interval ms, owner, lane, pause key ('' none).
+ * Returns {retry in ms from now ('' none, 'paused'), now, id, record, id, record…}.
  */
 export const OB_CLAIM = `${NOW}
 local now = nowMs()
+if ARGV[5] ~= '' and redis.call('HEXISTS', KEYS[6], ARGV[5]) == 1 then
+  return { 'paused', tostring(now) }
+end
 local max = tonumber(ARGV[1])
 local interval = tonumber(ARGV[2])
 local pace = redis.call('HMGET', KEYS[5], 'next', 'hold')
@@ -149,5 +153,22 @@ for _, member in ipairs(members) do
 end
 redis.call('DEL', KEYS[1])
 redis.call('SREM', KEYS[3], ARGV[1])
+return out
+`;
+
+/** KEYS: lane zset, jobs hash. ARGV: max. Returns id, record… of the first jobs, in order. */
+export const OB_PEEK = `
+local members = redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1)
+local out = {}
+for _, member in ipairs(members) do
+  local a = string.find(member, '|', 1, true)
+  local b = string.find(member, '|', a + 1, true)
+  local id = string.sub(member, b + 1)
+  local record = redis.call('HGET', KEYS[2], id)
+  if record then
+    out[#out + 1] = id
+    out[#out + 1] = record
+  end
+end
 return out
 `;
