@@ -528,9 +528,13 @@ const RATE_MARGIN = 1.02;
 
 const queues = new WeakMap<object, OutboundQueue>();
 
-/** The runtime's one outbound queue (per RED). */
+/**
+ * The runtime's one outbound queue. Node-RED gives each module (each node file, the SMS
+ * sidebar plugin) its own RED with its own `RED.nodes`; `RED.util` is the runtime's one
+ * object, so the sidebar's routes and the sms send nodes share one queue.
+ */
 export function outboundQueue(RED: NodeAPI): OutboundQueue {
-  const key = RED.nodes as unknown as object;
+  const key = (RED.util ?? RED.nodes) as unknown as object;
   let q = queues.get(key);
   if (!q) {
     q = new OutboundQueue(RED);
