@@ -34,7 +34,7 @@ const QUEUE_REPORT_MS = 3600_000;
  * starts (`msg.to`) ends at once when its question could not be sent: the reasons of `sms
  * send`'s output 2 (SPEC §8; `opted-out` is both), with `msg.asked.error` saying why.
  */
-export type Outcome = 'timeout' | 'opted-out' | 'replaced' | 'invalid-number' | 'refused' | 'unknown-outcome' | 'expired';
+export type Outcome = 'timeout' | 'opted-out' | 'replaced' | 'invalid-number' | 'refused' | 'unknown-outcome' | 'expired' | 'cleared';
 
 export interface AskedSummary {
   text: string;

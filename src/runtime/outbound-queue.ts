@@ -50,7 +50,8 @@ export interface SendJob extends OutboundRequest {
   segments: number;
 }
 
-export type NotSentReason = 'opted-out' | 'invalid-number' | 'refused' | 'unknown-outcome' | 'expired';
+/** `cleared`: a person removed it from the queue in the SMS sidebar before it was sent. */
+export type NotSentReason = 'opted-out' | 'invalid-number' | 'refused' | 'unknown-outcome' | 'expired' | 'cleared';
 
 export interface SentSummary {
   provider: ProviderId;
@@ -84,7 +85,6 @@ export const EXPIRE_AFTER_MS = 24 * 3600_000;
 const ABANDONED_AFTER_MS = 15 * 60_000;
 const LANES_EVERY_MS = 1000;
 const CONSENT_BATCH = 200;
-const PAUSED_KEY = 'outbound-paused';
 /** Results kept for a node that is not there (a redeploy in progress) before they are dropped with a warning. */
 const UNCLAIMED_MS = 30_000;
 
@@ -311,8 +311,7 @@ export class OutboundQueue {
   private async refreshLanes(): Promise<void> {
     const store = await this.open();
     for (const lane of await store.outbound.lanes()) if (!this.lanes.has(lane)) this.lanes.set(lane, { nextAt: 0, busy: false });
-    const paused = await store.collection<boolean>(PAUSED_KEY).entries();
-    this.paused = new Set(paused.filter(([, v]) => v).map(([k]) => k));
+    this.paused = new Set(await store.outbound.paused());
     const abandoned = await store.outbound.takeSending<SendJob>({ before: Date.now() - ABANDONED_AFTER_MS });
     for (const j of abandoned) this.reportInterrupted(j);
     this.schedule(0);
@@ -362,7 +361,13 @@ export class OutboundQueue {
       const store = await this.open();
       const pace = paceOf(lane);
       const askedAt = Date.now();
-      const result = await store.outbound.claim<SendJob>(lane, pace, max);
+      // The pause is checked again in the store, in the same step as the take: another instance may have paused just now.
+      const result = await store.outbound.claim<SendJob>(lane, { ...pace, pausedBy: account }, max);
+      if (result.paused) {
+        this.paused.add(account);
+        state.nextAt = Date.now() + LANES_EVERY_MS;
+        return;
+      }
       // Turns are in the store's clock (redis's, for every instance): read against ours.
       const offset = result.now === undefined ? 0 : (askedAt + Date.now()) / 2 - result.now;
       // This instance's requests under the key leave in order, across its claims, each at its
@@ -547,38 +552,69 @@ export class OutboundQueue {
     return next;
   }
 
+  /** The store while the queue runs; else a share taken for this call alone (the SMS sidebar with no sms send deployed). */
+  private async withStore<T>(fn: (store: SmsStore) => Promise<T>): Promise<T> {
+    if (this.store) return fn(await this.store.ready);
+    const shared = acquireStore(this.RED);
+    try {
+      return await fn(await shared.ready);
+    } finally {
+      await releaseStore(true);
+    }
+  }
+
   /** The queue of each lane, for the SMS sidebar. */
   async counts(): Promise<Array<{ account: string; from: string; waiting: number; scheduled: number; sending: number; paused: boolean }>> {
-    const store = await this.open();
-    return (await store.outbound.counts()).map((c) => {
-      const k = parseLane(c.lane);
-      return { account: k.account, from: k.from, waiting: c.waiting, scheduled: c.scheduled, sending: c.sending, paused: this.paused.has(k.account) };
+    return this.withStore(async (store) => {
+      const paused = new Set(await store.outbound.paused());
+      return (await store.outbound.counts()).map((c) => {
+        const k = parseLane(c.lane);
+        return { account: k.account, from: k.from, waiting: c.waiting, scheduled: c.scheduled, sending: c.sending, paused: paused.has(k.account) };
+      });
     });
   }
 
-  /** Pauses or resumes an account's sends on every instance (kept in the store). */
-  async setPaused(account: string, paused: boolean): Promise<void> {
-    const store = await this.open();
-    if (paused) await store.collection<boolean>(PAUSED_KEY).set(account, true);
-    else await store.collection<boolean>(PAUSED_KEY).delete(account);
-    if (paused) this.paused.add(account);
-    else this.paused.delete(account);
-    this.schedule(0);
+  /** The accounts paused now (by `sms account` node id). */
+  async pausedAccounts(): Promise<string[]> {
+    return this.withStore((store) => store.outbound.paused());
   }
 
-  /** Removes what waits for an account (not what is being sent); each removed job is reported `expired`. */
-  async clear(account: string): Promise<number> {
-    const store = await this.open();
-    let removed = 0;
-    for (const lane of await store.outbound.lanes()) {
-      if (parseLane(lane).account !== account) continue;
-      for (const j of await store.outbound.clear<SendJob>(lane)) {
-        removed++;
-        this.deliver(notSentResult(j.value, 'expired', `the message to ${j.value.request.to} was removed from the queue in the SMS sidebar before it was sent`));
+  /** The first `max` jobs waiting or scheduled for an account, in the order they are due (all its senders together). */
+  async jobs(account: string, max: number): Promise<Array<{ dueAt: number; job: SendJob }>> {
+    if (max < 1) return [];
+    return this.withStore(async (store) => {
+      const out: Array<{ dueAt: number; job: SendJob }> = [];
+      for (const lane of await store.outbound.lanes()) {
+        if (parseLane(lane).account !== account) continue;
+        for (const j of await store.outbound.peek<SendJob>(lane, max)) out.push({ dueAt: j.dueAt, job: j.value });
       }
-      this.lanes.delete(lane);
+      return out.sort((a, b) => a.dueAt - b.dueAt || a.job.enqueuedAt - b.job.enqueuedAt).slice(0, max);
+    });
+  }
+
+  /** Pauses or resumes an account's sends on every instance, also after a restart (kept in the store). */
+  async setPaused(account: string, paused: boolean): Promise<void> {
+    await this.withStore((store) => store.outbound.pause(account, paused));
+    if (paused) this.paused.add(account);
+    else this.paused.delete(account);
+    if (!paused && this.store) await this.refreshLanes().catch(() => undefined);
+  }
+
+  /** Removes what waits for an account (not what is being sent); each removed job is reported `cleared` to its node. */
+  async clear(account: string): Promise<number> {
+    const removed = await this.withStore(async (store) => {
+      const out: SendJob[] = [];
+      for (const lane of await store.outbound.lanes()) {
+        if (parseLane(lane).account !== account) continue;
+        for (const j of await store.outbound.clear<SendJob>(lane)) out.push(j.value);
+        this.lanes.delete(lane);
+      }
+      return out;
+    });
+    for (const job of removed) {
+      this.deliver(notSentResult(job, 'cleared', `the message to ${job.request.to} was removed from the queue in the SMS sidebar before it was sent`));
     }
-    return removed;
+    return removed.length;
   }
 }
 
@@ -606,9 +642,13 @@ export function burstToleranceMs(intervalMs: number): number {
 
 const queues = new WeakMap<object, OutboundQueue>();
 
-/** The runtime's one outbound queue (per RED). */
+/**
+ * The runtime's one outbound queue. Node-RED gives each module (each node file, the SMS
+ * sidebar plugin) its own RED with its own `RED.nodes`; `RED.util` is the runtime's one
+ * object, so the sidebar's routes and the sms send nodes share one queue.
+ */
 export function outboundQueue(RED: NodeAPI): OutboundQueue {
-  const key = RED.nodes as unknown as object;
+  const key = (RED.util ?? RED.nodes) as unknown as object;
   let q = queues.get(key);
   if (!q) {
     q = new OutboundQueue(RED);

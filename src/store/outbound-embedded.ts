@@ -1,6 +1,6 @@
 import type * as Lmdb from 'lmdb';
 import { checkKey, toJson } from './keys';
-import { NO_PACE, checkJob, checkPace, claimedOf, departStep, jobOf, leaseStep, paceStep, recordOf, sendingMatches, type JobRecord, type PaceState } from './outbound-rules';
+import { NO_PACE, checkJob, checkMax, checkPace, claimedOf, departStep, jobOf, leaseStep, paceStep, recordOf, sendingMatches, type JobRecord, type PaceState } from './outbound-rules';
 import type { ClaimedJob, LaneCounts, OutboundJob, OutboundQueue, Pace } from './types';
 
 // The outbound queue in the embedded database: jobs by id, their order per lane as keys
@@ -23,6 +23,8 @@ export function embeddedOutbound({ root, write, read }: EmbeddedAccess, instance
   const sendingDb = root.openDB<string, string>('outbound-sending', {});
   const pacesDb = root.openDB<PaceState, string>('outbound-paces', {});
   const metaDb = root.openDB<number, string>('outbound-meta', {});
+  /** Pause keys paused now (value: since when). */
+  const pausedDb = root.openDB<number, string>('outbound-paused', {});
 
   const laneRange = (lane: string, end?: number): Lmdb.RangeOptions => ({ start: [lane], end: [lane, end ?? Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER] });
 
@@ -56,6 +58,7 @@ export function embeddedOutbound({ root, write, read }: EmbeddedAccess, instance
       checkKey('lane', lane);
       checkPace(pace, max);
       return write('taking from the outbound queue', () => {
+        if (pace.pausedBy !== undefined && pausedDb.get(pace.pausedBy) !== undefined) return { jobs: [], retryAt: undefined, paused: true };
         const now = Date.now();
         let state = pacesDb.get(pace.key) ?? NO_PACE;
         const out: ClaimedJob<T>[] = [];
@@ -187,6 +190,29 @@ export function embeddedOutbound({ root, write, read }: EmbeddedAccess, instance
         }
         return out;
       });
+    },
+    peek<T>(lane: string, max: number) {
+      checkKey('lane', lane);
+      checkMax(max);
+      return read('reading an outbound lane', () => {
+        const out: OutboundJob<T>[] = [];
+        for (const { value: id } of orderDb.getRange(laneRange(lane))) {
+          if (out.length >= max) break;
+          const r = jobsDb.get(id);
+          if (r) out.push(jobOf<T>(id, r));
+        }
+        return out;
+      });
+    },
+    async pause(key, paused) {
+      checkKey('pause key', key);
+      await write(paused ? 'pausing the outbound queue' : 'resuming the outbound queue', () => {
+        if (paused) pausedDb.putSync(key, Date.now());
+        else pausedDb.removeSync(key);
+      });
+    },
+    paused() {
+      return read('reading what is paused in the outbound queue', () => [...pausedDb.getKeys({})]);
     },
   };
 }

@@ -1,6 +1,6 @@
 import { checkKey, toJson } from './keys';
-import { NO_PACE, checkJob, checkPace, claimedOf, departStep, jobOf, leaseStep, paceStep, recordOf, sendingMatches, type JobRecord, type PaceState } from './outbound-rules';
-import type { ClaimedJob, LaneCounts, OutboundJob, OutboundQueue } from './types';
+import { NO_PACE, checkJob, checkMax, checkPace, claimedOf, departStep, jobOf, leaseStep, paceStep, recordOf, sendingMatches, type JobRecord, type PaceState } from './outbound-rules';
+import type { ClaimedJob, LaneCounts, OutboundJob, OutboundQueue, Pace } from './types';
 
 // Tests only, like the rest of the memory store. Each method decides without an await inside.
 
@@ -23,6 +23,7 @@ export function memoryOutbound(instance: string): OutboundQueue {
   const jobs = new Map<string, JobRecord>();
   const lanes = new Map<string, Place[]>();
   const paces = new Map<string, PaceState>();
+  const pausedKeys = new Set<string>();
   let seq = 0;
 
   const place = (id: string, r: JobRecord): void => {
@@ -42,9 +43,10 @@ export function memoryOutbound(instance: string): OutboundQueue {
         place(id, r);
       }
     },
-    async claim<T>(lane: string, pace: { key: string; intervalMs: number }, max: number) {
+    async claim<T>(lane: string, pace: Pace, max: number) {
       checkKey('lane', lane);
       checkPace(pace, max);
+      if (pace.pausedBy !== undefined && pausedKeys.has(pace.pausedBy)) return { jobs: [], retryAt: undefined, paused: true };
       const now = Date.now();
       const list = lanes.get(lane) ?? [];
       let state = paces.get(pace.key) ?? NO_PACE;
@@ -136,6 +138,19 @@ export function memoryOutbound(instance: string): OutboundQueue {
         out.push(jobOf<T>(id, r));
       }
       return out;
+    },
+    async peek<T>(lane: string, max: number) {
+      checkKey('lane', lane);
+      checkMax(max);
+      return (lanes.get(lane) ?? []).slice(0, max).map(({ id }) => jobOf<T>(id, jobs.get(id) as JobRecord));
+    },
+    async pause(key, paused) {
+      checkKey('pause key', key);
+      if (paused) pausedKeys.add(key);
+      else pausedKeys.delete(key);
+    },
+    async paused() {
+      return [...pausedKeys];
     },
   };
 }

@@ -1,18 +1,19 @@
 import type * as IORedis from 'ioredis';
 import { checkKey, toJson } from './keys';
-import { LEASE_MS, LOOKAHEAD_MS, checkJob, checkPace, claimedOf, jobOf, type JobRecord } from './outbound-rules';
-import { OB_ADD, OB_CLAIM, OB_CLEAR, OB_DEPART, OB_FINISH, OB_HOLD, OB_REQUEUE, OB_TAKE_SENDING } from './outbound-scripts';
+import { LEASE_MS, LOOKAHEAD_MS, checkJob, checkMax, checkPace, claimedOf, jobOf, type JobRecord } from './outbound-rules';
+import { OB_ADD, OB_CLAIM, OB_CLEAR, OB_DEPART, OB_PEEK, OB_FINISH, OB_HOLD, OB_REQUEUE, OB_TAKE_SENDING } from './outbound-scripts';
 import type { ClaimedJob, LaneCounts, OutboundJob, OutboundQueue, Pace } from './types';
 
 export const OUTBOUND_SCRIPTS = {
   smsObAdd: [3, OB_ADD],
-  smsObClaim: [5, OB_CLAIM],
+  smsObClaim: [6, OB_CLAIM],
   smsObHold: [1, OB_HOLD],
   smsObDepart: [1, OB_DEPART],
   smsObFinish: [2, OB_FINISH],
   smsObRequeue: [2, OB_REQUEUE],
   smsObTakeSending: [2, OB_TAKE_SENDING],
   smsObClear: [3, OB_CLEAR],
+  smsObPeek: [2, OB_PEEK],
 } as const;
 
 type Reply = string | number | null | Reply[];
@@ -32,6 +33,7 @@ export function redisOutbound({ client, run, script, prefix }: RedisAccess, inst
     lanes: `${prefix}ob:lanes`,
     seq: `${prefix}ob:seq`,
     sending: `${prefix}ob:sending`,
+    paused: `${prefix}ob:paused`,
     lanePrefix: `${prefix}ob:w:`,
     lane: (lane: string) => `${prefix}ob:w:${lane}`,
     pace: (key: string) => `${prefix}ob:pace:${key}`,
@@ -52,9 +54,10 @@ export function redisOutbound({ client, run, script, prefix }: RedisAccess, inst
       checkKey('lane', lane);
       checkPace(pace, max);
       const reply = (await run('taking from the outbound queue', () =>
-        script('smsObClaim', [k.lane(lane), k.jobs, k.sending, k.lanes, k.pace(pace.key)], [max, pace.intervalMs, instance, lane, LEASE_MS, LOOKAHEAD_MS]),
+        script('smsObClaim', [k.lane(lane), k.jobs, k.sending, k.lanes, k.pace(pace.key), k.paused], [max, pace.intervalMs, instance, lane, LEASE_MS, LOOKAHEAD_MS, pace.pausedBy ?? '']),
       )) as string[];
       const [retry, now] = reply;
+      if (retry === 'paused') return { jobs: [], retryAt: undefined, paused: true };
       const jobs: ClaimedJob<T>[] = [];
       for (let i = 2; i + 2 < reply.length; i += 3) {
         const r = JSON.parse(reply[i + 1]) as JobRecord;
@@ -122,6 +125,23 @@ export function redisOutbound({ client, run, script, prefix }: RedisAccess, inst
       const out: OutboundJob<T>[] = [];
       for (let i = 0; i + 1 < reply.length; i += 2) out.push(jobOf<T>(reply[i], JSON.parse(reply[i + 1]) as JobRecord));
       return out;
+    },
+    async peek<T>(lane: string, max: number) {
+      checkKey('lane', lane);
+      checkMax(max);
+      const reply = (await run('reading an outbound lane', () => script('smsObPeek', [k.lane(lane), k.jobs], [max]))) as string[];
+      const out: OutboundJob<T>[] = [];
+      for (let i = 0; i + 1 < reply.length; i += 2) out.push(jobOf<T>(reply[i], JSON.parse(reply[i + 1]) as JobRecord));
+      return out;
+    },
+    async pause(key, paused) {
+      checkKey('pause key', key);
+      await run(paused ? 'pausing the outbound queue' : 'resuming the outbound queue', () =>
+        paused ? client.hset(k.paused, key, Date.now()) : client.hdel(k.paused, key),
+      );
+    },
+    async paused() {
+      return run('reading what is paused in the outbound queue', () => client.hkeys(k.paused));
     },
   };
 }

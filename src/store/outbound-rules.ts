@@ -47,6 +47,11 @@ export function checkPace(pace: Pace, max: number): void {
   checkKey('pace key', pace.key);
   if (!Number.isFinite(pace.intervalMs) || pace.intervalMs < 0) throw new RangeError('intervalMs must be 0 or more');
   if (!Number.isInteger(max) || max < 1) throw new RangeError('max must be a positive integer');
+  if (pace.pausedBy !== undefined) checkKey('pause key', pace.pausedBy);
+}
+
+export function checkMax(max: number): void {
+  if (!Number.isInteger(max) || max < 1) throw new RangeError('max must be a positive integer');
 }
 
 /**

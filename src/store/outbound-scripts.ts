@@ -29,12 +29,16 @@ return added
 `;
 
 /**
- * KEYS: lane zset, jobs hash, sending hash, lanes set, pace hash. ARGV: max, interval ms, owner, lane, lease ms, lookahead ms.
- * Returns {retry in ms from now ('' none), now, id, record, turn, id, record, turn…}. The last
- * paced job taken leases its pace key until OB_DEPART (outbound-rules.ts: paceStep, leaseStep).
+ * KEYS: lane zset, jobs hash, sending hash, lanes set, pace hash, paused hash. ARGV: max,
+ * interval ms, owner, lane, lease ms, lookahead ms, pause key ('' none).
+ * Returns {retry in ms from now ('' none, 'paused'), now, id, record, turn, id, record, turn…}.
+ * The last paced job taken leases its pace key until OB_DEPART (outbound-rules.ts: paceStep, leaseStep).
  */
 export const OB_CLAIM = `${NOW}
 local now = nowMs()
+if ARGV[7] ~= '' and redis.call('HEXISTS', KEYS[6], ARGV[7]) == 1 then
+  return { 'paused', tostring(now) }
+end
 local max = tonumber(ARGV[1])
 local interval = tonumber(ARGV[2])
 local lookahead = tonumber(ARGV[6])
@@ -185,5 +189,22 @@ for _, member in ipairs(members) do
 end
 redis.call('DEL', KEYS[1])
 redis.call('SREM', KEYS[3], ARGV[1])
+return out
+`;
+
+/** KEYS: lane zset, jobs hash. ARGV: max. Returns id, record… of the first jobs, in order. */
+export const OB_PEEK = `
+local members = redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1)
+local out = {}
+for _, member in ipairs(members) do
+  local a = string.find(member, '|', 1, true)
+  local b = string.find(member, '|', a + 1, true)
+  local id = string.sub(member, b + 1)
+  local record = redis.call('HGET', KEYS[2], id)
+  if record then
+    out[#out + 1] = id
+    out[#out + 1] = record
+  end
+end
 return out
 `;

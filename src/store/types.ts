@@ -197,15 +197,22 @@ export interface ClaimedJob<T> extends OutboundJob<T> {
 export interface Pace {
   key: string;
   intervalMs: number;
+  /**
+   * A pause key (`OutboundQueue.pause`): while it is paused nothing is taken from the lane.
+   * Checked in the same atomic step as the take, so a pause holds on every instance at once.
+   */
+  pausedBy?: string;
 }
 
 export interface ClaimResult<T> {
   /** In order; each marked `sending` by this instance before this resolves (durably). */
   jobs: ClaimedJob<T>[];
-  /** When to ask this lane again (its next due time, its pace, a hold); undefined: nothing waits in it. */
+  /** When to ask this lane again (its next due time, its pace, a hold); undefined: nothing waits in it, or it is paused. */
   retryAt?: number;
   /** The store's clock when it decided (epoch ms), when it took any: the `slotAt`s are in it. */
   now?: number;
+  /** True when nothing was taken because the pace's `pausedBy` is paused: ask again after a resume. */
+  paused?: boolean;
 }
 
 export interface LaneCounts {
@@ -249,4 +256,13 @@ export interface OutboundQueue {
   counts(): Promise<LaneCounts[]>;
   /** Removes the jobs waiting or scheduled in `lane` (not those sending) and returns them. */
   clear<T>(lane: string): Promise<OutboundJob<T>[]>;
+  /** Up to `max` jobs waiting or scheduled in `lane`, in the order they would be taken; nothing changes. */
+  peek<T>(lane: string, max: number): Promise<OutboundJob<T>[]>;
+  /**
+   * Pauses (true) or resumes (false) the lanes whose claims name `key` as `pausedBy`. Kept in
+   * the store: it holds across a restart and for every instance on the same store.
+   */
+  pause(key: string, paused: boolean): Promise<void>;
+  /** The pause keys paused now. */
+  paused(): Promise<string[]>;
 }

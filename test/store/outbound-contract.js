@@ -167,7 +167,54 @@ function outboundContract(harness, open) {
       assert.deepEqual((await store.outbound.takeSending({ before: Date.now() + 5 })).map((j) => j.id), ['old']);
     });
 
+    it('shows the first jobs of a lane in the order they go, without taking them', async function () {
+      const store = await open();
+      const now = Date.now();
+      await store.outbound.add([job('p3', 'p', { dueAt: now + 60_000 }), job('p1', 'p', { dueAt: now }), job('p2', 'p', { dueAt: now })]);
+      const shown = await store.outbound.peek('p', 2);
+      assert.deepEqual(shown.map((j) => j.id), ['p1', 'p2']);
+      assert.deepEqual(shown[0].value, { to: 'p1' });
+      assert.equal(shown[0].lane, 'p');
+      assert.deepEqual((await store.outbound.peek('p', 10)).map((j) => [j.id, j.dueAt]), [['p1', now], ['p2', now], ['p3', now + 60_000]]);
+      assert.deepEqual(await store.outbound.peek('nothing here', 5), []);
+      assert.deepEqual(ids(await store.outbound.claim('p', FREE, 10)), ['p1', 'p2'], 'peeking took nothing');
+      await assert.rejects(async () => store.outbound.peek('p', 0), RangeError);
+    });
+
+    it('takes nothing from a lane whose pause key is paused until it is resumed; other keys go on', async function () {
+      const store = await open();
+      await store.outbound.add([job('x1', 'x'), job('x2', 'x'), job('y1', 'y')]);
+      assert.deepEqual(await store.outbound.paused(), []);
+      await store.outbound.pause('acct-x', true);
+      await store.outbound.pause('acct-x', true);
+      assert.deepEqual(await store.outbound.paused(), ['acct-x']);
+      const held = await store.outbound.claim('x', { ...FREE, pausedBy: 'acct-x' }, 10);
+      assert.deepEqual(held, { jobs: [], retryAt: undefined, paused: true });
+      assert.deepEqual(ids(await store.outbound.claim('y', { ...FREE, pausedBy: 'acct-y' }, 10)), ['y1'], 'another key is not paused');
+      const counts = (await store.outbound.counts()).sort((a, b) => a.lane.localeCompare(b.lane));
+      assert.deepEqual(counts, [
+        { lane: 'x', waiting: 2, scheduled: 0, sending: 0 },
+        { lane: 'y', waiting: 0, scheduled: 0, sending: 1 },
+      ], 'paused jobs still wait');
+      await store.outbound.pause('acct-x', false);
+      assert.deepEqual(await store.outbound.paused(), []);
+      assert.deepEqual(ids(await store.outbound.claim('x', { ...FREE, pausedBy: 'acct-x' }, 10)), ['x1', 'x2']);
+    });
+
     if (harness.durable) {
+      it('keeps a pause across a restart', async function () {
+        const place = harness.place();
+        const before = await harness.open(place, {});
+        await before.outbound.add([job('q1', 'q')]);
+        await before.outbound.pause('acct-q', true);
+        await before.close();
+        const after = await open({}, place);
+        assert.deepEqual(await after.outbound.paused(), ['acct-q']);
+        assert.equal((await after.outbound.claim('q', { ...FREE, pausedBy: 'acct-q' }, 5)).paused, true);
+        await after.outbound.pause('acct-q', false);
+        assert.deepEqual(ids(await after.outbound.claim('q', { ...FREE, pausedBy: 'acct-q' }, 5)), ['q1']);
+      });
+
       it('keeps waiting, scheduled and sending jobs and the order across a restart', async function () {
         const place = harness.place();
         const before = await harness.open(place, {});

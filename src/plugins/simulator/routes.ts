@@ -9,6 +9,7 @@ import type { OutgoingWebhook, SimulatedOutcome, SimulatedText } from '../../pro
 import { type SimulatorEndpoint, listEndpoints, secretsOf } from './endpoints';
 import { type LoopbackAnswer, ownOrigin, postToSelf } from './loopback';
 import { addQuestionRoutes } from './question-routes';
+import { addQueueRoutes } from './queue-routes';
 import { SIMULATION_HEADER, type SimulatedReply, simulatedMessages } from '../../runtime/simulated-messages';
 
 const ROUTE_PREFIX = '/sms-simulator';
@@ -213,4 +214,5 @@ export function addSimulatorRoutes(RED: NodeAPI): void {
   RED.httpAdmin.post(`${ROUTE_PREFIX}/send`, allow('sms-simulator.write'), json, run(send));
   RED.httpAdmin.post(`${ROUTE_PREFIX}/receipt`, allow('sms-simulator.write'), json, run(receipt));
   addQuestionRoutes(RED, allow);
+  addQueueRoutes(RED, allow);
 }

@@ -140,4 +140,22 @@ describe('SMS simulator permissions (real Node-RED with adminAuth)', function ()
     assert.equal(added.status, 200);
     assert.equal((await added.json()).added, true);
   });
+
+  it('outbound queue: 401 without login; a read-only user reads it but cannot pause, resume or clear; an admin can', async function () {
+    const queue = (route, opts = {}) => call(`../sms-queue/${route}`, opts);
+    assert.equal((await queue('accounts')).status, 401);
+    for (const route of ['pause', 'resume', 'clear']) assert.equal((await queue(route, { body: { account: 'x' } })).status, 401, route);
+    const viewer = await token('viewer', 'read');
+    const read = await queue('accounts?jobs=5', { bearer: viewer });
+    assert.equal(read.status, 200);
+    assert.deepEqual((await read.json()).accounts, [], 'no sms account in this flow, nothing queued');
+    for (const route of ['pause', 'resume', 'clear']) assert.equal((await queue(route, { bearer: viewer, body: { account: 'x' } })).status, 401, route);
+    // Past the permission check: the route itself answers (no such account here).
+    const admin = await token('admin', '*');
+    for (const route of ['pause', 'resume', 'clear']) {
+      const res = await queue(route, { bearer: admin, body: { account: 'x' } });
+      assert.equal(res.status, 404, route);
+      assert.match((await res.json()).error, /no sms account "x"/);
+    }
+  });
 });
