@@ -11,6 +11,16 @@ const rt = require('../../support/runtime');
 const { startRedis } = require('../../support/redis-server');
 const { twilioSignature } = require('../../support/sign');
 const consent = require('../../../dist/runtime/consent');
+const { releaseStore } = require('../../../dist/runtime/sms-store');
+
+/**
+ * Closes the runtime's sms store once no flow uses it, so the next flow opens the one the
+ * settings name: the test runtime's unload does not close it (nodes are not removed there).
+ */
+async function closeRuntimeStore() {
+  await rt.unload();
+  await releaseStore(true);
+}
 
 const SID = 'AC00000000000000000000000000000016';
 const TOKEN = 'consent-failure-token';
@@ -75,6 +85,7 @@ describe('opt-out list with a failing sms store', function () {
     redis = await startRedis();
     admin = new Redis(redis.url, { lazyConnect: true });
     await admin.connect();
+    await closeRuntimeStore();
     restore = rt.settings({ smsStore: { type: 'redis', url: redis.url, prefix, timeoutMs: 2000 } });
     process.on('unhandledRejection', onRejection);
   });
@@ -93,13 +104,15 @@ describe('opt-out list with a failing sms store', function () {
   after(async () => {
     process.off('unhandledRejection', onRejection);
     restore();
-    await rt.unload();
+    // The next test file gets the store it asks for, not this redis (stopped below).
+    await closeRuntimeStore();
     admin.disconnect();
     await redis.stop();
   });
 
   it('a STOP the store cannot take is kept in memory: sms reply and sms send refuse the number, the status says so, and the list gets it once the store is back', async function () {
     const r = await rt.load(flow(fake.url), CREDS);
+    assert.match(rt.lastStatus('in').text, /· redis/, 'the flow runs on the redis store');
     const out = rt.collector('out');
     const notSent = rt.collector('notSent');
     await block();
