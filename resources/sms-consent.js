@@ -43,6 +43,7 @@
       $('<span class="sms-consent-number">').text(e.number).appendTo(text);
       $('<span class="sms-consent-why">').text(_('why.' + e.why) + (e.detail ? ' · ' + e.detail : '')).appendTo(text);
       $('<span class="sms-consent-since">').text(_('since', { when: when(e.since) })).appendTo(text);
+      if (e.unsaved) $('<span class="sms-consent-why sms-consent-unsaved">').text(_('unsaved')).appendTo(text);
       $('<button type="button" class="red-ui-button red-ui-button-small sms-consent-remove">')
         .attr('title', _('remove'))
         .append('<i class="fa fa-times"></i>')

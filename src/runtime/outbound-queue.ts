@@ -5,7 +5,7 @@ import { asReplyError, type AccountCredentials, type ReplyRequest, type SendingA
 import type { ClaimedJob, OutboundJob, SmsStore } from '../store';
 import { segmentsOf } from '../sms/gsm';
 import type { ProviderId } from '../sms/types';
-import { runtimeConsent } from './consent';
+import { keepUnsaved, runtimeConsent, unsavedOptOut } from './consent';
 import type { NodeAPI } from './red';
 import { acquireStore, releaseStore, type RuntimeStore } from './sms-store';
 import { statusCallbackUrl } from './status-url';
@@ -236,12 +236,15 @@ export class OutboundQueue {
     const now = Date.now();
     const jobs: Array<OutboundJob<SendJob>> = [];
     let notSent = 0;
+    // A list that cannot be read here refuses no one yet: the job is queued, and checked again
+    // (failing closed) just before it is sent.
     const consent = await runtimeConsent(this.store as RuntimeStore).catch(() => undefined);
     // The list is read for many recipients at once (on redis, one round trip each).
     const listedAll: Array<Awaited<ReturnType<NonNullable<typeof consent>['optedOut']>>> = [];
-    for (let i = 0; consent && i < requests.length; i += CONSENT_BATCH) {
+    for (let i = 0; i < requests.length; i += CONSENT_BATCH) {
       const batch = requests.slice(i, i + CONSENT_BATCH);
-      listedAll.push(...(await Promise.all(batch.map((r) => consent.optedOut(r.consentKey, r.request.to).catch(() => undefined)))));
+      const held = (r: OutboundRequest) => unsavedOptOut(r.consentKey, r.request.to, r.request.channel);
+      listedAll.push(...(await Promise.all(batch.map((r) => (consent ? consent.optedOut(r.consentKey, r.request.to, r.request.channel).catch(() => held(r)) : held(r))))));
     }
     for (const [i, req] of requests.entries()) {
       const provider = PROVIDERS[req.provider];
@@ -480,8 +483,29 @@ export class OutboundQueue {
     if (Date.now() > job.expiresAt) {
       return finish(notSentResult(job, 'expired', `the message to ${to} was due at ${new Date(claimed.dueAt).toISOString()} and could not be sent within ${EXPIRE_AFTER_MS / 3600_000} hours of it`));
     }
-    const consent = await runtimeConsent(this.store as RuntimeStore).catch(() => undefined);
-    const listed = consent ? await consent.optedOut(job.consentKey, to).catch(() => undefined) : undefined;
+    // Fail closed (SPEC §8): a list that cannot be read may hold a STOP, so nothing is sent; the
+    // job goes back in its place and the sender waits, as after a 429.
+    let consent: Awaited<ReturnType<typeof runtimeConsent>> | undefined;
+    let listed: Awaited<ReturnType<NonNullable<typeof consent>['optedOut']>>;
+    try {
+      consent = await runtimeConsent(this.store as RuntimeStore);
+      listed = await consent.optedOut(job.consentKey, to, job.request.channel);
+    } catch (err) {
+      listed = unsavedOptOut(job.consentKey, to, job.request.channel);
+      if (!listed) {
+        const pace = paceOf(lane);
+        const wait = this.nextBackoff(pace.key);
+        this.log('warn', `could not read the opt-out list (${(err as Error).message}): the message to ${to} was not sent, and waits ${Math.round(wait / 1000)} s to be checked again`);
+        try {
+          await store.outbound.hold(pace.key, Date.now() + wait);
+          await store.outbound.requeue(claimed.id);
+          this.wake(lane, Date.now() + wait);
+        } catch (e) {
+          this.log('warn', `could not put the message to ${to} back in the queue (${(e as Error).message})`);
+        }
+        return;
+      }
+    }
     if (listed) return finish(notSentResult(job, 'opted-out', `${to} opted out (${listed.why}, since ${listed.since}) while the message waited: nothing was sent`));
     if (!isProviderId(job.provider)) return finish(notSentResult(job, 'refused', `unknown provider "${job.provider}"`));
     const provider = PROVIDERS[job.provider];
@@ -533,10 +557,16 @@ export class OutboundQueue {
       if (failure.outcome === 'unknown') return finish(notSentResult(job, 'unknown-outcome', failure.message));
       const detail = consent ? provider.optOut.refused(failure) : undefined;
       if (detail && consent) {
+        const change = { why: 'provider-refusal' as const, detail, channel: job.request.channel };
         try {
-          await consent.optOut(job.consentKey, to, { why: 'provider-refusal', detail });
+          await consent.optOut(job.consentKey, to, change);
         } catch (e) {
-          this.log('warn', `${to} was refused as opted out (${detail}) but could not be added to the opt-out list (${(e as Error).message})`);
+          try {
+            keepUnsaved(job.consentKey, to, change);
+          } catch {
+            // Not a number a list can hold: said below all the same.
+          }
+          this.log('warn', `${to} was refused as opted out (${detail}) but could not be written to the opt-out list (${(e as Error).message}): kept in memory until the sms store takes it`);
         }
         return finish(notSentResult(job, 'opted-out', failure.message));
       }

@@ -2,6 +2,7 @@
  * The opt-out list's domain (SPEC §8): who is on it, why, and the CSV a person exports and
  * imports. Where the list is kept is the runtime's business (runtime/consent.ts).
  */
+import { isPhoneSide } from './channels';
 import { isCountryCode, parseRecipient } from './phone';
 
 /** Why a number is on the list. */
@@ -20,6 +21,8 @@ export interface OptOutEntry {
   why: OptOutReason;
   /** What it came from, in a few words: the keyword (`STOP`), the provider's error (`Twilio 21610`), a note. */
   detail?: string;
+  /** In memory only: the sms store could not be written when they opted out; retried until it is. */
+  unsaved?: true;
 }
 
 // What people put between digits: spaces, dashes, dots, brackets.
@@ -45,11 +48,14 @@ export function internationalNumber(value: string, country?: string): string | u
 
 /**
  * The key an address is listed under: a phone number as E.164, any other channel address
- * (a Messenger or Viber id) trimmed but otherwise as sent. Undefined when empty.
+ * (a Messenger id, which is digits too) trimmed but otherwise as sent. `channel` is the
+ * channel the address belongs to (`sms` when not given): only on a channel where the person's
+ * side is a phone number are bare digits read as one. Undefined when empty.
  */
-export function listedAddress(value: string): string | undefined {
+export function listedAddress(value: string, channel = 'sms'): string | undefined {
   const trimmed = String(value ?? '').trim();
   if (!trimmed) return undefined;
+  if (!isPhoneSide(channel, 'person')) return trimmed;
   // A provider's number without + (Vonage's 447700900001) is international already: as before.
   return internationalNumber(trimmed) ?? (/^[1-9]\d{6,14}$/.test(trimmed) ? `+${trimmed}` : trimmed);
 }
@@ -80,7 +86,26 @@ export function toCsv(entries: readonly OptOutEntry[]): string {
   return [CSV_COLUMNS.join(','), ...rows].join('\r\n') + '\r\n';
 }
 
-/** CSV rows as arrays of fields (RFC 4180: quoted fields, doubled quotes, CRLF or LF). */
+/**
+ * The separator of a CSV file: the one of `,` `;` tab that appears most often outside quotes
+ * on its first line (a spreadsheet in a comma-decimal locale writes `;`); `,` when none does.
+ */
+function separatorOf(text: string): string {
+  const counts: Record<string, number> = { ',': 0, ';': 0, '\t': 0 };
+  let quoted = false;
+  for (const c of text) {
+    if (c === '"') quoted = !quoted;
+    else if (!quoted && (c === '\n' || c === '\r')) break;
+    else if (!quoted && c in counts) counts[c] += 1;
+  }
+  const best = Object.entries(counts).sort((a, b) => b[1] - a[1])[0];
+  return best[1] > 0 ? best[0] : ',';
+}
+
+/**
+ * CSV rows as arrays of fields (RFC 4180: quoted fields, doubled quotes, CRLF or LF), split on
+ * the file's one separator: a `;` or a tab inside a comma-separated field is text, not a split.
+ */
 function csvRows(text: string): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
@@ -88,6 +113,7 @@ function csvRows(text: string): string[][] {
   let quoted = false;
   let i = 0;
   const src = text.replace(/^\uFEFF/, '');
+  const separator = separatorOf(src);
   while (i < src.length) {
     const c = src[i];
     if (quoted) {
@@ -102,7 +128,7 @@ function csvRows(text: string): string[][] {
       continue;
     }
     if (c === '"' && field === '') quoted = true;
-    else if (c === ',' || c === ';' || c === '\t') {
+    else if (c === separator) {
       row.push(field);
       field = '';
     } else if (c === '\n' || c === '\r') {
@@ -128,20 +154,29 @@ export interface CsvImport {
   skipped: string[];
 }
 
+// Column headings, matched whole (case and surrounding spaces aside): a column named
+// `phone` or `number` holds the numbers; `phone type`, `numbers sent` or `total` do not.
+const NUMBER_HEADINGS = /^(number|phone|phone[ _-]?number|mobile|mobile[ _-]?number|msisdn|e164|to|from)$/;
+const SINCE_HEADINGS = /^(since|date|opted[ _-]?out|opted[ _-]?out[ _-]?at)$/;
+const DETAIL_HEADINGS = /^(detail|note|notes|comment|comments)$/;
+const REASON_HEADINGS = /^reason$/;
+
 /**
  * Reads a CSV of numbers: the export's own format (`number,since,why,detail`), or any file
- * whose first column (or a column headed number / phone / mobile / msisdn) holds numbers.
+ * whose first column (or a column headed exactly number / phone / mobile / msisdn) holds
+ * numbers. Separated by `,`, `;` or tabs (the first line says which). A `since` in the future
+ * (a clock or a typing mistake) is read as now (`now`, epoch ms, for tests).
  */
-export function fromCsv(text: string, country?: string): CsvImport {
+export function fromCsv(text: string, country?: string, now = Date.now()): CsvImport {
   const rows = csvRows(text);
   const out: CsvImport = { entries: [], skipped: [] };
   if (rows.length === 0) return out;
   const header = rows[0].map((f) => f.trim().toLowerCase());
-  const hasHeader = !internationalNumber(rows[0][0] ?? '') && header.some((h) => /^(number|phone|mobile|msisdn|to|from|e164)/.test(h));
+  const hasHeader = !internationalNumber(rows[0][0] ?? '') && header.some((h) => NUMBER_HEADINGS.test(h));
   const col = (re: RegExp): number => (hasHeader ? header.findIndex((h) => re.test(h)) : -1);
-  const numberCol = Math.max(0, col(/^(number|phone|mobile|msisdn|to|from|e164)/));
-  const sinceCol = col(/^(since|date|opted.?out)/);
-  const detailCol = col(/^(detail|note|comment)/) >= 0 ? col(/^(detail|note|comment)/) : col(/^reason/);
+  const numberCol = Math.max(0, col(NUMBER_HEADINGS));
+  const sinceCol = col(SINCE_HEADINGS);
+  const detailCol = col(DETAIL_HEADINGS) >= 0 ? col(DETAIL_HEADINGS) : col(REASON_HEADINGS);
   const seen = new Set<string>();
   rows.slice(hasHeader ? 1 : 0).forEach((row, i) => {
     const line = i + (hasHeader ? 2 : 1);
@@ -155,7 +190,8 @@ export function fromCsv(text: string, country?: string): CsvImport {
     if (seen.has(number)) return;
     seen.add(number);
     const sinceText = sinceCol >= 0 ? (row[sinceCol] ?? '').trim() : '';
-    const since = sinceText && !Number.isNaN(Date.parse(sinceText)) ? new Date(sinceText).toISOString() : undefined;
+    const sinceMs = sinceText ? Date.parse(sinceText) : NaN;
+    const since = Number.isNaN(sinceMs) ? undefined : new Date(Math.min(sinceMs, now)).toISOString();
     const detail = detailCol >= 0 ? (row[detailCol] ?? '').trim().replace(/^'/, '').slice(0, 200) : '';
     out.entries.push({ number, ...(since ? { since } : {}), ...(detail ? { detail } : {}) });
   });

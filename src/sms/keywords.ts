@@ -30,6 +30,11 @@ export function keywordOf(text: string): string {
   return '';
 }
 
+/** The standard keywords and what each means (the README and the sms in help list them). */
+export function standardKeywords(): Readonly<Record<string, OptOut>> {
+  return { ...OPT_OUT_WORDS };
+}
+
 /** `stop` / `start` / `help` when the whole message is one standard keyword. */
 export function optOutOf(text: string): OptOut | undefined {
   const bare = text.trim().replace(EDGE_PUNCTUATION, '').toUpperCase();

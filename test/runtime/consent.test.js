@@ -48,6 +48,21 @@ function behaves(kind, open) {
       assert.equal(await list.optIn(VONAGE, '+15551230001', 'start'), undefined);
     });
 
+    it('a Messenger id made of digits is its own entry, not the phone number with the same digits', async function () {
+      const { entry } = await list.optOut(TWILIO, '447700900002', { why: 'stop', channel: 'messenger' });
+      assert.equal(entry.number, '447700900002');
+      assert.equal((await list.optedOut(TWILIO, '447700900002', 'messenger')).why, 'stop');
+      assert.equal(await list.optedOut(TWILIO, '+447700900002'), undefined, 'the phone number did not opt out');
+      assert.equal(await list.optedOut(TWILIO, '447700900002', 'sms'), undefined);
+      assert.deepEqual((await list.list(TWILIO)).map((e) => e.number), ['447700900002']);
+    });
+
+    it('an opt-out time in the future is kept as now', async function () {
+      const before = Date.now();
+      const { entry } = await list.optOut(VONAGE, '+15551230003', { why: 'stop', at: '2999-01-01T00:00:00Z' });
+      assert.ok(Date.parse(entry.since) >= before - 1000 && Date.parse(entry.since) <= Date.now() + 1000, entry.since);
+    });
+
     it('lists most recent first', async function () {
       await list.optOut(TWILIO, '+15551230001', { why: 'import', at: '2025-01-01T00:00:00Z' });
       await list.optOut(TWILIO, '+15551230002', { why: 'sidebar', at: '2026-01-01T00:00:00Z' });

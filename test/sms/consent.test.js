@@ -15,6 +15,13 @@ describe('opt-out numbers and CSV', function () {
     assert.equal(listedAddress(' 1234567890123456789 '), '1234567890123456789', 'a Messenger id is kept as sent');
   });
 
+  it('a Messenger id (digits) is listed as sent, never with a +; a number on a phone channel gets one', function () {
+    assert.equal(listedAddress(' 447700900001 ', 'messenger'), '447700900001');
+    assert.equal(listedAddress('123456789012345', 'messenger'), '123456789012345');
+    assert.equal(listedAddress('447700900001', 'whatsapp'), '+447700900001');
+    assert.equal(listedAddress('447700900001'), '+447700900001', 'sms: Vonage sends numbers without +');
+  });
+
   it('reads digits without + or 00 only in the account\'s country, never as a guessed country code', function () {
     // Without a country, 4155551234 is not taken for Switzerland (+41) nor 2025550123 for Egypt (+20).
     for (const typed of ['4155551234', '2025550123', '447700900123']) {

@@ -128,7 +128,7 @@ export function answerer(RED: NodeAPI, node: Node, options: AnswerOptions): Answ
     const res = msg.res?._res as Response | undefined;
     const consentKey = consentAccountOf(account, sms);
     // SPEC §3: to a sender on the opt-out list, only the answer to a STOP / HELP / START goes out.
-    if (!nothing && !sms.optOut && (await consent.listed(consentKey, request.to))) {
+    if (!nothing && !sms.optOut && (await consent.listed(consentKey, request.to, request.channel))) {
       const open = !!(provider.reply.inAnswer && res && !res.headersSent);
       if (open && res) provider.acknowledge(res);
       noReply(open && provider.reply.inAnswer ? provider.reply.inAnswer.format : 'api');
@@ -173,9 +173,14 @@ export function answerer(RED: NodeAPI, node: Node, options: AnswerOptions): Answ
       // sent: the right stays taken, since a second attempt could answer twice.
       if (!asReplyError(err).outcomeUnknown) await releaseReply(claim.key);
       // Refused because they opted out at the provider (Twilio 21610): now on our list too.
-      if (await consent.refused(provider, err, consentKey, request.to)) {
+      const refusal = await consent.refused(provider, err, consentKey, request.to, request.channel);
+      if (refusal) {
         const failure = asReplyError(err);
-        throw new ReplyError(`${failure.message} ${request.to} is now on this account's opt-out list.`, {
+        // "Now on the list" only when the list has it: else it is kept in memory until the store takes it.
+        const listed = refusal.saved
+          ? `${request.to} is now on this account's opt-out list.`
+          : `${request.to} could not be written to this account's opt-out list (the sms store failed): it is refused in this Node-RED meanwhile, and written once the store takes it.`;
+        throw new ReplyError(`${failure.message} ${listed}`, {
           status: failure.status,
           reason: 'recipient opted out',
           ...(failure.code ? { code: failure.code } : {}),

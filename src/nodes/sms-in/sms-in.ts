@@ -14,6 +14,7 @@ import { sendSafely } from '../../runtime/safe-send';
 import { receive } from '../../http/receive';
 import { NodeInbox, messageOfGroup } from '../../runtime/node-inbox';
 import { NodeConsent } from '../common/node-consent';
+import { onUnsavedChange, unsavedCount } from '../../runtime/consent';
 import { refuse } from '../../http/refusals';
 import { simulatedMessages } from '../../runtime/simulated-messages';
 import { claimAnswer, type ClaimedAnswer } from '../../runtime/open-questions';
@@ -62,14 +63,29 @@ export = function register(RED: NodeAPI): void {
 
     const inbox = new NodeInbox(RED, node, path);
     counter.setStore(inbox.kind);
+    // Once closed, nothing this node started shows a status or sends (a consent write finishing late).
+    let closed = false;
     // Shown while the store cannot be reached; cleared (only) by the next request it takes.
     let storeDown = false;
+    // Opt-outs kept in memory because the store could not take them (runtime/consent.ts): shown until it has them all.
+    let unsaved = unsavedCount();
+    const showProblems = (): void => {
+      // A node that cannot take messages shows why (its settings) instead.
+      if (closed || setup.problem) return;
+      const held = unsaved ? `${unsaved} opt-out${unsaved === 1 ? '' : 's'} kept in memory, not yet in the sms store` : '';
+      if (storeDown) counter.setProblem({ fill: 'red', text: ['sms store unavailable', ...(held ? [held] : [])].join(' · ') });
+      else counter.setProblem(held ? { fill: 'yellow', text: held } : undefined);
+    };
+    const stopUnsaved = onUnsavedChange((count) => {
+      unsaved = count;
+      showProblems();
+    });
     const storeProblem = (why?: string): void => {
       if (!why === !storeDown) return;
       storeDown = !!why;
       if (why) node.warn(`sms store unavailable (${why}): messages from providers that retry are answered 503 until it is back`);
       else node.log('sms store reachable again');
-      counter.setProblem(why ? { fill: 'red', text: 'sms store unavailable' } : undefined);
+      showProblems();
     };
 
     /**
@@ -93,8 +109,15 @@ export = function register(RED: NodeAPI): void {
     const consent = new NodeConsent(node, inbox.shared);
     const emit = (sms: InboundSms, live: Live, inboxId?: string, answer?: ClaimedAnswer): void => {
       const kept = consent.keep(sms, setup.account);
-      if (kept) void kept.then(() => emitNow(sms, live, inboxId, answer));
-      else emitNow(sms, live, inboxId, answer);
+      if (!kept) return emitNow(sms, live, inboxId, answer);
+      // A message in the inbox that a closed node did not emit is emitted again at the next start.
+      kept
+        .then(() => {
+          if (!closed) emitNow(sms, live, inboxId, answer);
+        })
+        .catch((err) => {
+          if (!closed) node.error(`could not pass on message ${sms.messageId}: ${err instanceof Error ? err.message : String(err)}`);
+        });
     };
     // A crash (or kill) left these in the inbox: emitted again once every node is there to receive them.
     const redeliver = (): void => {
@@ -216,8 +239,11 @@ export = function register(RED: NodeAPI): void {
     };
     const removeRoute = addWebhookRoute(RED, path, setup.problem ? refuseAll(setup.problem, watch.refused) : takeSafely, watch.refused);
     counter.listening();
+    if (unsaved) showProblems();
 
     node.on('close', (removed: boolean, done: () => void) => {
+      closed = true;
+      stopUnsaved();
       removeRoute();
       watch.close();
       stopForgetting();

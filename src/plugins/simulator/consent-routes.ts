@@ -152,9 +152,47 @@ async function importCsv(RED: NodeAPI, req: Request, res: Response): Promise<voi
 
 const bodyParser = lazyRequire<typeof BodyParser>('body-parser');
 let jsonParser: RequestHandler | undefined;
+const LIMIT_BYTES = 2 * 1024 * 1024;
+
+function tooLarge(res: Response): void {
+  fail(res, 413, `the request is larger than ${IMPORT_LIMIT.toUpperCase()}, the most an import takes (about 50 000 numbers): split the file`);
+}
+
+function badJson(res: Response): void {
+  fail(res, 400, 'the request body is not valid JSON: send { account, number } or { account, csv }');
+}
+
+/**
+ * The body of a write route: JSON only (415 otherwise), an object (400 otherwise), at most
+ * IMPORT_LIMIT (413): each answered with a sentence, never the framework's error page.
+ * Node-RED's admin app parses JSON itself (up to its `apiMaxLength`) before these routes: the
+ * cap is checked on what was sent, and its parser's errors are answered by `bodyErrors`.
+ */
 const json: RequestHandler = (req, res, next) => {
-  jsonParser ??= bodyParser().json({ limit: IMPORT_LIMIT });
-  jsonParser(req, res, next);
+  if (!req.is('application/json')) {
+    return fail(res, 415, `send the request as JSON (Content-Type: application/json), not ${req.headers['content-type'] ? `"${String(req.headers['content-type']).split(';')[0]}"` : 'without a Content-Type'}`);
+  }
+  if (Number(req.headers['content-length']) > LIMIT_BYTES) return tooLarge(res);
+  jsonParser ??= bodyParser().json({ limit: IMPORT_LIMIT, strict: true });
+  jsonParser(req, res, (err?: unknown) => {
+    if (err) return bodyErrors(err, req, res, next);
+    const body: unknown = req.body;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      return fail(res, 400, 'the request body must be a JSON object: { account, number } or { account, csv }');
+    }
+    // Sent without a length (chunked): the text itself is measured.
+    if (typeof (body as { csv?: unknown }).csv === 'string' && Buffer.byteLength((body as { csv: string }).csv) > LIMIT_BYTES) return tooLarge(res);
+    next();
+  });
+};
+
+/** A body parser's error on these routes (too large, not JSON) as a sentence with its status. */
+const bodyErrors = (err: unknown, _req: Request, res: Response, next: (err?: unknown) => void): void => {
+  const e = err as { type?: string; status?: number } | undefined;
+  if (res.headersSent) return next(err);
+  if (e?.type === 'entity.too.large' || e?.status === 413) return tooLarge(res);
+  if (e?.type === 'entity.parse.failed' || e?.status === 400) return badJson(res);
+  next(err);
 };
 
 /** The opt-out list routes: reading needs `sms-consent.read`, changing it `sms-consent.write`. */
@@ -172,4 +210,6 @@ export function addConsentRoutes(RED: NodeAPI): void {
   RED.httpAdmin.post(`${ROUTE_PREFIX}/add`, allow('sms-consent.write'), json, run(add));
   RED.httpAdmin.post(`${ROUTE_PREFIX}/remove`, allow('sms-consent.write'), json, run(remove));
   RED.httpAdmin.post(`${ROUTE_PREFIX}/import`, allow('sms-consent.write'), json, run(importCsv));
+  // Errors of Node-RED's own body parser, which runs before every admin route.
+  RED.httpAdmin.use(ROUTE_PREFIX, bodyErrors as unknown as RequestHandler);
 }
