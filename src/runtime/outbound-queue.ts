@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { PROVIDERS, isProviderId } from '../providers';
 import { DEFAULT_RETRY, type RetryPolicy } from '../providers/retry';
 import { asReplyError, type AccountCredentials, type ReplyRequest, type SendingAccount } from '../providers/types';
-import type { ClaimedJob, OutboundJob, SmsStore } from '../store';
+import { LOOKAHEAD_MS, type ClaimedJob, type OutboundJob, type SmsStore } from '../store';
 import { segmentsOf } from '../sms/gsm';
 import type { ProviderId } from '../sms/types';
 import { keepUnsaved, runtimeConsent, unsavedOptOut } from './consent';
@@ -129,6 +129,10 @@ export class OutboundQueue {
   private readonly backoff = new Map<string, number>();
   /** Per pace key: when this instance's next request under it may leave (GCRA's theoretical arrival time). */
   private readonly turns = new Map<string, { tat: Promise<number> }>();
+  /** Per pace key: jobs this instance took whose request has not left yet. */
+  private readonly undeparted = new Map<string, number>();
+  /** Per pace key: a 429's hold, as this instance knows it (the store has it for the others). */
+  private readonly localHold = new Map<string, number>();
   private paused = new Set<string>();
   private inFlight = 0;
   /** Outcomes being written (their requests are done): a stop waits for them too. */
@@ -358,11 +362,23 @@ export class OutboundQueue {
       state.nextAt = Date.now() + 5000;
       return;
     }
+    const pace = paceOf(lane);
+    if (pace.intervalMs > 0) {
+      // Jobs taken for a later turn count as being sent (a crash reports them unknown-outcome): a
+      // lookahead's worth per key, however fast the turns come.
+      const ahead = Math.ceil(LOOKAHEAD_MS / pace.intervalMs) + 1 - (this.undeparted.get(pace.key) ?? 0);
+      if (ahead <= 0) {
+        const wait = Math.min(pace.intervalMs, LOOKAHEAD_MS);
+        state.nextAt = Date.now() + wait;
+        this.schedule(Math.max(1, wait));
+        return;
+      }
+      max = Math.min(max, ahead);
+    }
     state.busy = true;
     this.reserved += max;
     try {
       const store = await this.open();
-      const pace = paceOf(lane);
       const askedAt = Date.now();
       // The pause is checked again in the store, in the same step as the take: another instance may have paused just now.
       const result = await store.outbound.claim<SendJob>(lane, { ...pace, pausedBy: account }, max);
@@ -388,10 +404,20 @@ export class OutboundQueue {
           tat = (departedAt) => void previous.then((t) => resolve(departedAt === undefined ? t : Math.max(t, departedAt) + gap));
         });
         let left = false;
+        if (pace.intervalMs > 0) this.undeparted.set(pace.key, (this.undeparted.get(pace.key) ?? 0) + 1);
         const leave = (departedAt: number | undefined): void => {
           if (left) return;
           left = true;
           tat(departedAt);
+          if (pace.intervalMs <= 0) return;
+          const n = (this.undeparted.get(pace.key) ?? 1) - 1;
+          if (n > 0) this.undeparted.set(pace.key, n);
+          else this.undeparted.delete(pace.key);
+        };
+        // Its turn, once the checks before it are done: the list is read while the turn comes.
+        const waitTurn = async (): Promise<void> => {
+          const at = Math.max(turn, (await previous) - tolerance);
+          if (at > Date.now()) await new Promise((r) => setTimeout(r, at - Date.now()));
         };
         // The last job of a paced claim holds the key until it leaves (the store's lease).
         const holdsKey = pace.intervalMs > 0 && i === result.jobs.length - 1;
@@ -404,11 +430,7 @@ export class OutboundQueue {
           this.inFlight -= 1;
           this.schedule(0);
         };
-        void (async () => {
-          const at = Math.max(turn, (await previous) - tolerance);
-          if (at > Date.now()) await new Promise((r) => setTimeout(r, at - Date.now()));
-          await this.send(store, lane, job, accountNode, { holdsKey, left: leave, release });
-        })()
+        void this.send(store, lane, job, accountNode, { holdsKey, left: leave, release, waitTurn })
           .catch((err: unknown) => this.log('warn', `a send failed unexpectedly (${(err as Error).message})`))
           .finally(() => {
             leave(undefined);
@@ -433,7 +455,7 @@ export class OutboundQueue {
     lane: string,
     claimed: ClaimedJob<SendJob>,
     account: AccountLike,
-    turn: { holdsKey: boolean; left: (departedAt: number | undefined) => void; release: () => void },
+    turn: { holdsKey: boolean; left: (departedAt: number | undefined) => void; release: () => void; waitTurn: () => Promise<void> },
   ): Promise<void> {
     const pace = paceOf(lane);
     // A paced claim holds its key on every instance until its last request leaves; the pace counts from then.
@@ -444,14 +466,16 @@ export class OutboundQueue {
       turn.left(cost > 0 ? Date.now() : undefined);
       if (!turn.holdsKey) return;
       try {
-        await store.outbound.departing(claimed.id, pace, cost);
+        // Not sent: the key is given back as if it left now, so the requests before it that left
+        // late still count (another instance takes the next turn an interval after them).
+        await store.outbound.departing(claimed.id, pace, Math.max(cost, 1));
       } catch (err) {
         this.log('warn', `could not tell the outbound queue a message left (${(err as Error).message}); the sender waits a little longer`);
       }
       this.wake(lane, Date.now());
     };
     try {
-      await this.sendClaimed(store, lane, claimed, account, depart, turn.release);
+      await this.sendClaimed(store, lane, claimed, account, depart, turn.release, turn.waitTurn);
     } finally {
       await depart(0);
     }
@@ -464,6 +488,7 @@ export class OutboundQueue {
     account: AccountLike,
     depart: (cost: number) => Promise<void>,
     release: () => void,
+    waitTurn: () => Promise<void>,
   ): Promise<void> {
     const job = claimed.value;
     const to = job.request.to;
@@ -495,6 +520,7 @@ export class OutboundQueue {
       if (!listed) {
         const pace = paceOf(lane);
         const wait = this.nextBackoff(pace.key);
+        this.holdHere(pace.key, Date.now() + wait);
         this.log('warn', `could not read the opt-out list (${(err as Error).message}): the message to ${to} was not sent, and waits ${Math.round(wait / 1000)} s to be checked again`);
         try {
           await store.outbound.hold(pace.key, Date.now() + wait);
@@ -515,6 +541,17 @@ export class OutboundQueue {
     const cannot = provider.reply.cannotSend(sending, request);
     if (cannot) return finish(notSentResult(job, 'refused', cannot.message));
     const pace = paceOf(lane);
+    await waitTurn();
+    // A 429 (or a list that could not be read) for this sender came while this job waited for
+    // its turn: it goes back in its place, behind nothing, and waits out the hold with the rest.
+    if ((this.localHold.get(pace.key) ?? 0) > Date.now()) {
+      try {
+        await store.outbound.requeue(claimed.id);
+      } catch (e) {
+        this.log('warn', `could not put the message to ${to} back in the queue (${(e as Error).message})`);
+      }
+      return;
+    }
     try {
       // The SDK loads before the request is counted as leaving (~0.3 s the first time): counted
       // before, the request would leave that much after its turn, close behind the next one.
@@ -545,6 +582,7 @@ export class OutboundQueue {
       if (failure.outcome === 'not-sent') {
         // SPEC §3: the provider cannot have taken it. Back in its place; the sender waits.
         const wait = failure.retryAfterS !== undefined ? failure.retryAfterS * 1000 : this.nextBackoff(pace.key);
+        this.holdHere(pace.key, Date.now() + wait);
         try {
           await store.outbound.hold(pace.key, Date.now() + wait);
           await store.outbound.requeue(claimed.id);
@@ -572,6 +610,13 @@ export class OutboundQueue {
       }
       return finish(notSentResult(job, 'refused', failure.message));
     }
+  }
+
+  /** Jobs of this key already taken for a later turn wait out the hold too (the store holds the key for the others). */
+  private holdHere(key: string, until: number): void {
+    if ((this.localHold.get(key) ?? 0) < until) this.localHold.set(key, until);
+    const now = Date.now();
+    for (const [k, t] of this.localHold) if (t <= now) this.localHold.delete(k);
   }
 
   /** Without a Retry-After: 1 s, then 2, 4… up to a minute, per pace key, until a send goes through. */
@@ -661,13 +706,15 @@ const RATE_MARGIN = 1.02;
 
 /**
  * How early, against the pace, a request may leave after one that left late: what the margin
- * leaves free in a 1-second window, so it never holds more than the rate
- * (floor((1000 + t) / interval) + 1 <= 1000 × RATE_MARGIN / interval), at most one interval.
- * Slow paces get none: each request waits a whole interval after the one before.
+ * leaves free in a 1-second window, so it never holds more than the rate — with the interval
+ * at 1000 × RATE_MARGIN / rate, floor((1000 + t) / interval) + 1 <= rate holds for any t under
+ * 20 ms — and at most one interval.
  */
 export function burstToleranceMs(intervalMs: number): number {
-  return Math.max(0, Math.min(intervalMs, 1000 * (RATE_MARGIN - 1) - intervalMs - 1));
+  return Math.max(0, Math.min(intervalMs, BURST_MS));
 }
+/** Under 1000 × (RATE_MARGIN − 1) = 20 ms, with room for the jitter of a request on its way. */
+const BURST_MS = 10;
 
 
 const queues = new WeakMap<object, OutboundQueue>();

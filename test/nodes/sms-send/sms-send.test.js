@@ -74,6 +74,24 @@ describe('sms send (SPEC §8)', function () {
     assert.ok(second.at - first.at >= 1900, `waited for Retry-After (${second.at - first.at} ms)`);
   });
 
+  it('a 429 while later messages wait for their turn: none of them leaves during the hold, and all go in order after it', async function () {
+    const { getNode } = await rt.load(flow(fake.url, { rate: '100' }), CREDS);
+    const sent = rt.collector('sent');
+    fake.script('twilio', { status: 429, headers: { 'retry-after': '2' }, body: { code: 20429, message: 'Too Many Requests', status: 429 } });
+    const to = Array.from({ length: 10 }, (_, i) => `+4477009004${String(i).padStart(2, '0')}`);
+    getNode('send').receive({ to, name: 'h' });
+    await collect(sent, 10, 30000);
+    const all = twilioSends();
+    const refusedAt = all[0].at;
+    // What left before the 429's answer came back cannot be held; nothing after it may leave within the Retry-After.
+    const during = all.slice(1).filter((r) => r.at - refusedAt > 30 && r.at - refusedAt < 1900);
+    assert.deepEqual(during.map((r) => `${r.body.To} at +${r.at - refusedAt} ms`), [], 'nothing left during the hold');
+    const accepted = all.slice(1);
+    const firstAfter = accepted.findIndex((r) => r.at - refusedAt >= 1900);
+    assert.deepEqual(accepted.slice(firstAfter).map((r) => r.body.To), to.filter((n) => !accepted.slice(0, firstAfter).some((r) => r.body.To === n)), 'after the hold: the refused one first, then the rest in order');
+    assert.equal(accepted.length, 10, 'each sent once');
+  });
+
   it('holds the rate: a broadcast of 60 at 20/s never has more than 20 in a 1-second window', async function () {
     const { getNode } = await rt.load(flow(fake.url, { rate: '20' }), CREDS);
     const sent = rt.collector('sent');
