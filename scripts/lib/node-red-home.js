@@ -177,7 +177,9 @@ async function startNodeRed({ userDir, port = 1880, host = '127.0.0.1', stdio = 
     stop() {
       if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
       child.kill('SIGINT');
-      return exited;
+      // Node-RED gives its nodes 15 s to close; a stop that takes longer is not left running.
+      const force = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      return exited.finally(() => clearTimeout(force));
     },
   };
 }

@@ -85,6 +85,8 @@ export const EXPIRE_AFTER_MS = 24 * 3600_000;
 const ABANDONED_AFTER_MS = 15 * 60_000;
 const LANES_EVERY_MS = 1000;
 const CONSENT_BATCH = 200;
+/** Jobs per write when a broadcast is queued. */
+const ADD_BATCH = 2000;
 /** Results kept for a node that is not there (a redeploy in progress) before they are dropped with a warning. */
 const UNCLAIMED_MS = 30_000;
 
@@ -267,7 +269,9 @@ export class OutboundQueue {
       const lane = laneOf({ account: req.account, from: req.request.from, per, intervalMs: rateIntervalMs(rate) });
       jobs.push({ id: job.id, lane, dueAt, cost: outbound.countsSegments ? segments : 1, value: job });
     }
-    if (jobs.length) await store.outbound.add(jobs);
+    // In steps: one write of 100 000 jobs would outlast the store's time limit (and hold its
+    // writer that long); each step is durable before the next.
+    for (let i = 0; i < jobs.length; i += ADD_BATCH) await store.outbound.add(jobs.slice(i, i + ADD_BATCH));
     for (const j of jobs) this.wake(j.lane, j.dueAt);
     return { queued: jobs.length, notSent };
   }
