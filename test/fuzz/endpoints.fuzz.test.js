@@ -110,7 +110,7 @@ describe('fuzz: sms in and sms status endpoints over HTTP', function () {
           assert.equal(emitted, before, `${req.method} ${req.path} was refused with ${status} but emitted a message`);
         }
       }),
-      { numRuns: REQUESTS, endOnFailure: true },
+      { numRuns: REQUESTS, endOnFailure: true, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {}) },
     );
     this.test.title += ` (${count} requests in ${Date.now() - started} ms: ${JSON.stringify(statuses)})`;
     assert.equal(count, REQUESTS, 'every planned request was sent');
