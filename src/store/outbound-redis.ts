@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type * as IORedis from 'ioredis';
 import { checkKey, toJson } from './keys';
 import { LEASE_MS, LOOKAHEAD_MS, checkJob, checkMax, checkPace, claimedOf, jobOf, type JobRecord } from './outbound-rules';
@@ -28,6 +29,9 @@ export interface RedisAccess {
 const ADD_BATCH = 500;
 
 export function redisOutbound({ client, run, script, prefix }: RedisAccess, instance: string): OutboundQueue {
+  // Who holds a pace key's lease: this process, not only the instance id (hostname and user
+  // directory), which two containers started alike can share — they would not wait for each other.
+  const leaseOwner = `${instance}:${randomUUID()}`;
   const k = {
     jobs: `${prefix}ob:jobs`,
     lanes: `${prefix}ob:lanes`,
@@ -54,7 +58,7 @@ export function redisOutbound({ client, run, script, prefix }: RedisAccess, inst
       checkKey('lane', lane);
       checkPace(pace, max);
       const reply = (await run('taking from the outbound queue', () =>
-        script('smsObClaim', [k.lane(lane), k.jobs, k.sending, k.lanes, k.pace(pace.key), k.paused], [max, pace.intervalMs, instance, lane, LEASE_MS, LOOKAHEAD_MS, pace.pausedBy ?? '']),
+        script('smsObClaim', [k.lane(lane), k.jobs, k.sending, k.lanes, k.pace(pace.key), k.paused], [max, pace.intervalMs, instance, lane, LEASE_MS, LOOKAHEAD_MS, pace.pausedBy ?? '', leaseOwner]),
       )) as string[];
       const [retry, now] = reply;
       if (retry === 'paused') return { jobs: [], retryAt: undefined, paused: true };

@@ -30,7 +30,7 @@ return added
 
 /**
  * KEYS: lane zset, jobs hash, sending hash, lanes set, pace hash, paused hash. ARGV: max,
- * interval ms, owner, lane, lease ms, lookahead ms, pause key ('' none).
+ * interval ms, owner, lane, lease ms, lookahead ms, pause key ('' none), lease owner (this process).
  * Returns {retry in ms from now ('' none, 'paused'), now, id, record, turn, id, record, turn…}.
  * The last paced job taken leases its pace key until OB_DEPART (outbound-rules.ts: paceStep, leaseStep).
  */
@@ -61,7 +61,7 @@ while true do
   local due = tonumber(head[2])
   if due > now then retry = due - now break end
   if hold > now then retry = hold - now break end
-  if interval > 0 and taken == 0 and leaseUntil > now and leaseOwner ~= ARGV[3] then retry = math.min(leaseUntil - now, interval) break end
+  if interval > 0 and taken == 0 and leaseUntil > now and leaseOwner ~= ARGV[8] then retry = math.min(leaseUntil - now, interval) break end
   local slot = now
   if interval > 0 then
     slot = math.max(now, nxt)
@@ -89,7 +89,7 @@ while true do
 end
 if interval > 0 and taken > 0 then
   redis.call('HSET', KEYS[5], 'next', string.format('%.3f', nxt))
-  if lease then redis.call('HSET', KEYS[5], 'lease', lease, 'leaseUntil', leaseUntil, 'leaseOwner', ARGV[3]) end
+  if lease then redis.call('HSET', KEYS[5], 'lease', lease, 'leaseUntil', leaseUntil, 'leaseOwner', ARGV[8]) end
   redis.call('PEXPIRE', KEYS[5], math.max(math.ceil(nxt - now), math.max(hold - now, 0), math.max(leaseUntil - now, 0)) + 60000)
 end
 table.insert(out, 1, tostring(now))

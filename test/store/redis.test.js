@@ -33,8 +33,9 @@ describe('redis store: several instances on one redis', function () {
   this.timeout(20000);
   let a;
   let b;
+  let prefix;
   beforeEach(async function () {
-    const prefix = placeName();
+    prefix = placeName();
     a = await openOn(redis, prefix, { instance: 'instance-a' });
     b = await openOn(redis, prefix, { instance: 'instance-b' });
   });
@@ -52,6 +53,21 @@ describe('redis store: several instances on one redis', function () {
     await a.outbound.departing('x1', pace, 1);
     await new Promise((r) => setTimeout(r, 120));
     assert.deepEqual((await b.outbound.claim('acct|+1555', pace, 5)).jobs.map((j) => j.id), ['x2'], 'an interval after x1 left');
+  });
+
+  it('two processes with the same instance id (containers started alike) still wait for each other\'s lease', async function () {
+    const twin = await openOn(redis, prefix, { instance: 'instance-a' });
+    try {
+      const pace = { key: 'acct|+1666', intervalMs: 100 };
+      const job = (id) => ({ id, lane: 'acct|+1666', dueAt: Date.now(), cost: 1, value: { to: id } });
+      await a.outbound.add([job('t1'), job('t2')]);
+      assert.deepEqual((await a.outbound.claim('acct|+1666', pace, 5)).jobs.map((j) => j.id), ['t1']);
+      await new Promise((r) => setTimeout(r, 150));
+      assert.deepEqual((await twin.outbound.claim('acct|+1666', pace, 5)).jobs, [], 'the twin waits while A has not sent t1');
+      assert.deepEqual((await a.outbound.claim('acct|+1666', pace, 5)).jobs.map((j) => j.id), ['t2'], 'A itself takes its next turn');
+    } finally {
+      await twin.close();
+    }
   });
 
   it('two clients offering the same ids at once: each id is new to exactly one of them', async function () {
