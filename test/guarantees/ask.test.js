@@ -10,7 +10,7 @@ const fs = require('node:fs');
 const http = require('node:http');
 const path = require('node:path');
 const { nodeRedProcess } = require('../support/node-red-process');
-const { startFakeProvider } = require('../support/fake-provider');
+const { useProcessHooks } = require('../support/process-hooks');
 const { startRedis } = require('../support/redis-server');
 const { until, sleep } = require('./flows');
 
@@ -102,18 +102,8 @@ describe('sms ask with real processes', function () {
   this.timeout(120_000);
   let fake;
   const started = [];
-  before(async () => {
-    fake = await startFakeProvider();
-  });
-  after(async () => {
-    await fake.close();
-  });
-  afterEach(async () => {
-    for (const nr of started.splice(0)) {
-      await nr.kill();
-      nr.remove();
-    }
-    fake.reset();
+  useProcessHooks(started, (f) => {
+    fake = f;
   });
 
   async function embedded(flows, credentials) {

@@ -6,7 +6,7 @@
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const { nodeRedProcess } = require('../support/node-red-process');
-const { startFakeProvider } = require('../support/fake-provider');
+const { useProcessHooks } = require('../support/process-hooks');
 const { startRedis } = require('../support/redis-server');
 const { replyFlow, CREDS, inbound, post, ended, until } = require('./flows');
 
@@ -27,18 +27,8 @@ describe('opt-out list with real processes', function () {
   this.timeout(120_000);
   let fake;
   const started = [];
-  before(async () => {
-    fake = await startFakeProvider();
-  });
-  after(async () => {
-    await fake.close();
-  });
-  afterEach(async () => {
-    for (const nr of started.splice(0)) {
-      await nr.kill();
-      nr.remove();
-    }
-    fake.reset();
+  useProcessHooks(started, (f) => {
+    fake = f;
   });
   async function nodeRed(store) {
     const nr = await nodeRedProcess({ flows: replyFlow(fake.url), credentials: CREDS, store });

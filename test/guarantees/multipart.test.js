@@ -6,8 +6,7 @@
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const { nodeRedProcess } = require('../support/node-red-process');
-const { startFakeProvider } = require('../support/fake-provider');
-const { startRedis } = require('../support/redis-server');
+const { useProcessHooks } = require('../support/process-hooks');
 const { replyFlow, CREDS, post, repliesBySender, until, sleep } = require('./flows');
 
 const SENDER = '447700900123';
@@ -36,21 +35,10 @@ describe('multipart with real processes', function () {
   let redis;
   const started = [];
 
-  before(async () => {
-    fake = await startFakeProvider();
-    redis = await startRedis();
-  });
-  after(async () => {
-    await fake.close();
-    await redis.stop();
-  });
-  afterEach(async () => {
-    for (const nr of started.splice(0)) {
-      await nr.kill();
-      nr.remove();
-    }
-    fake.reset();
-  });
+  useProcessHooks(started, (f, r) => {
+    fake = f;
+    redis = r;
+  }, { redis: true });
 
   async function nodeRed(store, settings) {
     const nr = await nodeRedProcess({ flows: replyFlow(fake.url), credentials: CREDS, store, settings });

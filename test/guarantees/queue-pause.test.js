@@ -5,8 +5,7 @@
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const { nodeRedProcess } = require('../support/node-red-process');
-const { startFakeProvider } = require('../support/fake-provider');
-const { startRedis } = require('../support/redis-server');
+const { useProcessHooks } = require('../support/process-hooks');
 const { until, sleep } = require('./flows');
 
 function sendFlow(apiHost) {
@@ -44,21 +43,10 @@ describe('a paused outbound queue with real processes', function () {
   const started = [];
   const sends = () => fake.requests.filter((r) => r.route === 'twilio');
 
-  before(async () => {
-    fake = await startFakeProvider();
-    redis = await startRedis();
-  });
-  after(async () => {
-    await fake.close();
-    await redis.stop();
-  });
-  afterEach(async () => {
-    for (const nr of started.splice(0)) {
-      await nr.kill();
-      nr.remove();
-    }
-    fake.reset();
-  });
+  useProcessHooks(started, (f, r) => {
+    fake = f;
+    redis = r;
+  }, { redis: true });
 
   it('embedded store: stays paused across a restart, and sends once after resume', async function () {
     const nr = await nodeRedProcess({ flows: sendFlow(fake.url), credentials: CREDS, store: { type: 'embedded' } });

@@ -5,7 +5,7 @@ const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const { nodeRedProcess } = require('../support/node-red-process');
 const { startFakeProvider } = require('../support/fake-provider');
-const { startRedis } = require('../support/redis-server');
+const { useProcessHooks } = require('../support/process-hooks');
 const { replyFlow, CREDS, inbound, post, ended, repliesBySender, until, sleep } = require('./flows');
 
 describe('guarantees with real processes — two instances on one redis', function () {
@@ -14,21 +14,10 @@ describe('guarantees with real processes — two instances on one redis', functi
   let redis;
   const started = [];
 
-  before(async () => {
-    fake = await startFakeProvider();
-    redis = await startRedis();
-  });
-  after(async () => {
-    await fake.close();
-    await redis.stop();
-  });
-  afterEach(async () => {
-    for (const nr of started.splice(0)) {
-      await nr.kill();
-      nr.remove();
-    }
-    fake.reset();
-  });
+  useProcessHooks(started, (f, r) => {
+    fake = f;
+    redis = r;
+  }, { redis: true });
 
   async function pair(flows) {
     const prefix = `t${crypto.randomBytes(3).toString('hex')}:`;
