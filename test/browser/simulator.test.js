@@ -75,7 +75,13 @@ describe('SMS simulator in the Node-RED editor (Chromium)', function () {
     await page.waitForSelector('#red-ui-clipboard-dialog-import-tabs');
     await page.click('#red-ui-clipboard-dialog-import-tabs >> text=Examples');
     await page.click('.red-ui-clipboard-dialog-tab-library:visible >> text=@smsflow/node-red-sms');
-    await page.click(`.red-ui-clipboard-dialog-tab-library:visible >> text="${file}"`);
+    // The editor loads the example when it is chosen and only then enables Import; a choice
+    // made while the tree still redraws can be lost, so it is made again (at most three times).
+    const chosen = () => page.waitForSelector('#red-ui-clipboard-dialog-ok:enabled', { timeout: 5000 }).then(() => true, () => false);
+    for (let i = 0; i < 3; i++) {
+      await page.click(`.red-ui-clipboard-dialog-tab-library:visible >> text="${file}"`);
+      if (await chosen()) break;
+    }
     if (into === 'new') await page.click('#red-ui-clipboard-dialog-import-opt-new');
     await page.click('#red-ui-clipboard-dialog-ok');
     // Imported nodes follow the mouse until a click places them.
