@@ -10,21 +10,39 @@ import type { NodeAPI, NodeMessage } from './red';
  * done) would stay in the inbox, and be emitted again at every start: after FINISH_BOUND_MS
  * it counts as finished, with a warning. A node that builds a new message (no `_msgid` of
  * the original) ends the chain: the original counts as finished when that node completes it.
+ *
+ * Some nodes never report done(): their input handler takes only `msg` (core `switch` and
+ * `filter`, older contrib nodes), and Node-RED fires no onComplete for them. Such a node is
+ * done with a message when it passes it on (onSend from that node), or LEGACY_QUIET_MS after
+ * it received it when it passes nothing on (a switch with no matching rule).
  */
 export const FINISH_BOUND_MS = 10 * 60_000;
+export const LEGACY_QUIET_MS = 5_000;
 
 interface Tracked {
   inboxId: string;
   pending: number;
   timer: NodeJS.Timeout;
   finish: (reason: 'done' | 'bound') => void;
+  /** Nodes that never report done() holding the message: node id → when they received it. */
+  legacy?: Map<string, number>;
 }
 
+/** The node objects in hook events: only what tells whether the node reports done(). */
+interface HookNode {
+  id?: string;
+  node?: { _expectedDoneCount?: number; _inputCallback?: unknown; _inputCallbacks?: unknown };
+}
 interface SendEvent {
   msg?: NodeMessage;
+  source?: HookNode;
 }
 interface CompleteEvent {
   msg?: NodeMessage;
+}
+interface ReceiveEvent {
+  msg?: NodeMessage;
+  destination?: HookNode;
 }
 
 const byMsgId = new Map<string, Tracked>();
@@ -36,15 +54,69 @@ function settle(msgId: string, reason: 'done' | 'bound'): void {
   const t = byMsgId.get(msgId);
   if (!t) return;
   byMsgId.delete(msgId);
+  holding.delete(msgId);
   inFlight.delete(t.inboxId);
   clearTimeout(t.timer);
   t.finish(reason);
 }
 
 function onSend(events: SendEvent[]): void {
+  let released: Array<[string, string]> | undefined;
   for (const ev of events) {
-    const t = ev.msg?._msgid ? byMsgId.get(ev.msg._msgid) : undefined;
-    if (t) t.pending += 1;
+    const id = ev.msg?._msgid;
+    const t = id ? byMsgId.get(id) : undefined;
+    if (!t || !id) continue;
+    t.pending += 1;
+    const from = ev.source?.id;
+    if (from && t.legacy?.has(from)) (released ??= []).push([id, from]);
+  }
+  // After every delivery of this send is counted: the legacy node passed the message on.
+  if (released) for (const [id, from] of released) release(id, from);
+}
+
+/** Whether a node's input handlers never call done() (Node-RED counts those that take it). */
+function reportsNoDone(node: HookNode['node']): boolean {
+  return !!node && node._expectedDoneCount === 0 && (!!node._inputCallback || !!node._inputCallbacks);
+}
+
+function onReceived(ev: ReceiveEvent): void {
+  const id = ev.msg?._msgid;
+  const t = id ? byMsgId.get(id) : undefined;
+  const nodeId = ev.destination?.id;
+  if (!t || !id || !nodeId || !reportsNoDone(ev.destination?.node)) return;
+  // Received once more while still held: its count is already a pending delivery to release.
+  if (t.legacy?.has(nodeId)) {
+    t.pending -= 1;
+    return;
+  }
+  (t.legacy ??= new Map()).set(nodeId, Date.now());
+  holding.add(id);
+  sweeper ??= setInterval(sweepQuiet, 1000).unref();
+}
+
+/** The legacy node `nodeId` is done with message `id`. */
+function release(id: string, nodeId: string): void {
+  const t = byMsgId.get(id);
+  if (!t?.legacy?.delete(nodeId)) return;
+  if (t.legacy.size === 0) holding.delete(id);
+  t.pending -= 1;
+  if (t.pending <= 0) settle(id, 'done');
+}
+
+/** Messages some legacy node holds; swept each second for those it never passed on. */
+const holding = new Set<string>();
+let sweeper: NodeJS.Timeout | undefined;
+
+function sweepQuiet(): void {
+  const quietSince = Date.now() - LEGACY_QUIET_MS;
+  for (const id of [...holding]) {
+    const legacy = byMsgId.get(id)?.legacy;
+    if (!legacy) holding.delete(id);
+    else for (const [nodeId, at] of [...legacy]) if (at <= quietSince) release(id, nodeId);
+  }
+  if (holding.size === 0 && sweeper) {
+    clearInterval(sweeper);
+    sweeper = undefined;
   }
 }
 
@@ -65,6 +137,7 @@ export function installInboxHooks(RED: NodeAPI): boolean {
     try {
       hooks.add('onSend.smsInbox', onSend);
       hooks.add('onComplete.smsInbox', onComplete);
+      hooks.add('onReceive.smsInbox', onReceived);
     } catch {
       // Already there: another copy of this module in the same runtime (a test harness reload).
     }

@@ -56,6 +56,29 @@ for (const kind of ['embedded', 'redis']) {
       assert.deepEqual([...repliesBySender(fake).values()], [1], 'and not answered again');
     });
 
+    it('a message a core switch passed on, or dropped, is finished with: after kill -9 and a restart it is not emitted again (the switch never reports done)', async function () {
+      // sms in → switch (text "hi" → sms reply → end; anything else: no output) and
+      // sms in → http request to /emitted/<sender>, which counts each emission.
+      const flows = replyFlow(fake.url).map((n) => (n.id === 'in' ? { ...n, wires: [['route', 'emitted']] } : n));
+      flows.push(
+        { id: 'route', z: 'tab', type: 'switch', property: 'payload', propertyType: 'msg', rules: [{ t: 'eq', v: 'hi', vt: 'str' }], checkall: 'false', repair: false, outputs: 1, wires: [['reply']] },
+        { id: 'emitted', z: 'tab', type: 'http request', method: 'POST', ret: 'txt', paytoqs: 'ignore', url: `${fake.url}/emitted/{{{topic}}}`, wires: [[]] },
+      );
+      const emissions = () => fake.requests.filter((r) => r.path.startsWith('/emitted/')).length;
+      const nr = await nodeRed(flows, store('a'));
+      assert.equal(await post(nr.url, '/in', inbound(1)), 200);
+      assert.equal(await post(nr.url, '/in', { ...inbound(2), text: 'no rule matches this' }), 200);
+      await until('the answered message at the end of the flow', () => ended(fake).size === 1);
+      await until('both messages emitted', () => emissions() === 2);
+      // The dropped one counts as finished once the switch stayed quiet for 5 s.
+      await sleep(7000);
+      await nr.kill();
+      await nr.start();
+      await sleep(3000);
+      assert.equal(emissions(), 2, `emitted again after the restart: ${nr.log.slice(-1500)}`);
+      assert.deepEqual([...repliesBySender(fake).values()], [1]);
+    });
+
     it('a message in the flow of an sms in node that is replaced (same path, another node id) before the restart is emitted by the new node', async function () {
       const nr = await nodeRed(replyFlow(fake.url, { delayMs: 5000 }), store('a'));
       assert.equal(await post(nr.url, '/in', inbound(7)), 200);
