@@ -34,6 +34,8 @@ type ExpiryKey = [number, string, string];
 const USAGE_KEY = 'multipart-usage';
 const PRUNE_EVERY_MS = 60_000;
 const PRUNE_BATCH = 5000;
+/** How long an inbox removal waits for another write to share its commit. */
+const REMOVALS_WAIT_MS = 20;
 
 export async function openEmbeddedStore(config: StoreConfig, userDir: string, instance: string, log: StoreLog): Promise<SmsStore> {
   const dir = path.resolve(userDir, config.path);
@@ -58,10 +60,70 @@ export async function openEmbeddedStore(config: StoreConfig, userDir: string, in
   const retentionMs = retentionMsOf(config);
   const limits = config.multipart;
 
+  /**
+   * Inbox removals (one per message, when the flow has finished with it) wait up to
+   * REMOVALS_WAIT_MS to ride the next write's commit rather than cost a commit of their own.
+   * Not waited for on disk: a removal lost to a power cut means the message is emitted again
+   * at start, and its reply, recorded, is not sent twice. The inbox's list leaves them out.
+   */
+  type Waiter = { resolve: (had: boolean) => void; reject: (err: unknown) => void };
+  const removals = new Map<string, Waiter[]>();
+  let removalTimer: NodeJS.Timeout | undefined;
+  /** Each removal applied: whether the entry was there, and who waits for it. */
+  type Applied = Array<[boolean, Waiter[]]>;
+  /** Inside a transaction: every waiting removal, to settle once it commits. */
+  function applyRemovals(): Applied {
+    const applied: Applied = [];
+    for (const [id, waiting] of removals) {
+      applied.push([inboxDb.get(id) !== undefined, waiting]);
+      inboxDb.removeSync(id);
+    }
+    removals.clear();
+    if (removalTimer) clearTimeout(removalTimer);
+    removalTimer = undefined;
+    return applied;
+  }
+  function settleRemovals(applied: Applied, err?: unknown): void {
+    for (const [had, waiting] of applied) {
+      for (const w of waiting) {
+        if (err === undefined) w.resolve(had);
+        else w.reject(err);
+      }
+    }
+  }
+  function commitRemovals(): Promise<void> {
+    let applied: Applied = [];
+    return root.transaction(() => {
+      applied = applyRemovals();
+    }).then(
+      () => settleRemovals(applied),
+      (err: unknown) => settleRemovals(applied, err),
+    );
+  }
+  function queueRemoval(id: string): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      const waiting = removals.get(id);
+      if (waiting) waiting.push({ resolve, reject });
+      else removals.set(id, [{ resolve, reject }]);
+      removalTimer ??= setTimeout(() => void commitRemovals(), REMOVALS_WAIT_MS).unref();
+    });
+  }
+
   /** A transaction, then the flush to disk: resolved means durable. Bounded in time. */
   function write<T>(what: string, action: () => T): Promise<T> {
     const work = (async () => {
-      const result = await root.transaction(action);
+      let applied: Applied = [];
+      let result: T;
+      try {
+        result = await root.transaction(() => {
+          applied = applyRemovals();
+          return action();
+        });
+      } catch (err) {
+        settleRemovals(applied, err);
+        throw err;
+      }
+      settleRemovals(applied);
       await root.flushed;
       return result;
     })();
@@ -282,14 +344,20 @@ export async function openEmbeddedStore(config: StoreConfig, userDir: string, in
       },
       async remove(id) {
         checkKey('id', id);
-        return write('removing a message from the inbox', () => inboxDb.removeSync(id));
+        return withinTime(kind, config.timeoutMs, 'removing a message from the inbox', queueRemoval(id)).catch((err: unknown) => {
+          if (err instanceof StoreUnavailableError) throw err;
+          throw new StoreUnavailableError(kind, `removing a message from the inbox failed: ${(err as Error).message}`, { cause: err });
+        });
       },
       async list<T>() {
-        return read('listing the inbox', () => [...inboxDb.getRange({})].map(({ key, value }) => entryOf<T>(key, value)));
+        return read('listing the inbox', () =>
+          [...inboxDb.getRange({})].filter(({ key }) => !removals.has(key)).map(({ key, value }) => entryOf<T>(key, value)),
+        );
       },
       async claim<T>(listed: InboxClaim) {
         checkKey('id', listed.id);
         return write('claiming an inbox entry', () => {
+          // (Removals waiting were applied first: an entry being removed is not there.)
           const next = claimed(inboxDb.get(listed.id), listed, instance);
           if (!next) return undefined;
           inboxDb.putSync(listed.id, next);
@@ -311,6 +379,7 @@ export async function openEmbeddedStore(config: StoreConfig, userDir: string, in
     outbound: embeddedOutbound({ root, write, read }, instance),
     async close() {
       clearInterval(pruner);
+      if (removals.size) await commitRemovals();
       await root.close();
     },
   };

@@ -60,12 +60,13 @@ describe('embedded store', function () {
     });
   });
 
-  it('keeps every acknowledged message when the process is killed with SIGKILL', async function () {
+  it('keeps every acknowledged message, and forgets every removed one, when the process is killed with SIGKILL', async function () {
     const userDir = tempDir();
     const child = spawn(process.execPath, [path.join(__dirname, 'fixtures', 'acknowledging-child.js'), userDir], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const acked = [];
+    const removed = [];
     let buffered = '';
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
@@ -74,7 +75,7 @@ describe('embedded store', function () {
         buffered += d;
         const lines = buffered.split('\n');
         buffered = lines.pop();
-        acked.push(...lines);
+        for (const line of lines) (line.startsWith('-') ? removed : acked).push(line.replace(/^-/, ''));
         if (acked.length >= 200 && child.signalCode === null) child.kill('SIGKILL');
       });
       child.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`child exited ${code}: ${stderr}`))));
@@ -86,8 +87,12 @@ describe('embedded store', function () {
     try {
       const inbox = new Map((await store.inbox.list()).map((e) => [e.id, e]));
       const lost = [];
+      const gone = new Set(removed);
+      assert.ok(gone.size >= 40, `some removed before the kill (${gone.size})`);
       for (const id of acked) {
-        if (!inbox.has(id)) lost.push(`${id}: not in the inbox`);
+        if (gone.has(id)) {
+          if (inbox.has(id)) lost.push(`${id}: removed, yet still in the inbox`);
+        } else if (!inbox.has(id)) lost.push(`${id}: not in the inbox`);
         else if (inbox.get(id).value.text !== `hello ${id}`) lost.push(`${id}: wrong value`);
         if (await store.seen.firstTime(id)) lost.push(`${id}: seen id forgotten`);
         if (await store.replies.claim(id)) lost.push(`${id}: reply claim forgotten`);
