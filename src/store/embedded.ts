@@ -34,8 +34,8 @@ type ExpiryKey = [number, string, string];
 const USAGE_KEY = 'multipart-usage';
 const PRUNE_EVERY_MS = 60_000;
 const PRUNE_BATCH = 5000;
-/** How long an inbox removal waits for another write to share its commit. */
-const REMOVALS_WAIT_MS = 20;
+/** How long a write that need not reach the disk waits for another write to share its commit. */
+const SOON_WAIT_MS = 20;
 
 export async function openEmbeddedStore(config: StoreConfig, userDir: string, instance: string, log: StoreLog): Promise<SmsStore> {
   const dir = path.resolve(userDir, config.path);
@@ -61,69 +61,75 @@ export async function openEmbeddedStore(config: StoreConfig, userDir: string, in
   const limits = config.multipart;
 
   /**
-   * Inbox removals (one per message, when the flow has finished with it) wait up to
-   * REMOVALS_WAIT_MS to ride the next write's commit rather than cost a commit of their own.
-   * Not waited for on disk: a removal lost to a power cut means the message is emitted again
-   * at start, and its reply, recorded, is not sent twice. The inbox's list leaves them out.
+   * Writes a crash must keep but a power cut may lose (an inbox removal when the flow has
+   * finished with a message, an outbound job marked done): each waits up to SOON_WAIT_MS to
+   * ride the next write's commit rather than cost a commit and a disk sync of its own.
+   * Lost to a power cut, the message is emitted again at start (its reply is recorded, so
+   * not sent twice), the job reported `unknown-outcome` (never sent twice).
    */
-  type Waiter = { resolve: (had: boolean) => void; reject: (err: unknown) => void };
-  const removals = new Map<string, Waiter[]>();
-  let removalTimer: NodeJS.Timeout | undefined;
-  /** Each removal applied: whether the entry was there, and who waits for it. */
-  type Applied = Array<[boolean, Waiter[]]>;
-  /** Inside a transaction: every waiting removal, to settle once it commits. */
-  function applyRemovals(): Applied {
-    const applied: Applied = [];
-    for (const [id, waiting] of removals) {
-      applied.push([inboxDb.get(id) !== undefined, waiting]);
-      inboxDb.removeSync(id);
-    }
-    removals.clear();
-    if (removalTimer) clearTimeout(removalTimer);
-    removalTimer = undefined;
-    return applied;
-  }
-  function settleRemovals(applied: Applied, err?: unknown): void {
-    for (const [had, waiting] of applied) {
-      for (const w of waiting) {
-        if (err === undefined) w.resolve(had);
-        else w.reject(err);
+  type Soon = { action: () => unknown; settle: (err: unknown, value?: unknown) => void };
+  type Ran = { settle: Soon['settle']; err?: unknown; value?: unknown };
+  let soon: Soon[] = [];
+  let soonTimer: NodeJS.Timeout | undefined;
+  /** Inside a transaction: runs every waiting write, for settleSoon once committed. */
+  function applySoon(): Ran[] {
+    if (soon.length === 0) return [];
+    const taken = soon;
+    soon = [];
+    if (soonTimer) clearTimeout(soonTimer);
+    soonTimer = undefined;
+    return taken.map(({ action, settle }) => {
+      try {
+        return { settle, value: action() };
+      } catch (err) {
+        return { settle, err: err ?? new Error('failed') };
       }
-    }
+    });
   }
-  function commitRemovals(): Promise<void> {
-    let applied: Applied = [];
-    return root.transaction(() => {
-      applied = applyRemovals();
-    }).then(
-      () => settleRemovals(applied),
-      (err: unknown) => settleRemovals(applied, err),
-    );
+  /** After the commit (`failed`: it did not happen): each waiting write gets its outcome. */
+  function settleSoon(ran: Ran[], failed?: unknown): void {
+    for (const r of ran) r.settle(failed ?? r.err, r.value);
   }
-  function queueRemoval(id: string): Promise<boolean> {
-    return new Promise((resolve, reject) => {
-      const waiting = removals.get(id);
-      if (waiting) waiting.push({ resolve, reject });
-      else removals.set(id, [{ resolve, reject }]);
-      removalTimer ??= setTimeout(() => void commitRemovals(), REMOVALS_WAIT_MS).unref();
+  /** Commits what waits, on its own (its wait is over, or the store closes). */
+  function commitSoon(): Promise<void> {
+    let ran: Ran[] = [];
+    return root
+      .transaction(() => {
+        ran = applySoon();
+      })
+      .then(
+        () => settleSoon(ran),
+        (err: unknown) => settleSoon(ran, err ?? new Error('commit failed')),
+      );
+  }
+  /** Inbox ids being removed (a count per id): the inbox's list leaves them out. */
+  const removing = new Map<string, number>();
+  function writeSoon<T>(what: string, action: () => T): Promise<T> {
+    const work = new Promise<T>((resolve, reject) => {
+      soon.push({ action, settle: (err, value) => (err === undefined ? resolve(value as T) : reject(err)) });
+      soonTimer ??= setTimeout(() => void commitSoon(), SOON_WAIT_MS).unref();
+    });
+    return withinTime(kind, config.timeoutMs, what, work).catch((err: unknown) => {
+      if (err instanceof StoreUnavailableError) throw err;
+      throw new StoreUnavailableError(kind, `${what} failed: ${(err as Error).message}`, { cause: err });
     });
   }
 
   /** A transaction, then the flush to disk: resolved means durable. Bounded in time. */
   function write<T>(what: string, action: () => T): Promise<T> {
     const work = (async () => {
-      let applied: Applied = [];
+      let ran: Ran[] = [];
       let result: T;
       try {
         result = await root.transaction(() => {
-          applied = applyRemovals();
+          ran = applySoon();
           return action();
         });
       } catch (err) {
-        settleRemovals(applied, err);
+        settleSoon(ran, err ?? new Error('commit failed'));
         throw err;
       }
-      settleRemovals(applied);
+      settleSoon(ran);
       await root.flushed;
       return result;
     })();
@@ -344,20 +350,27 @@ export async function openEmbeddedStore(config: StoreConfig, userDir: string, in
       },
       async remove(id) {
         checkKey('id', id);
-        return withinTime(kind, config.timeoutMs, 'removing a message from the inbox', queueRemoval(id)).catch((err: unknown) => {
-          if (err instanceof StoreUnavailableError) throw err;
-          throw new StoreUnavailableError(kind, `removing a message from the inbox failed: ${(err as Error).message}`, { cause: err });
-        });
+        removing.set(id, (removing.get(id) ?? 0) + 1);
+        const done = (): void => {
+          const n = (removing.get(id) ?? 1) - 1;
+          if (n > 0) removing.set(id, n);
+          else removing.delete(id);
+        };
+        return writeSoon('removing a message from the inbox', () => {
+          const had = inboxDb.get(id) !== undefined;
+          inboxDb.removeSync(id);
+          return had;
+        }).finally(done);
       },
       async list<T>() {
         return read('listing the inbox', () =>
-          [...inboxDb.getRange({})].filter(({ key }) => !removals.has(key)).map(({ key, value }) => entryOf<T>(key, value)),
+          [...inboxDb.getRange({})].filter(({ key }) => !removing.has(key)).map(({ key, value }) => entryOf<T>(key, value)),
         );
       },
       async claim<T>(listed: InboxClaim) {
         checkKey('id', listed.id);
         return write('claiming an inbox entry', () => {
-          // (Removals waiting were applied first: an entry being removed is not there.)
+          // (Writes waiting were applied first: an entry being removed is not there.)
           const next = claimed(inboxDb.get(listed.id), listed, instance);
           if (!next) return undefined;
           inboxDb.putSync(listed.id, next);
@@ -376,10 +389,10 @@ export async function openEmbeddedStore(config: StoreConfig, userDir: string, in
       },
     },
     collection,
-    outbound: embeddedOutbound({ root, write, read }, instance),
+    outbound: embeddedOutbound({ root, write, writeSoon, commitSoon: () => (soon.length ? commitSoon() : Promise.resolve()), read }, instance),
     async close() {
       clearInterval(pruner);
-      if (removals.size) await commitRemovals();
+      if (soon.length) await commitSoon();
       await root.close();
     },
   };
