@@ -2,6 +2,7 @@ import { lazyRequire } from '../../runtime/lazy-require';
 import { OUTCOME_UNKNOWN, type RetryVerdict, errorCode, neverSent, outcomeUnknown, retryAfterSeconds } from '../retry';
 import { ReplyError, type SendingAccount } from '../types';
 import { VONAGE_DASHBOARD } from './dashboard';
+import { useOwnTransport } from './transport';
 
 // The Vonage SDK costs ~300 ms to load: only the first reply pays it.
 type VonageSdk = typeof import('@vonage/server-sdk');
@@ -32,6 +33,9 @@ export function clientFor(account: SendingAccount, timeoutMs: number): VonageCli
     const hosts = creds.apiHost ? { apiHost: creds.apiHost, restHost: creds.apiHost } : {};
     // Without a timeout the SDK waits for ever on a provider that never answers.
     client = new sdk.Vonage(auth as ConstructorParameters<VonageSdk['Vonage']>[0], { ...hosts, timeout: timeoutMs });
+    // The APIs the package sends through: the SDK prepares and parses, the transport is ours (transport.ts).
+    useOwnTransport(client.messages);
+    useOwnTransport(client.sms);
     clients.set(key, client);
   }
   return client;
