@@ -40,6 +40,10 @@ export type RecipientNumber = { ok: true; e164: string } | { ok: false; error: s
 export function parseRecipient(input: unknown, country?: string): RecipientNumber {
   const text = typeof input === 'number' ? String(input) : typeof input === 'string' ? input.trim() : '';
   if (!text) return { ok: false, error: 'no number given' };
+  // A provider's sender, + and digits as sent, is answered from the metadata without parsing:
+  // cheaper than the memo below, which each new sender would only churn.
+  const possible = possibleInternational(text);
+  if (possible !== undefined) return Object.freeze(possible ? { ok: true, e164: text } : { ok: false, error: notPossible(text, '') });
   // Every reply and send reads its number (the opt-out check): libphonenumber-js takes tens of
   // µs per number, and the same people write again and again. Answers are kept, bounded.
   const key = `${country ?? ''}\u0000${text}`;
@@ -75,7 +79,11 @@ function readNumber(text: string, country: string | undefined): RecipientNumber 
     if (parsed?.isPossible()) return { ok: true, e164: parsed.number };
   }
   const hint = digits.startsWith('+') || country ? '' : ' (a national number needs the country of the sms account, or write it with + and the country code)';
-  return { ok: false, error: `"${text}" is not a possible phone number${hint}` };
+  return { ok: false, error: notPossible(text, hint) };
+}
+
+function notPossible(text: string, hint: string): string {
+  return `"${text}" is not a possible phone number${hint}`;
 }
 
 /**
