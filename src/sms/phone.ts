@@ -93,7 +93,7 @@ function notPossible(text: string, hint: string): string {
  * for such a number: the calling code is the first 1 to 3 digits that are one (they are
  * prefix-free; none starts with 0); the rest is the national number, which it changes only where
  * the calling code's national prefix for parsing matches at its start (a trunk 0 written after
- * +44, Mexico's old 1, Argentina's 15) — then it is asked; it then picks the country among those
+ * +44, Russia's 8, Argentina's 0 and 15) — then it is asked; it then picks the country among those
  * sharing the calling code (the costly part) and checks the length against that country's possible
  * lengths — so where those countries disagree on a length (+1 with 7 digits: only Canada's), it
  * is asked too. test/sms/phone-international.test.js compares both on every calling code.
