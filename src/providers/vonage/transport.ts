@@ -48,7 +48,11 @@ function answerOf(res: http.IncomingMessage, body: string): AnswerLike {
     status,
     statusText: res.statusMessage ?? '',
     body,
-    headers: { get: (name) => flat.get(name.toLowerCase()) ?? null, entries: () => flat.entries() },
+    // entries() gives nothing: the SDK's parseResponse (server-client 1.x) loops over them
+    // with Object.assign(response, name, value), which copies each string's characters onto
+    // the response object and fills no headers (its result's `headers` stays {}): 2 % of CPU
+    // samples for nothing. What anyone reads goes through get().
+    headers: { get: (name) => flat.get(name.toLowerCase()) ?? null, entries: () => new Map<string, string>().entries() },
     text: () => Promise.resolve(body),
   };
 }
