@@ -11,10 +11,11 @@ import type { NodeAPI, NodeMessage } from './red';
  * it counts as finished, with a warning. A node that builds a new message (no `_msgid` of
  * the original) ends the chain: the original counts as finished when that node completes it.
  *
- * Some nodes never report done(): their input handler takes only `msg` (core `switch` and
- * `filter`, older contrib nodes), and Node-RED fires no onComplete for them. Such a node is
- * done with a message when it passes it on (onSend from that node), or LEGACY_QUIET_MS after
- * it received it when it passes nothing on (a switch with no matching rule).
+ * Core `switch` and `filter` (rbe) never report done(): their input handler takes only `msg`,
+ * and Node-RED fires no onComplete for them. Such a node is done with a copy of the message
+ * when it passes one on (onSend from that node), or LEGACY_QUIET_MS after it last received
+ * one when it passes nothing on (a switch with no matching rule). Any other node that never
+ * calls done keeps the bound and its warning.
  */
 export const FINISH_BOUND_MS = 10 * 60_000;
 export const LEGACY_QUIET_MS = 5_000;
@@ -24,14 +25,14 @@ interface Tracked {
   pending: number;
   timer: NodeJS.Timeout;
   finish: (reason: 'done' | 'bound') => void;
-  /** Nodes that never report done() holding the message: node id → when they received it. */
-  legacy?: Map<string, number>;
+  /** Nodes that never report done() holding the message: node id → copies held, last received. */
+  legacy?: Map<string, { holds: number; at: number }>;
 }
 
 /** The node objects in hook events: only what tells whether the node reports done(). */
 interface HookNode {
   id?: string;
-  node?: { _expectedDoneCount?: number; _inputCallback?: unknown; _inputCallbacks?: unknown };
+  node?: { type?: string; _expectedDoneCount?: number; _inputCallback?: unknown; _inputCallbacks?: unknown };
 }
 interface SendEvent {
   msg?: NodeMessage;
@@ -68,15 +69,22 @@ function onSend(events: SendEvent[]): void {
     if (!t || !id) continue;
     t.pending += 1;
     const from = ev.source?.id;
-    if (from && t.legacy?.has(from)) (released ??= []).push([id, from]);
+    // One release per send (a switch sending on several outputs passed on one copy).
+    if (from && t.legacy?.has(from) && !released?.some(([i, f]) => i === id && f === from)) (released ??= []).push([id, from]);
   }
   // After every delivery of this send is counted: the legacy node passed the message on.
   if (released) for (const [id, from] of released) release(id, from);
 }
 
-/** Whether a node's input handlers never call done() (Node-RED counts those that take it). */
+/**
+ * Core nodes known never to call done() (their handler takes only msg) and to pass a message on
+ * or drop it at once. Not any node with no done in its signature: one written `(...args)` or
+ * `(msg, send, done = noop)` still calls done (counted twice), and an old contrib node may hold
+ * a message far longer than LEGACY_QUIET_MS (removed while it still has it).
+ */
+const NEVER_DONE_TYPES = new Set(['switch', 'rbe']);
 function reportsNoDone(node: HookNode['node']): boolean {
-  return !!node && node._expectedDoneCount === 0 && (!!node._inputCallback || !!node._inputCallbacks);
+  return !!node && NEVER_DONE_TYPES.has(node.type ?? '') && node._expectedDoneCount === 0 && (!!node._inputCallback || !!node._inputCallbacks);
 }
 
 function onReceived(ev: ReceiveEvent): void {
@@ -84,22 +92,28 @@ function onReceived(ev: ReceiveEvent): void {
   const t = id ? byMsgId.get(id) : undefined;
   const nodeId = ev.destination?.id;
   if (!t || !id || !nodeId || !reportsNoDone(ev.destination?.node)) return;
-  // Received once more while still held: its count is already a pending delivery to release.
-  if (t.legacy?.has(nodeId)) {
-    t.pending -= 1;
+  // Received once more while still held: one copy more to pass on (its delivery stays pending).
+  const held = t.legacy?.get(nodeId);
+  if (held) {
+    held.holds += 1;
+    held.at = Date.now();
     return;
   }
-  (t.legacy ??= new Map()).set(nodeId, Date.now());
+  (t.legacy ??= new Map()).set(nodeId, { holds: 1, at: Date.now() });
   holding.add(id);
   sweeper ??= setInterval(sweepQuiet, 1000).unref();
 }
 
-/** The legacy node `nodeId` is done with message `id`. */
-function release(id: string, nodeId: string): void {
+/** The legacy node `nodeId` is done with one copy of message `id` (`all`: with every copy). */
+function release(id: string, nodeId: string, all = false): void {
   const t = byMsgId.get(id);
-  if (!t?.legacy?.delete(nodeId)) return;
-  if (t.legacy.size === 0) holding.delete(id);
-  t.pending -= 1;
+  const held = t?.legacy?.get(nodeId);
+  if (!t || !held) return;
+  const n = all ? held.holds : 1;
+  held.holds -= n;
+  if (held.holds === 0) t.legacy!.delete(nodeId);
+  if (t.legacy!.size === 0) holding.delete(id);
+  t.pending -= n;
   if (t.pending <= 0) settle(id, 'done');
 }
 
@@ -112,7 +126,7 @@ function sweepQuiet(): void {
   for (const id of [...holding]) {
     const legacy = byMsgId.get(id)?.legacy;
     if (!legacy) holding.delete(id);
-    else for (const [nodeId, at] of [...legacy]) if (at <= quietSince) release(id, nodeId);
+    else for (const [nodeId, { at }] of [...legacy]) if (at <= quietSince) release(id, nodeId, true);
   }
   if (holding.size === 0 && sweeper) {
     clearInterval(sweeper);

@@ -71,40 +71,46 @@ export async function openEmbeddedStore(config: StoreConfig, userDir: string, in
   type Ran = { settle: Soon['settle']; err?: unknown; value?: unknown };
   let soon: Soon[] = [];
   let soonTimer: NodeJS.Timeout | undefined;
-  /** Inside a transaction: runs every waiting write, for settleSoon once committed. */
-  function applySoon(): Ran[] {
-    if (soon.length === 0) return [];
+  /** The commit of the writes last taken (a read after them waits for it). */
+  let lastSoon: Promise<void> = Promise.resolve();
+  let closed = false;
+  /**
+   * Commits what waits, as a transaction of its own. Issued with another write in the same
+   * turn, lmdb puts both in one commit, each with its own result or error.
+   */
+  function commitSoon(): Promise<void> {
+    if (soon.length === 0) return lastSoon;
     const taken = soon;
     soon = [];
     if (soonTimer) clearTimeout(soonTimer);
     soonTimer = undefined;
-    return taken.map(({ action, settle }) => {
-      try {
-        return { settle, value: action() };
-      } catch (err) {
-        return { settle, err: err ?? new Error('failed') };
-      }
-    });
-  }
-  /** After the commit (`failed`: it did not happen): each waiting write gets its outcome. */
-  function settleSoon(ran: Ran[], failed?: unknown): void {
-    for (const r of ran) r.settle(failed ?? r.err, r.value);
-  }
-  /** Commits what waits, on its own (its wait is over, or the store closes). */
-  function commitSoon(): Promise<void> {
-    let ran: Ran[] = [];
-    return root
-      .transaction(() => {
-        ran = applySoon();
-      })
-      .then(
-        () => settleSoon(ran),
-        (err: unknown) => settleSoon(ran, err ?? new Error('commit failed')),
-      );
+    const ran: Ran[] = [];
+    let committed: Promise<unknown>;
+    try {
+      committed = root.transaction(() => {
+        for (const { action, settle } of taken) {
+          try {
+            ran.push({ settle, value: action() });
+          } catch (err) {
+            ran.push({ settle, err: err ?? new Error('failed') });
+          }
+        }
+      });
+    } catch (err) {
+      // The database is closed (lmdb throws at once): every waiting write fails.
+      for (const { settle } of taken) settle(err ?? new Error('the database is closed'));
+      return Promise.resolve();
+    }
+    lastSoon = committed.then(
+      () => ran.forEach((r) => r.settle(r.err, r.value)),
+      (err: unknown) => ran.forEach((r) => r.settle(err ?? new Error('commit failed'))),
+    );
+    return lastSoon;
   }
   /** Inbox ids being removed (a count per id): the inbox's list leaves them out. */
   const removing = new Map<string, number>();
   function writeSoon<T>(what: string, action: () => T): Promise<T> {
+    if (closed) return Promise.reject(new StoreUnavailableError(kind, `${what} failed: the store is closed`));
     const work = new Promise<T>((resolve, reject) => {
       soon.push({ action, settle: (err, value) => (err === undefined ? resolve(value as T) : reject(err)) });
       soonTimer ??= setTimeout(() => void commitSoon(), SOON_WAIT_MS).unref();
@@ -118,18 +124,9 @@ export async function openEmbeddedStore(config: StoreConfig, userDir: string, in
   /** A transaction, then the flush to disk: resolved means durable. Bounded in time. */
   function write<T>(what: string, action: () => T): Promise<T> {
     const work = (async () => {
-      let ran: Ran[] = [];
-      let result: T;
-      try {
-        result = await root.transaction(() => {
-          ran = applySoon();
-          return action();
-        });
-      } catch (err) {
-        settleSoon(ran, err ?? new Error('commit failed'));
-        throw err;
-      }
-      settleSoon(ran);
+      // What waits rides this write's commit, ahead of it, with outcomes of its own.
+      void commitSoon();
+      const result = await root.transaction(action);
       await root.flushed;
       return result;
     })();
@@ -370,7 +367,7 @@ export async function openEmbeddedStore(config: StoreConfig, userDir: string, in
       async claim<T>(listed: InboxClaim) {
         checkKey('id', listed.id);
         return write('claiming an inbox entry', () => {
-          // (Writes waiting were applied first: an entry being removed is not there.)
+          // (Writes waiting were committed just ahead: an entry being removed is not there.)
           const next = claimed(inboxDb.get(listed.id), listed, instance);
           if (!next) return undefined;
           inboxDb.putSync(listed.id, next);
@@ -389,10 +386,11 @@ export async function openEmbeddedStore(config: StoreConfig, userDir: string, in
       },
     },
     collection,
-    outbound: embeddedOutbound({ root, write, writeSoon, commitSoon: () => (soon.length ? commitSoon() : Promise.resolve()), read }, instance),
+    outbound: embeddedOutbound({ root, write, writeSoon, commitSoon, read }, instance),
     async close() {
       clearInterval(pruner);
-      if (soon.length) await commitSoon();
+      await commitSoon();
+      closed = true;
       await root.close();
     },
   };
