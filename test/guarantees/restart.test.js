@@ -8,8 +8,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { nodeRedProcess } = require('../support/node-red-process');
 const { twilioSignature } = require('../support/sign');
-const { startFakeProvider } = require('../support/fake-provider');
-const { startRedis } = require('../support/redis-server');
+const { useProcessHooks } = require('../support/process-hooks');
 
 const { replyFlow, CREDS, inbound, post, ended, repliesBySender, notSentBySender, until, sleep } = require('./flows');
 
@@ -19,22 +18,7 @@ for (const kind of ['embedded', 'redis']) {
     let fake;
     let redis;
     const started = [];
-
-    before(async () => {
-      fake = await startFakeProvider();
-      if (kind === 'redis') redis = await startRedis();
-    });
-    after(async () => {
-      await fake.close();
-      if (redis) await redis.stop();
-    });
-    afterEach(async () => {
-      for (const nr of started.splice(0)) {
-        await nr.kill();
-        nr.remove();
-      }
-      fake.reset();
-    });
+    useProcessHooks(started, (f, r) => ([fake, redis] = [f, r]), { redis: kind === 'redis' });
 
     const store = (instance) => (kind === 'redis' ? { type: 'redis', url: redis.url, prefix: `t${crypto.randomBytes(3).toString('hex')}:`, instance } : { type: 'embedded' });
 
