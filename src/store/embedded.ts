@@ -60,6 +60,14 @@ export async function openEmbeddedStore(config: StoreConfig, userDir: string, in
   const retentionMs = retentionMsOf(config);
   const limits = config.multipart;
 
+  /** A write's outcome within the store's time limit; any failure as StoreUnavailableError. */
+  function bounded<T>(what: string, work: Promise<T>): Promise<T> {
+    return withinTime(kind, config.timeoutMs, what, work).catch((err: unknown) => {
+      if (err instanceof StoreUnavailableError) throw err;
+      throw new StoreUnavailableError(kind, `${what} failed: ${(err as Error).message}`, { cause: err });
+    });
+  }
+
   /**
    * Writes a crash must keep but a power cut may lose (an inbox removal when the flow has
    * finished with a message, an outbound job marked done): each waits up to SOON_WAIT_MS to
@@ -115,10 +123,7 @@ export async function openEmbeddedStore(config: StoreConfig, userDir: string, in
       soon.push({ action, settle: (err, value) => (err === undefined ? resolve(value as T) : reject(err)) });
       soonTimer ??= setTimeout(() => void commitSoon(), SOON_WAIT_MS).unref();
     });
-    return withinTime(kind, config.timeoutMs, what, work).catch((err: unknown) => {
-      if (err instanceof StoreUnavailableError) throw err;
-      throw new StoreUnavailableError(kind, `${what} failed: ${(err as Error).message}`, { cause: err });
-    });
+    return bounded(what, work);
   }
 
   /** A transaction, then the flush to disk: resolved means durable. Bounded in time. */
@@ -130,10 +135,7 @@ export async function openEmbeddedStore(config: StoreConfig, userDir: string, in
       await root.flushed;
       return result;
     })();
-    return withinTime(kind, config.timeoutMs, what, work).catch((err: unknown) => {
-      if (err instanceof StoreUnavailableError) throw err;
-      throw new StoreUnavailableError(kind, `${what} failed: ${(err as Error).message}`, { cause: err });
-    });
+    return bounded(what, work);
   }
 
   function read<T>(what: string, action: () => T): Promise<T> {
