@@ -563,9 +563,14 @@ export class OutboundQueue {
     } catch {
       // A client that cannot be built fails the send below, with the provider's own words.
     }
+    // The request goes first, then the key's next turn is written from that moment: written
+    // first, the request would leave a store round trip after the moment the other instances
+    // pace from, and land closer than the pace behind theirs.
+    const sent = provider.reply.send(request, sending, this.policy);
+    sent.catch(() => undefined);
     await depart(claimed.cost);
     try {
-      const result = await provider.reply.send(request, sending, this.policy);
+      const result = await sent;
       this.backoff.delete(pace.key);
       await finish({
         outcome: 'sent',
