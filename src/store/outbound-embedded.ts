@@ -123,8 +123,11 @@ export function embeddedOutbound({ root, write, writeSoon, commitSoon, read: rea
     async departing(id, pace, cost) {
       checkKey('job id', id);
       checkPace(pace, 1);
-      await write('pacing the outbound queue', () => {
-        pacesDb.putSync(pace.key, departStep(pacesDb.get(pace.key) ?? NO_PACE, id, cost, pace.intervalMs, Date.now()));
+      // Not waited for on disk: one process has this database, and it keeps the pace in memory
+      // meanwhile; a power cut loses at most this turn, and a start takes longer than a turn.
+      const now = Date.now();
+      await writeSoon('pacing the outbound queue', () => {
+        pacesDb.putSync(pace.key, departStep(pacesDb.get(pace.key) ?? NO_PACE, id, cost, pace.intervalMs, now));
       });
     },
     async hold(key, until) {
