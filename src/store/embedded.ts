@@ -131,8 +131,14 @@ export async function openEmbeddedStore(config: StoreConfig, userDir: string, in
     const work = (async () => {
       // What waits rides this write's commit, ahead of it, with outcomes of its own.
       void commitSoon();
-      const result = await root.transaction(action);
-      await root.flushed;
+      const committed = root.transaction(action);
+      // The flush of this write's batch, taken now: `root.flushed` read after the commit is
+      // the newest batch's, so under steady writes every write waited for a later batch's
+      // commit and sync as well as its own.
+      const flushed = new Promise<void>((resolve, reject) => void root.flushed.then(() => resolve(), reject));
+      flushed.catch(() => undefined); // a failed commit is reported by `committed`
+      const result = await committed;
+      await flushed;
       return result;
     })();
     return bounded(what, work);
