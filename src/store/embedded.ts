@@ -126,7 +126,11 @@ export async function openEmbeddedStore(config: StoreConfig, userDir: string, in
     return bounded(what, work);
   }
 
-  /** A transaction, then the flush to disk: resolved means durable. Bounded in time. */
+  /**
+   * A transaction, then the flush to disk: resolved means durable. Bounded in time. Never
+   * called from inside an action: lmdb would run it in that transaction, and the flush
+   * taken would be another batch's.
+   */
   function write<T>(what: string, action: () => T): Promise<T> {
     const work = (async () => {
       // What waits rides this write's commit, ahead of it, with outcomes of its own.
