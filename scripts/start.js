@@ -19,10 +19,28 @@ function firstFlows() {
 }
 
 async function main() {
+  // Ctrl+C is taken before anything starts. Taken only after the banner, a SIGINT that came
+  // in between killed this process and left Node-RED running without it.
+  let red;
+  let stopping = false;
+  const stop = () => {
+    stopping = true;
+    if (red) red.stop().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   const port = Number(process.env.PORT || 1880);
   const userDir = process.env.NODE_RED_USER_DIR || path.join(ROOT, '.node-red');
   const { createdFlows } = prepareUserDir(userDir, { flows: firstFlows() });
-  const red = await startNodeRed({ userDir, port });
+  try {
+    red = await startNodeRed({ userDir, port });
+  } catch (err) {
+    // Stopped while starting (Ctrl+C reaches Node-RED too): nothing failed.
+    if (stopping) process.exit(0);
+    throw err;
+  }
+  red.child.once('exit', (code) => process.exit(code ?? 0));
+  if (stopping) return stop();
   const flows = JSON.parse(fs.readFileSync(path.join(userDir, 'flows.json'), 'utf8'));
   const endpoints = endpointsOf(flows, red.url);
   const lines = [
@@ -37,10 +55,6 @@ async function main() {
   if (curl) lines.push('', 'Send a test SMS and get the keyword reply:', `  ${curl}`);
   lines.push('', 'Stop with Ctrl+C.', '');
   console.log(lines.join('\n'));
-  const stop = () => red.stop().then(() => process.exit(0));
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  red.child.once('exit', (code) => process.exit(code ?? 0));
 }
 
 main().catch((err) => {

@@ -38,6 +38,15 @@ function start(userDir) {
   });
 }
 
+/** Once `npm start` has exited, its Node-RED is gone too: nothing answers on its port. */
+async function assertNothingListens() {
+  const answered = await fetch(`http://127.0.0.1:${PORT}/settings`).then(
+    (res) => res.status,
+    () => undefined,
+  );
+  assert.equal(answered, undefined, `after npm start exited, something still answers on port ${PORT} (its Node-RED left running)`);
+}
+
 describe('npm start', function () {
   this.timeout(90_000);
   let userDir;
@@ -60,6 +69,7 @@ describe('npm start', function () {
     } finally {
       await red.stop();
     }
+    await assertNothingListens();
   });
 
   it('a second start keeps the flow the user deployed', async function () {
@@ -75,5 +85,6 @@ describe('npm start', function () {
     } finally {
       await red.stop();
     }
+    await assertNothingListens();
   });
 });
