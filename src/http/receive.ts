@@ -156,5 +156,7 @@ export function receive(
     return undefined;
   }
   if (account) parsed.value.account = account.id;
+  // Only from a signature checked here: a claim nobody verified names no account.
+  if (kind === 'inbound' && check.checked && check.signer) (parsed.value as InboundSms).signedBy = check.signer;
   return { provider, value: parsed.value };
 }

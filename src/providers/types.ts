@@ -45,6 +45,8 @@ export interface VerifyResult {
   unsigned?: boolean;
   /** The URL the signature covers, where the provider signs the URL (Twilio): named in the node's warning. */
   signedUrl?: string;
+  /** The provider account a checked signature names (the Messages API token's `api_key` claim). */
+  signer?: string;
 }
 
 /** The time a provider put inside what it signed, for the replay window (SPEC §4). */

@@ -88,6 +88,12 @@ export interface InboundSms {
   inReplyTo?: string;
   timestamp: string;
   account?: string;
+  /**
+   * The provider account named inside a signature that was checked (the Vonage Messages API
+   * token's `api_key`); absent when nothing was checked. Names the opt-out list of a message
+   * whose body names no account.
+   */
+  signedBy?: string;
   /** Set on a reassembled multipart message when some parts never arrived. */
   incomplete?: boolean;
   /** True on a message sent from the editor's SMS simulator: sms reply hands its reply back there. */

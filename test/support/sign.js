@@ -26,9 +26,9 @@ function signVonageSms(secret, params, method) {
 }
 
 /** Vonage Messages API webhook JWT: HS256 with the signature secret, payload_hash of the body. */
-function vonageMessagesJwt(secret, rawBody) {
+function vonageMessagesJwt(secret, rawBody, claims = {}) {
   const payload_hash = crypto.createHash('sha256').update(rawBody).digest('hex');
-  return jwt.sign({ iat: Math.floor(Date.now() / 1000), jti: crypto.randomUUID(), iss: 'Vonage', payload_hash }, secret, {
+  return jwt.sign({ iat: Math.floor(Date.now() / 1000), jti: crypto.randomUUID(), iss: 'Vonage', payload_hash, ...claims }, secret, {
     algorithm: 'HS256',
   });
 }

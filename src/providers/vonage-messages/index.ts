@@ -31,7 +31,7 @@ export const vonageMessages: ProviderModule = {
     },
   },
   // Messages API error 1050: "Number barred"; its inbound webhooks do not name the account.
-  optOut: vonageOptOut('1050', 'Vonage Messages API error', () => undefined),
+  optOut: vonageOptOut('1050', 'Vonage Messages API error', (sms) => sms.signedBy),
   // The simulator's choice for a Vonage account: new Vonage applications use the Messages API.
   simulate: { preferred: true, channels: ['sms', 'whatsapp'], newMessageId, inbound, receipt },
 };

@@ -59,7 +59,9 @@ export function verify(req: WebhookRequest, secrets: VerifySecrets): VerifyResul
     if (a.length !== b.length || !timingSafeEqual(a, b)) {
       return fail('payload_hash does not match the body (the body was changed in transit)');
     }
-    return { checked: true, ok: true };
+    // The token names the account it was signed for: whose opt-out list a STOP goes on.
+    const signer = typeof claims.api_key === 'string' && claims.api_key.trim() ? claims.api_key.trim() : undefined;
+    return { checked: true, ok: true, ...(signer ? { signer } : {}) };
   } catch (err) {
     return fail(`token could not be checked: ${err instanceof Error ? err.message : String(err)}`);
   }

@@ -180,6 +180,28 @@ describe('opt-out list kept by sms in and sms reply', function () {
     assert.deepEqual(entries.map((e) => [e.number, e.why]).sort(), [['+447700900001', 'stop'], ['+447700900002', 'provider-refusal']]);
   });
 
+  it('Vonage Messages API: a STOP is listed under the API key its signed token names, when the account holds only the signature secret; an unchecked token names no list', async function () {
+    const SECRET = 'consent-vonage-messages-signer';
+    const flow = onTab([
+      { id: 'acct', type: 'sms account', name: 'vonage webhooks', provider: 'vonage', apiHost: fake.url },
+      { id: 'in', type: 'sms in', account: 'acct', provider: 'vonage-messages', path: '/c/signed', wires: [['out']] },
+      { id: 'plain', type: 'sms in', provider: 'vonage-messages', path: '/c/unsigned', wires: [['out']] },
+      { id: 'out', type: 'helper' },
+    ]);
+    const r = await rt.load(flow, { acct: { signatureSecret: SECRET } });
+    const out = rt.collector('out');
+    const stopFrom = (from) => JSON.stringify({ channel: 'sms', message_type: 'text', message_uuid: crypto.randomUUID(), to: '447700900000', from, text: 'STOP', timestamp: new Date().toISOString() });
+    const signed = stopFrom('447700900004');
+    assert.equal((await rt.postJson(r.url('/c/signed'), signed, { Authorization: `Bearer ${vonageMessagesJwt(SECRET, signed, { api_key: 'ijkl9012' })}` })).status, 200);
+    assert.equal((await out.next()).sms.signedBy, 'ijkl9012');
+    assert.deepEqual((await listOf('vonage:ijkl9012')).map((e) => e.number), ['+447700900004']);
+    // No secret on this node: the token is not checked, so its claim is nobody's word.
+    const unchecked = stopFrom('447700900005');
+    assert.equal((await rt.postJson(r.url('/c/unsigned'), unchecked, { Authorization: `Bearer ${vonageMessagesJwt('any', unchecked, { api_key: 'ijkl9012' })}` })).status, 200);
+    assert.equal((await out.next()).sms.signedBy, undefined);
+    assert.deepEqual((await listOf('vonage:ijkl9012')).map((e) => e.number), ['+447700900004']);
+  });
+
   it('Vonage Messages API: a reply refused with error 1050 (number barred) lists the recipient under the API key', async function () {
     const SECRET = 'consent-vonage-messages-secret';
     const flow = onTab([

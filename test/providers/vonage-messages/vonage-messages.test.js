@@ -124,13 +124,17 @@ describe('vonage-messages provider', function () {
       assert.deepEqual(verify(jsonRequest(URL_IN, SMS_INBOUND), {}), { checked: false, ok: true });
     });
 
-    it('accepts a token signed by Vonage for this exact body', function () {
-      assert.deepEqual(verify(signedRequest(SMS_INBOUND)), { checked: true, ok: true });
+    it('accepts a token signed by Vonage for this exact body, and names the API key it was signed for', function () {
+      assert.deepEqual(verify(signedRequest(SMS_INBOUND)), { checked: true, ok: true, signer: 'abcd1234' });
+    });
+
+    it('names no account for a token without an api_key claim', function () {
+      assert.deepEqual(verify(signedRequest(SMS_INBOUND, { claims: { api_key: undefined } })), { checked: true, ok: true });
     });
 
     it('hashes the bytes as received, not a re-serialization of the JSON', function () {
       const raw = '{ "message_uuid" : "x",\n  "status": "delivered", "text": "caf\\u00e9" }\n';
-      assert.deepEqual(verify(signedRequest(raw)), { checked: true, ok: true });
+      assert.deepEqual(verify(signedRequest(raw)), { checked: true, ok: true, signer: 'abcd1234' });
     });
 
     it('accepts a "bearer" scheme in any letter case', function () {
