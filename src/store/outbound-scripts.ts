@@ -105,7 +105,8 @@ local hold = tonumber(redis.call('HGET', KEYS[1], 'hold') or '0')
 if untilMs > hold then
   redis.call('HSET', KEYS[1], 'hold', untilMs)
   local left = redis.call('PTTL', KEYS[1])
-  if left >= 0 and left < untilMs - now + 60000 then redis.call('PEXPIRE', KEYS[1], untilMs - now + 60000) end
+  -- -1: a hash this HSET just made (no sends yet), which would otherwise never expire.
+  if left == -1 or (left >= 0 and left < untilMs - now + 60000) then redis.call('PEXPIRE', KEYS[1], untilMs - now + 60000) end
 end
 return 1
 `;

@@ -70,6 +70,19 @@ describe('redis store: several instances on one redis', function () {
     }
   });
 
+  it('a 429 hold on a pace key nothing has sent from yet expires from redis (a minute after the hold), not kept for ever', async function () {
+    await a.outbound.hold('acct|+1777', Date.now() + 5000);
+    const Redis = require('ioredis');
+    const raw = new Redis(redis.url, { lazyConnect: true });
+    try {
+      await raw.connect();
+      const left = await raw.pttl(`${prefix}ob:pace:acct|+1777`);
+      assert.ok(left > 60_000 && left <= 65_000, `the pace key's time to live is ${left} ms (-1: none)`);
+    } finally {
+      raw.disconnect();
+    }
+  });
+
   it('two clients offering the same ids at once: each id is new to exactly one of them', async function () {
     const ids = Array.from({ length: 50 }, (_, i) => `SM${i}`);
     const [fromA, fromB] = await Promise.all([Promise.all(ids.map((id) => a.seen.firstTime(id))), Promise.all(ids.map((id) => b.seen.firstTime(id)))]);
