@@ -30,7 +30,7 @@ export const vonageMessages: ProviderModule = {
       defaultRate: { perSecond: 30, per: 'account', note: 'Vonage: 30 requests per second per API key' },
     },
   },
-  // Messages API error 1050: "Number barred"; its inbound webhooks do not name the account.
+  // Messages API error 1050: "Number barred". Its webhook bodies name no account; a checked token does (msg.sms.signedBy).
   optOut: vonageOptOut('1050', 'Vonage Messages API error', (sms) => sms.signedBy),
   // The simulator's choice for a Vonage account: new Vonage applications use the Messages API.
   simulate: { preferred: true, channels: ['sms', 'whatsapp'], newMessageId, inbound, receipt },
