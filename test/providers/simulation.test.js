@@ -101,3 +101,14 @@ describe('simulated Twilio webhooks name the account', function () {
     assert.equal(receipt.get('AccountSid'), accountSid);
   });
 });
+
+describe('simulated Vonage Messages API webhooks name the account', function () {
+  it("carry the account's API key in the token, so the checked signature names the opt-out list", function () {
+    const module = PROVIDERS['vonage-messages'];
+    const ctx = { secrets: SECRETS['vonage-messages'], credentials: { apiKey: ' abcd1234 ' }, url: URL };
+    const stop = asRequest(buildInbound('vonage-messages', { messageId: newMessageId('vonage-messages'), from: '+15551230001', to: '+15557650002', text: 'STOP' }, ctx));
+    assert.deepEqual(module.verify(stop, ctx.secrets), { checked: true, ok: true, signer: 'abcd1234' });
+    const receipt = asRequest(buildReceipt('vonage-messages', { messageId: 'M1', to: '+15551230001', from: '+15557650002', outcome: 'delivered' }, ctx));
+    assert.equal(module.verify(receipt, ctx.secrets).signer, 'abcd1234');
+  });
+});

@@ -14,13 +14,15 @@ type Json = Record<string, unknown>;
 const b64url = (value: string | Buffer): string => Buffer.from(value).toString('base64url');
 
 /** The `Authorization` header Vonage sends with `body`, issued at `iat` (seconds). */
-export function sign(body: string, secret: string, iat: number): string {
+export function sign(body: string, secret: string, iat: number, apiKey?: string): string {
   const claims = {
     iat,
     exp: iat + 300,
     jti: randomUUID(),
     iss: 'Vonage',
     payload_hash: createHash('sha256').update(body).digest('hex'),
+    // Vonage's tokens name the API key they were signed for (verify's `signer`).
+    ...(apiKey ? { api_key: apiKey } : {}),
   };
   const unsigned = `${b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))}.${b64url(JSON.stringify(claims))}`;
   const signature = createHmac('sha256', secret).update(unsigned).digest('base64url');

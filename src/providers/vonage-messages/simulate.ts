@@ -15,12 +15,17 @@ export function newMessageId(): string {
   return randomUUID();
 }
 
-/** JSON, with `Authorization: Bearer` HS256 JWT carrying the body's payload_hash when there is a secret. */
+/**
+ * JSON, with `Authorization: Bearer` HS256 JWT carrying the body's payload_hash when there is
+ * a secret, and the account's API key as Vonage's tokens do (a simulated STOP lands on the
+ * opt-out list `sms send` checks).
+ */
 function signedJson(json: Record<string, unknown>, ctx: SigningContext): OutgoingWebhook {
   const body = JSON.stringify(json);
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   const secret = ctx.secrets.signatureSecret;
-  if (secret) headers.authorization = sign(body, secret, Math.floor(now(ctx).getTime() / 1000));
+  const apiKey = ctx.credentials?.apiKey?.trim() || undefined;
+  if (secret) headers.authorization = sign(body, secret, Math.floor(now(ctx).getTime() / 1000), apiKey);
   return { headers, body };
 }
 

@@ -124,6 +124,14 @@ describe('SMS simulator (admin endpoints)', function () {
         assert.equal(none.text, '');
         await rt.sleep(100);
         assert.deepEqual(fake.requests, []);
+        // On the list sms send checks for this account (the Messages API's from the token's api_key).
+        const list = provider === 'twilio' ? `twilio:${SECRETS.twilio.accountSid}` : `vonage:${SECRETS[provider].apiKey}`;
+        const listed = await admin().get('/sms-consent/lists').query({ account: list }).expect(200);
+        assert.deepEqual(
+          listed.body.entries.map((e) => e.number),
+          ['+15551230001'],
+          `a simulated STOP must land on ${list}`,
+        );
       });
 
       it('the node really checks: the same kind of request without a signature is refused with 403', async function () {
