@@ -45,7 +45,7 @@ function vonageMessagesInbound(to = '447700900000') {
     usage: { price: '0.0057', currency: 'EUR' },
   });
   return {
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${vonageMessagesJwt(VONAGE_SECRET, body)}` },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${vonageMessagesJwt(VONAGE_SECRET, body, { api_key: 'benchkey' })}` },
     body,
   };
 }
