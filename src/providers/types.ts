@@ -273,6 +273,8 @@ export interface OutboundFacts {
   countsSegments: boolean;
   /** Its documented default rate: units per second, per sender or per account (one API key). */
   defaultRate: { perSecond: number; per: 'sender' | 'account'; note: string };
+  /** The longest client reference it takes (characters), when it has a limit. */
+  clientRefMax?: number;
 }
 
 /** A reply written into the webhook's answer. */

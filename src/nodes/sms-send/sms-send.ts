@@ -79,7 +79,7 @@ export = function register(RED: NodeAPI): void {
         const media = await mediaOf(msg);
         const template = msg.template && typeof msg.template === 'object' && !Array.isArray(msg.template) ? (msg.template as ReplyRequest['template']) : undefined;
         if (!text && media.length === 0 && !template) throw new SendInputError('nothing to send: the text is empty (set Text, or msg.payload), and there is no media or template');
-        const clientRef = typeof msg.clientRef === 'string' || typeof msg.clientRef === 'number' ? String(msg.clientRef) : undefined;
+        const clientRef = clientRefOf(msg.clientRef, provider.reply.outbound.clientRefMax);
         const kept = jsonSafe(msg);
         const base = {
           owner: node.id,
@@ -112,6 +112,14 @@ export = function register(RED: NodeAPI): void {
         done(failure);
       }
     });
+
+    /** What the provider will carry to the receipts: cut to its limit, said once per message. */
+    function clientRefOf(value: unknown, max: number | undefined): string | undefined {
+      const ref = typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+      if (!ref || max === undefined || ref.length <= max) return ref || undefined;
+      node.warn(`msg.clientRef is ${ref.length} characters; ${provider?.label ?? 'the provider'} takes at most ${max}: the first ${max} are sent, and come back in receipts`);
+      return ref.slice(0, max);
+    }
 
     function evaluate(value: string, type: string, msg: NodeMessage): Promise<unknown> {
       return new Promise((resolve, reject) => {

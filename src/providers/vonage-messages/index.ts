@@ -1,6 +1,6 @@
 import type { ProviderModule } from '../types';
 import { acknowledge, cannotSend, vonageAccount } from '../vonage/account';
-import { prepareVonage } from '../vonage/client';
+import { CLIENT_REF_MAX, prepareVonage } from '../vonage/client';
 import { repeatedParameter } from '../vonage/parameters';
 import { signedTime, verify } from './jwt';
 import { sendVonageMessages } from './reply';
@@ -28,6 +28,7 @@ export const vonageMessages: ProviderModule = {
       channels: ['sms', 'mms', 'whatsapp', 'rcs', 'messenger', 'viber_service'],
       countsSegments: false,
       defaultRate: { perSecond: 30, per: 'account', note: 'Vonage: 30 requests per second per API key' },
+      clientRefMax: CLIENT_REF_MAX,
     },
   },
   // Messages API error 1050: "Number barred". Its webhook bodies name no account; a checked token does (msg.sms.signedBy).

@@ -1,6 +1,6 @@
 import type { ProviderModule } from '../types';
 import { acknowledge, cannotSend, vonageAccount } from '../vonage/account';
-import { prepareVonage } from '../vonage/client';
+import { CLIENT_REF_MAX, prepareVonage } from '../vonage/client';
 import { sendVonageSms } from './reply';
 import { vonageOptOut } from '../vonage/opt-out';
 import { repeatedParameter } from '../vonage/parameters';
@@ -29,6 +29,7 @@ export const vonageSms: ProviderModule = {
       channels: ['sms'],
       countsSegments: false,
       defaultRate: { perSecond: 30, per: 'account', note: 'Vonage: 30 requests per second per API key' },
+      clientRefMax: CLIENT_REF_MAX,
     },
   },
   // SMS API status 7: "Number barred"; its inbound webhooks name the API key.

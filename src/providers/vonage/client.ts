@@ -11,6 +11,9 @@ const vonageSdk = lazyRequire<VonageSdk>('@vonage/server-sdk');
 
 const clients = new Map<string, VonageClient>();
 
+/** The longest client reference either Vonage API takes (`client-ref`, `client_ref`). */
+export const CLIENT_REF_MAX = 100;
+
 /** Loads the SDK, as the first send would (the outbound queue, before a send is let go). */
 export function prepareVonage(): void {
   vonageSdk();

@@ -78,6 +78,31 @@ describe('sms send on the wire', function () {
       assert.equal(req.body['client-ref'], 'order-8', 'Vonage gets the clientRef as client-ref');
     });
 
+    it('a clientRef longer than Vonage takes (100 characters) is cut once, with a warning: msg.sms.sent.clientRef is what Vonage got, on both APIs', async function () {
+      const { privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+      const long = `order-${'x'.repeat(114)}`;
+      for (const [api, creds, route, field] of [
+        ['messages', { applicationId: 'app-1', privateKey }, 'vonage-messages', 'client_ref'],
+        ['sms', { apiKey: 'key1', apiSecret: 'secret1' }, 'vonage-sms', 'client-ref'],
+      ]) {
+        const { getNode } = await rt.load(flow(api), { acct: creds });
+        const sent = rt.collector('sent');
+        const start = fake.requests.length;
+        getNode('send').receive({ to: ['+44 7700 900125', '+44 7700 900126'], name: 'Cy', clientRef: long });
+        const outs = [await sent.next(15000), await sent.next(15000)];
+        const reqs = fake.requests.slice(start).filter((r) => r.route === route);
+        assert.equal(reqs.length, 2, api);
+        for (const req of reqs) assert.equal(req.body[field], long.slice(0, 100), `${api}: Vonage gets the first 100 characters as ${field}`);
+        for (const out of outs) assert.equal(out.sms.sent.clientRef, long.slice(0, 100), `${api}: msg.sms.sent.clientRef is what Vonage got and gives back in receipts`);
+        const warnings = rt.helper
+          .log()
+          .args.map(([entry]) => entry)
+          .filter((e) => e && e.id === 'send' && e.level === 30 && /msg\.clientRef is 120 characters/.test(String(e.msg)));
+        assert.equal(warnings.length, 1, `${api}: one warning per input message, not per recipient`);
+        await rt.unload();
+      }
+    });
+
     describe('clientRef to Vonage and back in the receipt (msg.status.clientRef)', function () {
       const PUBLIC = 'https://public.example';
       const SECRET = 'send-receipt-secret';
