@@ -17,8 +17,8 @@ export function newMessageId(): string {
 
 /**
  * JSON, with `Authorization: Bearer` HS256 JWT carrying the body's payload_hash when there is
- * a secret, and the account's API key as Vonage's tokens do (a simulated STOP lands on the
- * opt-out list `sms send` checks).
+ * a secret, and the account's API key as Vonage's tokens do (so a simulated message's
+ * msg.sms.signedBy is what a real one shows).
  */
 function signedJson(json: Record<string, unknown>, ctx: SigningContext): OutgoingWebhook {
   const body = JSON.stringify(json);
