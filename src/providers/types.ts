@@ -273,7 +273,7 @@ export interface OutboundFacts {
   countsSegments: boolean;
   /** Its documented default rate: units per second, per sender or per account (one API key). */
   defaultRate: { perSecond: number; per: 'sender' | 'account'; note: string };
-  /** The longest client reference it takes (characters), when it has a limit. */
+  /** The longest client reference it takes (characters), when it has a limit: sms send cuts to it. */
   clientRefMax?: number;
 }
 

@@ -1,7 +1,6 @@
 import { type MediaKind, mediaKindOf } from '../../sms/channels';
 import { toVonageNumber } from '../../sms/phone';
 import { ReplyError, type ReplyRequest } from '../types';
-import { CLIENT_REF_MAX } from '../vonage/client';
 import { templateOffWhatsApp } from '../vonage/template';
 
 type Message = Record<string, unknown>;
@@ -56,7 +55,7 @@ export function messagesFor(reply: ReplyRequest): Message[] {
     from: toVonageNumber(reply.from),
     // Per-message status URL: receipts for this reply go to the chosen sms status node.
     ...(reply.statusUrl ? { webhookUrl: reply.statusUrl } : {}),
-    ...(reply.clientRef ? { clientRef: reply.clientRef.slice(0, CLIENT_REF_MAX) } : {}),
+    ...(reply.clientRef ? { clientRef: reply.clientRef } : {}),
   };
   if (reply.template) return [templateMessage(reply, { ...base, channel })];
   // Text on an MMS number goes as SMS, as before MMS text existed.

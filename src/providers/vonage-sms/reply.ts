@@ -2,7 +2,7 @@ import { isGsm7 } from '../../sms/gsm';
 import { toVonageNumber } from '../../sms/phone';
 import { type RetryPolicy, type RetryVerdict, withRetry } from '../retry';
 import { ReplyError, type ReplyRequest, type ReplyResult, type SendingAccount } from '../types';
-import { CLIENT_REF_MAX, KEY_CREDENTIALS, type VonageClient, clientFor, credentialAdvice, failure, judgeHttp } from '../vonage/client';
+import { KEY_CREDENTIALS, type VonageClient, clientFor, credentialAdvice, failure, judgeHttp } from '../vonage/client';
 import { templateOffWhatsApp } from '../vonage/template';
 
 interface SmsFailure {
@@ -40,7 +40,7 @@ export async function sendVonageSms(reply: ReplyRequest, account: SendingAccount
           text: reply.text,
           ...(isGsm7(reply.text) ? {} : { type: 'unicode' }),
           ...(reply.statusUrl ? { callback: reply.statusUrl } : {}),
-          ...(reply.clientRef ? { clientRef: reply.clientRef.slice(0, CLIENT_REF_MAX) } : {}),
+          ...(reply.clientRef ? { clientRef: reply.clientRef } : {}),
         } as Parameters<VonageClient['sms']['send']>[0]),
       judgeSms,
       policy,
