@@ -5,7 +5,7 @@
 // says when it is empty.
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
-const { startSession, openNodeDialog, closeDialog } = require('./support/session');
+const { startSession, openNodeDialog, closeDialog, cancelDialog } = require('./support/session');
 const { PROVIDERS, ACCOUNT_KINDS } = require('../../dist/providers');
 const { normalizePath } = require('../../dist/http/webhook-route');
 
@@ -76,10 +76,8 @@ describe('sms account and sms reply dialogs (Chromium)', function () {
     await page.selectOption('#node-config-input-provider', 'twilio');
     assert.equal(await page.isVisible('#node-config-input-accountSid'), true);
     assert.equal(await page.isVisible('#node-config-input-signatureMethod'), false);
-    await page.click('.red-ui-tray:last-child #node-config-dialog-cancel');
-    await page.waitForTimeout(400);
-    await page.click('.red-ui-tray:last-child #node-dialog-cancel');
-    await page.waitForTimeout(400);
+    await cancelDialog(page);
+    await cancelDialog(page);
   });
 
   it('shows the URL the node really listens on: the path normalized as the runtime does (sms//vonage/)', async function () {
@@ -93,8 +91,7 @@ describe('sms account and sms reply dialogs (Chromium)', function () {
     // The deployed node (path /sms/vonage) answers there: a sentence about the body, not Express's 404.
     const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     assert.notEqual(res.status, 404);
-    await page.click('.red-ui-tray:last-child #node-dialog-cancel');
-    await page.waitForTimeout(400);
+    await cancelDialog(page);
   });
 
   it('sms reply with an empty Account says it uses the account of sms in, not "none"', async function () {
@@ -102,8 +99,7 @@ describe('sms account and sms reply dialogs (Chromium)', function () {
     const shown = await page.locator('#node-input-account option:checked').textContent();
     assert.equal(shown, '(the account of sms in)');
     await session.screenshot('dialog-sms-reply-account');
-    await page.click('.red-ui-tray:last-child #node-dialog-cancel');
-    await page.waitForTimeout(400);
+    await cancelDialog(page);
   });
 
   it('takes a pasted multi-line private key and stores it intact through save and deploy', async function () {
@@ -142,10 +138,8 @@ describe('sms account and sms reply dialogs (Chromium)', function () {
     const check = page.locator('#sms-account-private-key-check');
     await check.waitFor({ state: 'visible', timeout: 5_000 });
     assert.match(await check.textContent(), /not a private key.*Vonage dashboard ▸ Applications ▸ your application ▸ Generate public and private key/);
-    await page.click('.red-ui-tray:last-child #node-config-dialog-cancel');
-    await page.waitForTimeout(400);
-    await page.click('.red-ui-tray:last-child #node-dialog-cancel');
-    await page.waitForTimeout(400);
+    await cancelDialog(page);
+    await cancelDialog(page);
     assert.deepEqual(session.consoleErrors, []);
   });
 });

@@ -11,6 +11,7 @@ const { launchBrowser } = require('../../scripts/lib/browser');
 const { dismissPopups } = require('../../scripts/lib/editor');
 const { ROOT, prepareUserDir, startNodeRed, exampleOnTab } = require('../../scripts/lib/node-red-home');
 const { freePort } = require('../support/free-port');
+const { cancelDialog: cancelTray } = require('./support/session');
 
 const OUTPUT = path.join(ROOT, 'test-output');
 const TUNNEL = 'https://a-very-long-tunnel-name-1234567890.example-tunnel-provider.app';
@@ -114,10 +115,7 @@ describe('what a new user meets on the way to a real number (Chromium, 1280×800
     await page.waitForTimeout(300);
   }
 
-  async function cancelDialog() {
-    await page.click('.red-ui-tray:last-child #node-dialog-cancel, .red-ui-tray:last-child #node-config-dialog-cancel');
-    await page.waitForTimeout(400);
-  }
+  const cancelDialog = () => cancelTray(page);
 
   async function showSidebar() {
     await page.evaluate(() => RED.sidebar.show('sms-simulator'));

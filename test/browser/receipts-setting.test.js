@@ -4,7 +4,7 @@
 // name of the editor's status dot: once the node had replied, the next deploy saved the dot
 // instead, and receipts stopped. Here a real Node-RED and a headless Chromium go through it.
 const assert = require('node:assert/strict');
-const { startSession, openNodeDialog } = require('./support/session');
+const { startSession, openNodeDialog, cancelDialog } = require('./support/session');
 
 const PUBLIC = 'https://sms.example.test';
 const RESERVED = ['status', 'x', 'y', 'z', 'wires', 'type', 'id', 'g', 'd', 'l', 'info'];
@@ -103,8 +103,7 @@ describe('sms reply Receipts to, from a 0.1.x flow (Chromium)', function () {
     await openNodeDialog(page, 'upgraded-reply');
     assert.equal(await page.locator('#node-input-receipts').inputValue(), 'upgraded-st');
     await session.screenshot('receipts-dialog-after-reload');
-    await page.click('.red-ui-tray:last-child #node-dialog-cancel');
-    await page.waitForTimeout(400);
+    await cancelDialog(page);
   });
 
   it('a 0.1.x flow imported from the clipboard keeps its receipts through a reply and a deploy', async function () {

@@ -9,6 +9,7 @@ const path = require('node:path');
 const { launchBrowser } = require('../../scripts/lib/browser');
 const { ROOT, prepareUserDir, startNodeRed } = require('../../scripts/lib/node-red-home');
 const { freePort } = require('../support/free-port');
+const { deployFlows, openNodeDialog, cancelDialog } = require('./support/session');
 
 const OUTPUT = path.join(ROOT, 'test-output');
 const HELP_ANSWER = 'Text HOURS for opening hours or PRICE for prices. Text STOP to opt out.';
@@ -90,10 +91,7 @@ describe('SMS simulator in the Node-RED editor (Chromium)', function () {
     await page.waitForSelector('#red-ui-clipboard-dialog-import-tabs', { state: 'hidden' });
   }
 
-  async function deploy() {
-    await page.click('#red-ui-header-button-deploy');
-    await page.waitForSelector('.red-ui-notification >> text=Successfully deployed', { timeout: 20_000 });
-  }
+  const deploy = () => deployFlows(page);
 
   it('imports the Twilio and Vonage keyword examples from Import ▸ Examples and deploys them', async function () {
     for (const example of EXAMPLES) await importExample(example);
@@ -158,14 +156,8 @@ describe('SMS simulator in the Node-RED editor (Chromium)', function () {
         return found[0];
       }, type);
 
-    async function openDialog(id) {
-      await page.dblclick(`[id="${id}"] .red-ui-flow-node`);
-      await page.waitForSelector('.red-ui-tray .red-ui-tray-body form', { timeout: 10_000 });
-    }
-    async function cancel() {
-      await page.click('.red-ui-tray:last-child #node-dialog-cancel, .red-ui-tray:last-child #node-config-dialog-cancel');
-      await page.waitForTimeout(400);
-    }
+    const openDialog = (id) => openNodeDialog(page, id);
+    const cancel = () => cancelDialog(page);
 
     // A user drags sms status from the palette onto the flow.
     const status = page.locator('.red-ui-palette-node[data-palette-type="sms status"]');
@@ -245,12 +237,11 @@ describe('SMS simulator in the Node-RED editor (Chromium)', function () {
       });
       return id;
     });
-    await page.dblclick(`[id="${ask}"] .red-ui-flow-node`);
-    await page.waitForSelector('.red-ui-tray .red-ui-tray-body form', { timeout: 10_000 });
+    await openNodeDialog(page, ask);
     assert.equal(await page.locator('.red-ui-tray:last-child .red-ui-typedInput-container').count(), 2);
     assert.equal(await page.inputValue('#node-input-timeout'), '86400');
     await page.screenshot({ path: path.join(OUTPUT, 'simulator-6-dialog-sms-ask.png') });
-    await page.click('.red-ui-tray:last-child #node-dialog-cancel');
+    await cancelDialog(page);
     assert.deepEqual(consoleErrors, []);
   });
 });

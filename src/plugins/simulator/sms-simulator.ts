@@ -13,8 +13,12 @@ const REPLY_TOPIC = 'sms-simulator/reply';
 /** Comms topic of changes to the opt-out lists, so an open sidebar shows a STOP at once. */
 const CONSENT_TOPIC = 'sms-consent/changed';
 
+/** Comms topic the runtime publishes when flows have started, so the sidebar lists the endpoints running now. */
+const ENDPOINTS_TOPIC = 'sms-simulator/endpoints';
+
 let stopPublishing: (() => void) | undefined;
 let stopConsent: (() => void) | undefined;
+let stopEndpoints: (() => void) | undefined;
 
 export = function register(RED: NodeAPI): void {
   RED.plugins?.registerPlugin('sms-simulator', { type: 'sms-simulator' });
@@ -25,4 +29,8 @@ export = function register(RED: NodeAPI): void {
   stopPublishing = simulatedMessages.onReply((reply) => RED.comms?.publish(REPLY_TOPIC, reply, false));
   stopConsent?.();
   stopConsent = onConsentChange((change) => RED.comms?.publish(CONSENT_TOPIC, change, false));
+  stopEndpoints?.();
+  const flowsStarted = () => RED.comms?.publish(ENDPOINTS_TOPIC, {}, false);
+  RED.events.on('flows:started', flowsStarted);
+  stopEndpoints = () => RED.events.removeListener('flows:started', flowsStarted);
 };

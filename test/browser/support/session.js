@@ -63,12 +63,7 @@ async function startSession({ flows = [], credentials, prefix = 'sms-editor-' } 
       return page;
     },
     async deploy() {
-      const page = session.page;
-      await page.click('#red-ui-header-button-deploy');
-      const notice = page.locator('.red-ui-notification', { hasText: 'Successfully deployed' });
-      await notice.waitFor({ timeout: 20_000 });
-      // The notice goes on its own: gone, the next deploy waits for a notice of its own.
-      await notice.waitFor({ state: 'detached', timeout: 20_000 });
+      await deployFlows(session.page);
     },
     async screenshot(name) {
       if (session.page) await session.page.screenshot({ path: path.join(OUTPUT, `${name}.png`) });
@@ -82,16 +77,74 @@ async function startSession({ flows = [], credentials, prefix = 'sms-editor-' } 
   return session;
 }
 
-/** Opens the edit dialog of the flow node `id` by double-clicking it on the canvas. */
+/**
+ * Presses Deploy and waits for the editor's own "deploy" event, which it raises once the
+ * runtime has taken the flows; a "Successfully deployed" notice may still be showing from
+ * the deploy before.
+ */
+async function deployFlows(page) {
+  const deployed = page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const done = () => {
+          globalThis.RED.events.off('deploy', done);
+          resolve();
+        };
+        globalThis.RED.events.on('deploy', done);
+      }),
+  );
+  await page.click('#red-ui-header-button-deploy');
+  let timer;
+  const late = new Promise((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error('the deploy did not finish within 20 s')), 20_000);
+  });
+  await Promise.race([deployed, late]).finally(() => clearTimeout(timer));
+}
+
+// How many edit dialogs are open, as the editor counts them: a tray opened over another takes
+// the one below out of the page until it closes, so counting trays in the page would not tell.
+const openDialogs = (page) => page.evaluate(() => globalThis.RED.editor.getEditStack().length);
+
+/**
+ * Opens the edit dialog of the flow node `id` by double-clicking it on the canvas. A double
+ * click that lands while the canvas is still redrawing (after a tray closed, a deploy) is
+ * lost, so it is made again, as a user would.
+ */
 async function openNodeDialog(page, id) {
-  await page.dblclick(`[id="${id}"] .red-ui-flow-node`);
-  await page.waitForSelector('.red-ui-tray .red-ui-tray-body form', { timeout: 10_000 });
+  const before = await openDialogs(page);
+  for (let attempt = 1; ; attempt++) {
+    await page.dblclick(`[id="${id}"] .red-ui-flow-node`);
+    const opened = await page
+      .waitForFunction(
+        (n) => globalThis.RED.editor.getEditStack().length > n && !!globalThis.document.querySelector('.red-ui-tray:last-child .red-ui-tray-body form'),
+        before,
+        { timeout: 5_000 },
+      )
+      .then(
+        () => true,
+        () => false,
+      );
+    if (opened) return;
+    if (attempt === 3) throw new Error(`the edit dialog of node ${id} did not open after three double clicks`);
+  }
+}
+
+/** Presses a button of the top-most tray and waits until that dialog has closed. */
+async function pressTrayButton(page, selector) {
+  const before = await openDialogs(page);
+  await page.click(`.red-ui-tray:last-child ${selector}`);
+  // The editor takes the dialog off its stack once its tray has slid away (250 ms).
+  await page.waitForFunction((n) => globalThis.RED.editor.getEditStack().length < n, before, { timeout: 10_000 });
 }
 
 /** Presses Done (or Update) on the top-most tray. */
 async function closeDialog(page) {
-  await page.click('.red-ui-tray:last-child #node-dialog-ok, .red-ui-tray:last-child #node-config-dialog-ok');
-  await page.waitForTimeout(400);
+  await pressTrayButton(page, ':is(#node-dialog-ok, #node-config-dialog-ok)');
 }
 
-module.exports = { startSession, openNodeDialog, closeDialog, OUTPUT };
+/** Presses Cancel on the top-most tray. */
+async function cancelDialog(page) {
+  await pressTrayButton(page, ':is(#node-dialog-cancel, #node-config-dialog-cancel)');
+}
+
+module.exports = { startSession, deployFlows, openNodeDialog, closeDialog, cancelDialog, OUTPUT };

@@ -65,6 +65,27 @@ describe('SMS simulator (admin endpoints)', function () {
     assert.ok(!JSON.stringify(res.body).includes(SECRETS.twilio.accountSid));
   });
 
+  it('tells an open sidebar once each time flows have started, so it lists the endpoints running then', async function () {
+    const twilio = exampleWithStatus('twilio', fake.url);
+    await rt.load(twilio.flow, { [twilio.accountId]: SECRETS.twilio });
+    const comms = commsSpy();
+    try {
+      // A deploy: the plugin registers again with the nodes (as in the test helper), and must
+      // still say it once, not once per registration.
+      const vonage = exampleWithStatus('vonage-sms', fake.url);
+      await rt.load(vonage.flow, { [vonage.accountId]: SECRETS['vonage-sms'] });
+      const told = comms.seen.filter((c) => c.topic === 'sms-simulator/endpoints');
+      assert.equal(told.length, 1);
+      const res = await admin().get('/sms-simulator/endpoints').expect(200);
+      assert.deepEqual(
+        res.body.endpoints.map((e) => e.fullPath),
+        ['/sms/vonage-sms', '/sms/status-vonage-sms'],
+      );
+    } finally {
+      comms.stop();
+    }
+  });
+
   for (const provider of Object.keys(EXAMPLES)) {
     describe(provider, function () {
       it('sends HELP signed with the account secret; the node accepts it and the keyword reply comes back, not to the provider', async function () {
