@@ -9,7 +9,7 @@ const path = require('node:path');
 const { launchBrowser } = require('../../scripts/lib/browser');
 const { ROOT, prepareUserDir, startNodeRed } = require('../../scripts/lib/node-red-home');
 const { freePort } = require('../support/free-port');
-const { deployFlows, openNodeDialog, cancelDialog } = require('./support/session');
+const { deployFlows, placeImported, openNodeDialog, cancelDialog } = require('./support/session');
 
 const OUTPUT = path.join(ROOT, 'test-output');
 const HELP_ANSWER = 'Text HOURS for opening hours or PRICE for prices. Text STOP to opt out.';
@@ -85,9 +85,7 @@ describe('SMS simulator in the Node-RED editor (Chromium)', function () {
     }
     if (into === 'new') await page.click('#red-ui-clipboard-dialog-import-opt-new');
     await page.click('#red-ui-clipboard-dialog-ok');
-    // Imported nodes follow the mouse until a click places them.
-    await page.mouse.move(700, 500);
-    await page.mouse.click(700, 500);
+    await placeImported(page);
     await page.waitForSelector('#red-ui-clipboard-dialog-import-tabs', { state: 'hidden' });
   }
 

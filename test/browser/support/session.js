@@ -78,27 +78,57 @@ async function startSession({ flows = [], credentials, prefix = 'sms-editor-' } 
 }
 
 /**
- * Presses Deploy and waits for the editor's own "deploy" event, which it raises once the
- * runtime has taken the flows; a "Successfully deployed" notice may still be showing from
- * the deploy before.
+ * Presses Deploy and waits until the runtime has started the deployed flows. The editor's
+ * "deploy" event is not enough: Node-RED answers the deploy before its flows have started
+ * (their endpoints may still answer 404), and a "Successfully deployed" notice may still be
+ * showing from the deploy before. The runtime's retained runtime-deploy notice, naming the
+ * revision, is sent once they have.
  */
 async function deployFlows(page) {
-  const deployed = page.evaluate(
+  const started = page.evaluate(
     () =>
       new Promise((resolve) => {
-        const done = () => {
-          globalThis.RED.events.off('deploy', done);
-          resolve();
+        const RED = globalThis.RED;
+        const deployed = () => {
+          RED.events.off('deploy', deployed);
+          const revision = RED.nodes.version();
+          const notice = (_topic, msg) => {
+            if (!msg || msg.revision !== revision) return;
+            RED.comms.unsubscribe('notification/runtime-deploy', notice);
+            resolve();
+          };
+          // Subscribing again has the runtime send its retained notice: the revision now
+          // running, which is this one if the flows have already started.
+          RED.comms.subscribe('notification/runtime-deploy', notice);
         };
-        globalThis.RED.events.on('deploy', done);
+        RED.events.on('deploy', deployed);
       }),
   );
+  // Deploy stays disabled until the editor has something to deploy (imported nodes, say,
+  // count only once they are placed): a click before that would do nothing.
+  await page.waitForSelector('#red-ui-header-button-deploy:not(.disabled)', { timeout: 10_000 });
   await page.click('#red-ui-header-button-deploy');
   let timer;
   const late = new Promise((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error('the deploy did not finish within 20 s')), 20_000);
+    timer = setTimeout(() => reject(new Error('the deployed flows had not started within 20 s')), 20_000);
   });
-  await Promise.race([deployed, late]).finally(() => clearTimeout(timer));
+  await Promise.race([started, late]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Imported nodes (not a whole tab) follow the mouse until a click places them; until then
+ * they are not part of the flows and Deploy stays off. Waits until the editor is carrying
+ * them, clicks at (x, y), and clicks again if the editor was not ready for the first one.
+ */
+async function placeImported(page, x = 700, y = 500) {
+  const importing = () => page.evaluate(() => globalThis.RED.view.state() === globalThis.RED.state.IMPORT_DRAGGING);
+  await page.waitForFunction(() => globalThis.RED.view.state() === globalThis.RED.state.IMPORT_DRAGGING, null, { timeout: 10_000 });
+  for (let attempt = 1; await importing(); attempt++) {
+    if (attempt > 3) throw new Error('the imported nodes were not placed after three clicks');
+    await page.mouse.move(x, y);
+    await page.mouse.click(x, y);
+    await page.waitForFunction(() => globalThis.RED.view.state() !== globalThis.RED.state.IMPORT_DRAGGING, null, { timeout: 2_000 }).catch(() => {});
+  }
 }
 
 // How many edit dialogs are open, as the editor counts them: a tray opened over another takes
@@ -147,4 +177,4 @@ async function cancelDialog(page) {
   await pressTrayButton(page, ':is(#node-dialog-cancel, #node-config-dialog-cancel)');
 }
 
-module.exports = { startSession, deployFlows, openNodeDialog, closeDialog, cancelDialog, OUTPUT };
+module.exports = { startSession, deployFlows, placeImported, openNodeDialog, closeDialog, cancelDialog, OUTPUT };
