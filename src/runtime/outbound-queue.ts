@@ -136,7 +136,11 @@ export class OutboundQueue {
   /** Per pace key: a 429's hold, as this instance knows it (the store has it for the others). */
   private readonly localHold = new Map<string, number>();
   private paused = new Set<string>();
+  /** Jobs taken from the store and not done yet: those being sent and those taken ahead. */
   private inFlight = 0;
+  /** Requests out at the provider now (at most `concurrency`), and the jobs waiting for one of their places. */
+  private requests = 0;
+  private readonly requestWaiters: Array<() => void> = [];
   /** Outcomes being written (their requests are done): a stop waits for them too. */
   private finishing = 0;
   private reserved = 0;
@@ -176,6 +180,11 @@ export class OutboundQueue {
     this.running = false;
     clearTimeout(this.timer);
     clearInterval(this.lanesTimer);
+    // Jobs taken ahead that wait for a place go back to the queue now (they see the queue
+    // stopped), not once a provider that does not answer frees a place.
+    const waiting = this.requestWaiters.splice(0);
+    this.requests += waiting.length;
+    for (const go of waiting) go();
     this.drained ??= this.waitForInFlight();
     await this.drained;
     this.drained = undefined;
@@ -349,7 +358,11 @@ export class OutboundQueue {
         next = Math.min(next, state.nextAt);
         continue;
       }
-      const free = this.concurrency - this.inFlight - this.reserved;
+      // Jobs are taken a claim ahead of the requests (twice the concurrency in all): a claim
+      // waits for a disk sync, and a place freed while it ran would else stay empty until it
+      // ends. A kill -9 reports the jobs taken ahead unknown-outcome, as those being sent; a
+      // clean stop puts them back.
+      const free = 2 * this.concurrency - this.inFlight - this.reserved;
       if (free <= 0) return;
       void this.take(lane, state, free);
     }
@@ -418,7 +431,9 @@ export class OutboundQueue {
           if (n > 0) this.undeparted.set(pace.key, n);
           else this.undeparted.delete(pace.key);
         };
-        // Its turn, once the checks before it are done: the list is read while the turn comes.
+        let placed = false;
+        // Its turn, once the checks before it are done (the list is read while the turn comes),
+        // then a place among the requests out at once.
         const waitTurn = async (): Promise<void> => {
           const at = Math.max(turn, (await previous) - tolerance);
           // A timer waits a whole millisecond at least, and the turns of a fast sender are
@@ -426,6 +441,8 @@ export class OutboundQueue {
           // the one before. Less than 1 ms early is inside the burst tolerance's margin.
           const wait = at - Date.now();
           if (wait >= 1) await new Promise((r) => setTimeout(r, wait));
+          await this.requestPlace();
+          placed = true;
         };
         // The last job of a paced claim holds the key until it leaves (the store's lease).
         const holdsKey = pace.intervalMs > 0 && i === result.jobs.length - 1;
@@ -436,6 +453,7 @@ export class OutboundQueue {
           if (released) return;
           released = true;
           this.inFlight -= 1;
+          if (placed) this.freePlace();
           this.schedule(0);
         };
         void this.send(store, lane, job, accountNode, { holdsKey, left: leave, release, waitTurn })
@@ -456,6 +474,22 @@ export class OutboundQueue {
       state.busy = false;
       this.schedule(0);
     }
+  }
+
+  /** Resolves once fewer than `concurrency` requests are out; the place is this caller's until freePlace(). */
+  private requestPlace(): Promise<void> {
+    if (this.requests < this.concurrency) {
+      this.requests += 1;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.requestWaiters.push(resolve));
+  }
+
+  /** A place freed goes to the job that has waited longest for one. */
+  private freePlace(): void {
+    const next = this.requestWaiters.shift();
+    if (next) next();
+    else this.requests -= 1;
   }
 
   private async send(
@@ -552,7 +586,8 @@ export class OutboundQueue {
     await waitTurn();
     // A 429 (or a list that could not be read) for this sender came while this job waited for
     // its turn: it goes back in its place, behind nothing, and waits out the hold with the rest.
-    if ((this.localHold.get(pace.key) ?? 0) > Date.now()) {
+    // So does a job taken ahead when the queue stops while it waits (a clean stop keeps it).
+    if ((this.localHold.get(pace.key) ?? 0) > Date.now() || !this.running) {
       try {
         await store.outbound.requeue(claimed.id);
       } catch (e) {

@@ -9,13 +9,13 @@ const { until, sleep } = require('./flows');
 
 const RECIPIENTS = Array.from({ length: 60 }, (_, i) => `+4477009005${String(i).padStart(2, '0')}`);
 
-function broadcastFlow(apiHost) {
+function broadcastFlow(apiHost, rate = '5') {
   const tab = { id: 'tab', type: 'tab', label: 'broadcast' };
   const account = { id: 'acct', type: 'sms account', name: 'twilio', provider: 'twilio', apiHost };
   const input = { id: 'in', z: 'tab', type: 'http in', url: '/go', method: 'post', wires: [['move', 'ok']] };
   const ok = { id: 'ok', z: 'tab', type: 'http response', statusCode: '200', wires: [] };
   const move = { id: 'move', z: 'tab', type: 'change', rules: [{ t: 'move', p: 'payload.to', pt: 'msg', to: 'to', tot: 'msg' }], wires: [['send']] };
-  const send = { id: 'send', z: 'tab', type: 'sms send', account: 'acct', from: '+15557650002', to: 'to', toType: 'msg', text: 'news', textType: 'str', rate: '5', wires: [['sent'], ['notSent']] };
+  const send = { id: 'send', z: 'tab', type: 'sms send', account: 'acct', from: '+15557650002', to: 'to', toType: 'msg', text: 'news', textType: 'str', rate, wires: [['sent'], ['notSent']] };
   // Each result is reported back to the fake, so the test sees outputs 1 and 2 across processes.
   const sent = { id: 'sent', z: 'tab', type: 'http request', method: 'POST', ret: 'txt', paytoqs: 'ignore', url: `${apiHost}/end/sent/{{{topic}}}`, wires: [[]] };
   const notSent = { id: 'notSent', z: 'tab', type: 'http request', method: 'POST', ret: 'txt', paytoqs: 'ignore', url: `${apiHost}/end/not-sent/{{{topic}}}/{{{sms.notSent.reason}}}`, wires: [[]] };
@@ -68,4 +68,28 @@ describe('a broadcast across a restart — embedded store', function () {
       assert.ok(reported.every((to) => (count.get(to) ?? 0) <= 1), 'an unknown-outcome send is never sent again');
     });
   }
+
+  it('a clean stop while the provider does not answer: the jobs taken ahead of their requests go back to the queue and are sent once after the restart; only those at the provider are unknown-outcome', async function () {
+    // 4 requests at once, and as many jobs taken ahead waiting for a place; the first 4 requests never answered.
+    nr = await nodeRedProcess({ flows: broadcastFlow(fake.url, '100000'), credentials: CREDS, store: { type: 'embedded' }, settings: { smsSend: { concurrency: 4 } } });
+    fake.script('twilio', { hang: true }, { hang: true }, { hang: true }, { hang: true });
+    await nr.start();
+    const res = await fetch(`${nr.url}/go`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ to: RECIPIENTS }) });
+    assert.equal(res.status, 200);
+    const sends = () => fake.requests.filter((r) => r.route === 'twilio');
+    await until('4 requests at the fake', () => sends().length >= 4, 60_000);
+    await sleep(500);
+    const atProvider = sends().map((r) => r.body.To);
+    assert.equal(atProvider.length, 4, 'no more than the concurrency of requests out at once');
+    await nr.stop();
+    await nr.start();
+    const ends = () => fake.requests.filter((r) => r.path.startsWith('/end/'));
+    const unknown = () => ends().filter((r) => r.path.endsWith('/unknown-outcome')).map((r) => decodeURIComponent(r.path.split('/')[3]));
+    await until('every recipient sent or reported', () => RECIPIENTS.every((to) => sends().some((r) => r.body.To === to) || unknown().includes(to)), 120_000);
+    await sleep(1500);
+    assert.deepEqual(unknown().sort(), [...atProvider].sort(), 'only the requests the provider held are of unknown outcome');
+    const count = new Map();
+    for (const r of sends()) count.set(r.body.To, (count.get(r.body.To) ?? 0) + 1);
+    for (const to of RECIPIENTS) assert.equal(count.get(to), 1, `${to} got exactly one message`);
+  });
 });
