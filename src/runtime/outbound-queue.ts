@@ -85,8 +85,8 @@ export const EXPIRE_AFTER_MS = 24 * 3600_000;
 const ABANDONED_AFTER_MS = 15 * 60_000;
 const LANES_EVERY_MS = 1000;
 const CONSENT_BATCH = 200;
-/** Jobs per write when a broadcast is queued. */
-const ADD_BATCH = 2000;
+/** Jobs per write when a broadcast is queued: the first are sent while the rest are written. */
+const ADD_BATCH = 500;
 /** Results kept for a node that is not there (a redeploy in progress) before they are dropped with a warning. */
 const UNCLAIMED_MS = 30_000;
 
@@ -249,40 +249,46 @@ export class OutboundQueue {
   async enqueue(requests: OutboundRequest[]): Promise<{ queued: number; notSent: number }> {
     const store = await this.open();
     const now = Date.now();
-    const jobs: Array<OutboundJob<SendJob>> = [];
+    let queued = 0;
     let notSent = 0;
     // A list that cannot be read here refuses no one yet: the job is queued, and checked again
     // (failing closed) just before it is sent.
     const consent = await runtimeConsent(this.store as RuntimeStore).catch(() => undefined);
-    // The list is read for many recipients at once (on redis, one round trip each).
-    const listedAll: Array<Awaited<ReturnType<NonNullable<typeof consent>['optedOut']>>> = [];
-    for (let i = 0; i < requests.length; i += CONSENT_BATCH) {
-      const batch = requests.slice(i, i + CONSENT_BATCH);
-      const held = (r: OutboundRequest) => unsavedOptOut(r.consentKey, r.request.to, r.request.channel);
-      listedAll.push(...(await Promise.all(batch.map((r) => (consent ? consent.optedOut(r.consentKey, r.request.to, r.request.channel).catch(() => held(r)) : held(r))))));
-    }
-    for (const [i, req] of requests.entries()) {
-      const provider = PROVIDERS[req.provider];
-      const outbound = provider.reply.outbound;
-      const dueAt = Math.round(req.sendAt ?? now);
-      const segments = segmentsOf(req.request.text ?? '');
-      const job: SendJob = { ...req, id: randomUUID(), enqueuedAt: now, expiresAt: Math.max(dueAt, now) + EXPIRE_AFTER_MS, segments };
-      const listed = listedAll[i];
-      if (listed) {
-        notSent++;
-        this.deliver(notSentResult(job, 'opted-out', `${req.request.to} opted out (${listed.why}, since ${listed.since}): nothing was sent`));
-        continue;
+    const held = (r: OutboundRequest) => unsavedOptOut(r.consentKey, r.request.to, r.request.channel);
+    // In steps, each durable before the next, and each sent from as soon as it is: one write of
+    // 100 000 jobs would outlast the store's time limit (and hold its writer that long), and the
+    // first sends of a broadcast would wait for its last job.
+    for (let start = 0; start < requests.length; start += ADD_BATCH) {
+      const step = requests.slice(start, start + ADD_BATCH);
+      // The list is read for many recipients at once (on redis, one round trip each).
+      const listedAll: Array<Awaited<ReturnType<NonNullable<typeof consent>['optedOut']>>> = [];
+      for (let i = 0; i < step.length; i += CONSENT_BATCH) {
+        const batch = step.slice(i, i + CONSENT_BATCH);
+        listedAll.push(...(await Promise.all(batch.map((r) => (consent ? consent.optedOut(r.consentKey, r.request.to, r.request.channel).catch(() => held(r)) : held(r))))));
       }
-      const rate = req.rate && req.rate > 0 ? req.rate : outbound.defaultRate.perSecond;
-      const per = req.rate && req.rate > 0 ? 'sender' : outbound.defaultRate.per;
-      const lane = laneOf({ account: req.account, from: req.request.from, per, intervalMs: rateIntervalMs(rate) });
-      jobs.push({ id: job.id, lane, dueAt, cost: outbound.countsSegments ? segments : 1, value: job });
+      const jobs: Array<OutboundJob<SendJob>> = [];
+      for (const [i, req] of step.entries()) {
+        const provider = PROVIDERS[req.provider];
+        const outbound = provider.reply.outbound;
+        const dueAt = Math.round(req.sendAt ?? now);
+        const segments = segmentsOf(req.request.text ?? '');
+        const job: SendJob = { ...req, id: randomUUID(), enqueuedAt: now, expiresAt: Math.max(dueAt, now) + EXPIRE_AFTER_MS, segments };
+        const listed = listedAll[i];
+        if (listed) {
+          notSent++;
+          this.deliver(notSentResult(job, 'opted-out', `${req.request.to} opted out (${listed.why}, since ${listed.since}): nothing was sent`));
+          continue;
+        }
+        const rate = req.rate && req.rate > 0 ? req.rate : outbound.defaultRate.perSecond;
+        const per = req.rate && req.rate > 0 ? 'sender' : outbound.defaultRate.per;
+        const lane = laneOf({ account: req.account, from: req.request.from, per, intervalMs: rateIntervalMs(rate) });
+        jobs.push({ id: job.id, lane, dueAt, cost: outbound.countsSegments ? segments : 1, value: job });
+      }
+      if (jobs.length > 0) await store.outbound.add(jobs);
+      queued += jobs.length;
+      for (const j of jobs) this.wake(j.lane, j.dueAt);
     }
-    // In steps: one write of 100 000 jobs would outlast the store's time limit (and hold its
-    // writer that long); each step is durable before the next.
-    for (let i = 0; i < jobs.length; i += ADD_BATCH) await store.outbound.add(jobs.slice(i, i + ADD_BATCH));
-    for (const j of jobs) this.wake(j.lane, j.dueAt);
-    return { queued: jobs.length, notSent };
+    return { queued, notSent };
   }
 
   /** Reports a request the caller refused before queueing (an impossible number) the same way as the queue's own. */
