@@ -38,6 +38,8 @@ const profileArg = process.argv.find((arg) => arg.startsWith('--profile'));
 const profile = profileArg !== undefined;
 const profiled = (profileArg && profileArg.split('=')[1]) || 'a';
 const VONAGE_KEYS = ['vm', 'vmh', 'vs', 'vsh'];
+/** The hand-wired Vonage flows the package's rows are measured against. */
+const VONAGE_BASELINES = new Set(['vmh', 'vsh']);
 const vonageOnly = process.argv.includes('--vonage-only') || (profile && VONAGE_KEYS.includes(profiled));
 const sendOnly = process.argv.includes('--send-only');
 const redisOnly = process.argv.includes('--redis-only');
@@ -133,7 +135,12 @@ async function measureVonageRows({ red, fake, rows, rounds }) {
       non2xx: sum(x.rounds.map((r) => r.non2xx)),
       errors: sum(x.rounds.map((r) => r.errors)),
     });
-    if (x.replies !== x.inbound || x.doubled !== 0) {
+    if ((x.replies !== x.inbound || x.doubled !== 0) && VONAGE_BASELINES.has(key)) {
+      // The hand-wired flow is the baseline, not the package: core `http request` does not send
+      // again after a keep-alive connection the fake closed (ECONNRESET in node-red.log), so it
+      // can lose a reply. Said, not failed: the package's own rows must answer each one.
+      notes.push(`note: (${key}) the hand-wired flow sent ${x.replies} replies for ${x.inbound} inbound messages (${x.doubled} to a sender already answered); its errors are in ${path.join(SCRATCH, 'node-red.log')}`);
+    } else if (x.replies !== x.inbound || x.doubled !== 0) {
       failures.push(`FAIL: (${key}) the fake provider received ${x.replies} replies for ${x.inbound} inbound messages answered 2xx (${x.doubled} to a sender already answered): each message must be answered exactly once`);
     }
     if (x.non2xx || x.errors) failures.push(`FAIL: (${key}) ${x.non2xx} webhooks answered other than 2xx, ${x.errors} errors`);
@@ -143,6 +150,8 @@ async function measureVonageRows({ red, fake, rows, rounds }) {
 
 /** What the package did wrong in this run; the bench fails when there is any. */
 const failures = [];
+/** What a baseline did wrong: printed, not failed. */
+const notes = [];
 
 /** Waits until `count()` stops growing (replies still in flight after the load ended). */
 async function settle(count, quietMs = 500, maxMs = 30_000) {
@@ -422,6 +431,7 @@ async function main() {
 }
 
 main().then(() => {
+  if (notes.length > 0) console.log(`\n${notes.join('\n')}`);
   if (failures.length === 0) return;
   console.log('');
   for (const line of failures) console.log(line);
