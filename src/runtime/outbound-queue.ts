@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { PROVIDERS, isProviderId } from '../providers';
 import { DEFAULT_RETRY, type RetryPolicy } from '../providers/retry';
 import { asReplyError, type AccountCredentials, type ReplyRequest, type SendingAccount } from '../providers/types';
-import { LOOKAHEAD_MS, type ClaimedJob, type OutboundJob, type SmsStore } from '../store';
+import { LEASE_MS, LOOKAHEAD_MS, type ClaimedJob, type OutboundJob, type SmsStore } from '../store';
 import { segmentsOf } from '../sms/gsm';
 import type { ProviderId } from '../sms/types';
 import { keepUnsaved, runtimeConsent, unsavedOptOut } from './consent';
@@ -133,6 +133,12 @@ export class OutboundQueue {
   private readonly turns = new Map<string, { tat: Promise<number> }>();
   /** Per pace key: jobs this instance took whose request has not left yet. */
   private readonly undeparted = new Map<string, number>();
+  /**
+   * Pace keys whose jobs taken here found no place within half the store's lease (requests of
+   * another account hang): before another instance may take the key's turns, this instance's
+   * jobs of the key go back to the queue, in order, and it takes none until all of them have.
+   */
+  private readonly stale = new Set<string>();
   /** Per pace key: a 429's hold, as this instance knows it (the store has it for the others). */
   private readonly localHold = new Map<string, number>();
   private paused = new Set<string>();
@@ -140,7 +146,7 @@ export class OutboundQueue {
   private inFlight = 0;
   /** Requests out at the provider now (at most `concurrency`), and the jobs waiting for one of their places. */
   private requests = 0;
-  private readonly requestWaiters: Array<() => void> = [];
+  private readonly requestWaiters: Array<(placed: boolean) => void> = [];
   /** Outcomes being written (their requests are done): a stop waits for them too. */
   private finishing = 0;
   private reserved = 0;
@@ -184,7 +190,7 @@ export class OutboundQueue {
     // stopped), not once a provider that does not answer frees a place.
     const waiting = this.requestWaiters.splice(0);
     this.requests += waiting.length;
-    for (const go of waiting) go();
+    for (const go of waiting) go(true);
     this.drained ??= this.waitForInFlight();
     await this.drained;
     this.drained = undefined;
@@ -284,7 +290,14 @@ export class OutboundQueue {
         const lane = laneOf({ account: req.account, from: req.request.from, per, intervalMs: rateIntervalMs(rate) });
         jobs.push({ id: job.id, lane, dueAt, cost: outbound.countsSegments ? segments : 1, value: job });
       }
-      if (jobs.length > 0) await store.outbound.add(jobs);
+      try {
+        if (jobs.length > 0) await store.outbound.add(jobs);
+      } catch (err) {
+        // The steps before are queued and being sent: said, so that nobody sends the whole list again.
+        if (queued === 0) throw err;
+        const rest = requests.length - start;
+        throw Object.assign(new Error(`${(err as Error).message}: ${queued} message(s) of this input were queued and will be sent, the other ${rest} were not queued`), { cause: err });
+      }
       queued += jobs.length;
       for (const j of jobs) this.wake(j.lane, j.dueAt);
     }
@@ -386,6 +399,11 @@ export class OutboundQueue {
       return;
     }
     const pace = paceOf(lane);
+    if (this.stale.has(pace.key)) {
+      state.nextAt = Date.now() + 50;
+      this.schedule(50);
+      return;
+    }
     if (pace.intervalMs > 0) {
       // Jobs taken for a later turn count as being sent (a crash reports them unknown-outcome): a
       // lookahead's worth per key, however fast the turns come.
@@ -417,6 +435,7 @@ export class OutboundQueue {
       // a timer that fires late does not push every later request back, nor let the ones
       // behind it out all at once, as after the first send loads the provider's SDK).
       const chain = this.turns.get(pace.key) ?? { tat: Promise.resolve(-Infinity) };
+      const takenAt = Date.now();
       const tolerance = burstToleranceMs(pace.intervalMs);
       result.jobs.forEach((job, i) => {
         const turn = job.slotAt === undefined ? 0 : job.slotAt + offset;
@@ -435,7 +454,10 @@ export class OutboundQueue {
           if (pace.intervalMs <= 0) return;
           const n = (this.undeparted.get(pace.key) ?? 1) - 1;
           if (n > 0) this.undeparted.set(pace.key, n);
-          else this.undeparted.delete(pace.key);
+          else {
+            this.undeparted.delete(pace.key);
+            this.stale.delete(pace.key);
+          }
         };
         let placed = false;
         // Its turn, once the checks before it are done (the list is read while the turn comes),
@@ -444,11 +466,11 @@ export class OutboundQueue {
           const at = Math.max(turn, (await previous) - tolerance);
           // A timer waits a whole millisecond at least, and the turns of a fast sender are
           // fractions of one apart: waiting for those would pace every request to 1 ms behind
-          // the one before. Less than 1 ms early is inside the burst tolerance's margin.
+          // the one before. Leaving up to 1 ms early takes 1 ms of the jitter margin (BURST_MS).
           const wait = at - Date.now();
           if (wait >= 1) await new Promise((r) => setTimeout(r, wait));
-          await this.requestPlace();
-          placed = true;
+          placed = await this.requestPlace(pace.intervalMs > 0 ? takenAt + LEASE_MS / 2 : undefined);
+          if (!placed) this.stale.add(pace.key);
         };
         // The last job of a paced claim holds the key until it leaves (the store's lease).
         const holdsKey = pace.intervalMs > 0 && i === result.jobs.length - 1;
@@ -482,19 +504,37 @@ export class OutboundQueue {
     }
   }
 
-  /** Resolves once fewer than `concurrency` requests are out; the place is this caller's until freePlace(). */
-  private requestPlace(): Promise<void> {
-    if (this.requests < this.concurrency) {
+  /**
+   * True once fewer than `concurrency` requests are out: the place is this caller's until
+   * freePlace(). False at `deadline` (epoch ms) without one: the caller has no place.
+   */
+  private requestPlace(deadline?: number): Promise<boolean> {
+    // Stopped: the job goes back to the queue at once (it sends nothing), not behind requests that hang.
+    if (!this.running || this.requests < this.concurrency) {
       this.requests += 1;
-      return Promise.resolve();
+      return Promise.resolve(true);
     }
-    return new Promise((resolve) => this.requestWaiters.push(resolve));
+    return new Promise((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      const waiter = (placed: boolean): void => {
+        clearTimeout(timer);
+        resolve(placed);
+      };
+      if (deadline !== undefined) {
+        timer = setTimeout(() => {
+          const i = this.requestWaiters.indexOf(waiter);
+          if (i >= 0) this.requestWaiters.splice(i, 1);
+          resolve(false);
+        }, Math.max(0, deadline - Date.now()));
+      }
+      this.requestWaiters.push(waiter);
+    });
   }
 
   /** A place freed goes to the job that has waited longest for one. */
   private freePlace(): void {
     const next = this.requestWaiters.shift();
-    if (next) next();
+    if (next) next(true);
     else this.requests -= 1;
   }
 
@@ -592,10 +632,13 @@ export class OutboundQueue {
     await waitTurn();
     // A 429 (or a list that could not be read) for this sender came while this job waited for
     // its turn: it goes back in its place, behind nothing, and waits out the hold with the rest.
-    // So does a job taken ahead when the queue stops while it waits (a clean stop keeps it).
-    if ((this.localHold.get(pace.key) ?? 0) > Date.now() || !this.running) {
+    // So does a job taken ahead when the queue stops while it waits (a clean stop keeps it),
+    // and one whose key's lease may have ended while it waited for a place.
+    const stale = this.stale.has(pace.key);
+    if ((this.localHold.get(pace.key) ?? 0) > Date.now() || !this.running || stale) {
       try {
         await store.outbound.requeue(claimed.id);
+        if (stale) this.wake(lane, Date.now() + 50);
       } catch (e) {
         this.log('warn', `could not put the message to ${to} back in the queue (${(e as Error).message})`);
       }
@@ -757,9 +800,9 @@ export function rateIntervalMs(rate: number): number {
 }
 /**
  * 3.5 % slower than the rate: with the burst tolerance below, a request may reach the
- * provider up to 25 ms later than the one after it (a busy machine, two instances' clocks
+ * provider up to 23 ms later than the one after it (a busy machine, two instances' clocks
  * read over Redis) and no 1-second window there holds more than the rate. At 2 % that was
- * 10 ms, which two instances on one loaded 2-core machine passed.
+ * 8 ms, which two instances on one loaded 2-core machine passed.
  */
 const RATE_MARGIN = 1.035;
 
@@ -772,7 +815,11 @@ const RATE_MARGIN = 1.035;
 export function burstToleranceMs(intervalMs: number): number {
   return Math.max(0, Math.min(intervalMs, BURST_MS));
 }
-/** Under 1000 × (RATE_MARGIN − 1) = 35 ms, leaving 25 ms for the jitter of a request on its way. */
+/**
+ * Under 1000 × (RATE_MARGIN − 1) = 35 ms: with a request leaving up to 1 ms before its turn
+ * (no timer for less), 24 ms are left for the jitter of a request on its way, 23 ms where
+ * one instance's turns hand over to another's.
+ */
 const BURST_MS = 10;
 
 

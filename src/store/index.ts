@@ -9,7 +9,7 @@ import type { SmsStore, StoreLog } from './types';
 export { StoreConfigError, StoreUnavailableError, isStoreUnavailable } from './errors';
 export { readStoreSettings, DEFAULTS as STORE_DEFAULTS, type StoreConfig } from './settings';
 export type * from './types';
-export { LOOKAHEAD_MS } from './outbound-rules';
+export { LEASE_MS, LOOKAHEAD_MS } from './outbound-rules';
 
 export interface StoreContext {
   /** Node-RED's user directory (`RED.settings.userDir`): where the embedded database lives. */

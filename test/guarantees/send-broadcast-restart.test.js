@@ -81,6 +81,8 @@ describe('a broadcast across a restart — embedded store', function () {
     await sleep(500);
     const atProvider = sends().map((r) => r.body.To);
     assert.equal(atProvider.length, 4, 'no more than the concurrency of requests out at once');
+    const queue = await (await fetch(`${nr.url}/sms-queue/accounts`)).json();
+    assert.equal(queue.accounts.find((x) => x.id === 'acct').sending, 8, 'as many jobs taken ahead as are at the provider');
     await nr.stop();
     await nr.start();
     const ends = () => fake.requests.filter((r) => r.path.startsWith('/end/'));

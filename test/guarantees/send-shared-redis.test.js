@@ -27,6 +27,17 @@ function broadcastFlow(apiHost, name) {
 }
 const CREDS = { acct: { accountSid: 'AC00000000000000000000000000000001', authToken: 'token' } };
 
+/** Instance A also sends for a second account whose requests the test makes hang, on its own input. */
+function withHungAccount(apiHost) {
+  const account = { id: 'acctX', type: 'sms account', name: 'other', provider: 'twilio', apiHost };
+  const input = { id: 'inX', z: 'tab', type: 'http in', url: '/hang', method: 'post', wires: [['moveX', 'okX']] };
+  const ok = { id: 'okX', z: 'tab', type: 'http response', statusCode: '200', wires: [] };
+  const move = { id: 'moveX', z: 'tab', type: 'change', rules: [{ t: 'move', p: 'payload.to', pt: 'msg', to: 'to', tot: 'msg' }], wires: [['sendX']] };
+  const send = { id: 'sendX', z: 'tab', type: 'sms send', account: 'acctX', from: '+15557650009', to: 'to', toType: 'msg', text: 'other', textType: 'str', rate: '100', wires: [[], []] };
+  return [...broadcastFlow(apiHost, 'a'), account, input, ok, move, send];
+}
+const CREDS_X = { ...CREDS, acctX: { accountSid: 'AC00000000000000000000000000000009', authToken: 'token' } };
+
 /** The most arrivals (epoch ms, sorted) inside any window of `ms` (a window [t, t + ms)). */
 function mostInWindow(times, ms) {
   let most = 0;
@@ -93,5 +104,31 @@ describe('a broadcast on two instances sharing one redis: one queue, one rate', 
     const least = ((RECIPIENTS.length - 1) * 1000) / RATE;
     assert.ok(took >= least, `the broadcast took ${took} ms, at least ${least} ms at ${RATE}/s`);
     assert.ok(took < 2 * least, `the broadcast took ${took} ms, less than twice the ${least} ms at ${RATE}/s`);
+  });
+
+  it('requests of another account hang on A and hold all its places: the sender\'s jobs A took go back to the queue before their lease ends, and go out in order, never over the rate', async function () {
+    const prefix = `t${crypto.randomBytes(3).toString('hex')}:`;
+    const store = (instance) => ({ type: 'redis', url: redis.url, prefix, instance, timeoutMs: 500 });
+    fake.reset();
+    // A sends 2 requests at once, and gives a request 12 s: past the 10 s lease of the jobs it took.
+    const a = await nodeRedProcess({ flows: withHungAccount(fake.url), credentials: CREDS_X, store: store('a'), settings: { smsSend: { concurrency: 2 }, smsRetry: { timeoutMs: 12_000 } } });
+    const b = await nodeRedProcess({ flows: broadcastFlow(fake.url, 'b'), credentials: CREDS, store: store('b') });
+    started.push(a, b);
+    await Promise.all([a.start(), b.start()]);
+    const post = (nr, route, to) => fetch(`${nr.url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ to }) });
+    const sends = () => fake.requests.filter((r) => r.route === 'twilio');
+    fake.script('twilio', { hang: true }, { hang: true });
+    assert.equal((await post(a, '/hang', ['+447700900690', '+447700900691'])).status, 200);
+    await until('the other account\'s 2 requests at the fake', () => sends().length >= 2, 30_000);
+    const list = RECIPIENTS.slice(0, 20);
+    assert.equal((await post(a, '/go', list)).status, 200);
+    const ours = () => sends().filter((r) => r.body.From === '+15557650003');
+    await until('every recipient sent', () => list.every((to) => ours().some((r) => r.body.To === to)), 90_000);
+    await sleep(1500);
+    const got = ours().map((r) => r.body.To);
+    assert.deepEqual(got, list, 'each recipient once, in the order of the list');
+    const times = ours().map((r) => r.at).sort((x, y) => x - y);
+    const most = mostInWindow(times, 1000);
+    assert.ok(most <= RATE, `at most ${RATE} requests in any 1-second window at the provider, saw ${most}`);
   });
 });

@@ -6,6 +6,7 @@ const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const rt = require('../../support/runtime');
 const { twilioSignature, signVonageSms, vonageMessagesJwt } = require('../../support/sign');
+const { acquireStore, releaseStore } = require('../../../dist/runtime/sms-store');
 
 describe('sms send on the wire', function () {
   this.timeout(60000);
@@ -34,6 +35,38 @@ describe('sms send on the wire', function () {
     assert.equal(out.sms.notSent.to, '+15551230091');
     assert.equal((await sent.next(10000)).topic, '+15551230092');
     assert.deepEqual(fake.requests.filter((r) => r.route === 'twilio').map((r) => r.body.To), ['+15551230092'], 'no request for the opted-out number');
+  });
+
+  it('a broadcast whose store write fails part-way: the first step is queued and sent, and the error says how many were queued and how many were not', async function () {
+    const flow = [
+      { id: 'tab', type: 'tab', label: 'partial' },
+      { id: 'acct', type: 'sms account', z: 'tab', name: 'twilio', provider: 'twilio', apiHost: fake.url, country: 'US' },
+      { id: 'send', type: 'sms send', z: 'tab', account: 'acct', from: '+15557650002', to: 'to', toType: 'msg', text: 'News', textType: 'str', rate: '2000', wires: [['sent'], []] },
+      { id: 'sent', type: 'helper', z: 'tab' },
+      { id: 'catcher', type: 'catch', z: 'tab', scope: null, uncaught: false, wires: [['caught']] },
+      { id: 'caught', type: 'helper', z: 'tab' },
+    ];
+    const { getNode } = await rt.load(flow, { acct: { accountSid: 'AC00000000000000000000000000000001', authToken: 'tok' } });
+    const shared = acquireStore(rt.helper._RED);
+    try {
+      const store = await shared.ready;
+      const add = store.outbound.add.bind(store.outbound);
+      let calls = 0;
+      store.outbound.add = (jobs) => (++calls === 2 ? Promise.reject(new Error('the sms store is full')) : add(jobs));
+      const caught = rt.collector('caught');
+      const to = Array.from({ length: 1200 }, (_, i) => `+1555123${String(i).padStart(4, '0')}`);
+      getNode('send').receive({ to });
+      const err = await caught.next(10000);
+      assert.match(err.error.message, /the sms store is full: 500 message\(s\) of this input were queued and will be sent, the other 700 were not queued/);
+      store.outbound.add = add;
+      const sends = () => fake.requests.filter((r) => r.route === 'twilio');
+      for (let t = Date.now(); sends().length < 500 && Date.now() - t < 15000; ) await rt.sleep(50);
+      await rt.sleep(300);
+      // Sorted: 16 requests leave at once, and the fake sees them in the order they reach it.
+      assert.deepEqual(sends().map((r) => r.body.To).sort(), to.slice(0, 500), 'the first 500 sent once each, and none of the others');
+    } finally {
+      await releaseStore(false);
+    }
   });
 
   describe('Vonage', function () {
