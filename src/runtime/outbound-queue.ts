@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { PROVIDERS, isProviderId } from '../providers';
 import { DEFAULT_RETRY, type RetryPolicy } from '../providers/retry';
 import { asReplyError, type AccountCredentials, type ReplyRequest, type SendingAccount } from '../providers/types';
-import { LEASE_MS, LOOKAHEAD_MS, type ClaimedJob, type OutboundJob, type SmsStore } from '../store';
+import { LEASE_MS, LOOKAHEAD_MS, isStoreUnavailable, type ClaimedJob, type OutboundJob, type SmsStore } from '../store';
 import { segmentsOf } from '../sms/gsm';
 import type { ProviderId } from '../sms/types';
 import { keepUnsaved, runtimeConsent, unsavedOptOut } from './consent';
@@ -295,8 +295,12 @@ export class OutboundQueue {
       } catch (err) {
         // The steps before are queued and being sent: said, so that nobody sends the whole list again.
         if (queued === 0) throw err;
-        const rest = requests.length - start;
-        throw Object.assign(new Error(`${(err as Error).message}: ${queued} message(s) of this input were queued and will be sent, the other ${rest} were not queued`), { cause: err });
+        const later = requests.length - start - step.length;
+        // A store that did not answer in time may still have written the step (a redis timeout).
+        const unsure = isStoreUnavailable(err)
+          ? `${jobs.length} more may have been queued (the store did not say) and will then be sent, the other ${later} were not queued`
+          : `the other ${jobs.length + later} were not queued`;
+        throw Object.assign(new Error(`${(err as Error).message}: ${queued} message(s) of this input were queued and will be sent, ${unsure}`), { cause: err });
       }
       queued += jobs.length;
       for (const j of jobs) this.wake(j.lane, j.dueAt);
@@ -400,9 +404,15 @@ export class OutboundQueue {
     }
     const pace = paceOf(lane);
     if (this.stale.has(pace.key)) {
-      state.nextAt = Date.now() + 50;
-      this.schedule(50);
-      return;
+      // Kept until every job of the key taken here went back and a place is free again: taken
+      // again while the other requests still hang, the key's jobs would wait out another half
+      // lease here, and hold the key from the instances that can send.
+      if ((this.undeparted.get(pace.key) ?? 0) > 0 || this.requests >= this.concurrency) {
+        state.nextAt = Date.now() + 50;
+        this.schedule(50);
+        return;
+      }
+      this.stale.delete(pace.key);
     }
     if (pace.intervalMs > 0) {
       // Jobs taken for a later turn count as being sent (a crash reports them unknown-outcome): a
@@ -454,21 +464,21 @@ export class OutboundQueue {
           if (pace.intervalMs <= 0) return;
           const n = (this.undeparted.get(pace.key) ?? 1) - 1;
           if (n > 0) this.undeparted.set(pace.key, n);
-          else {
-            this.undeparted.delete(pace.key);
-            this.stale.delete(pace.key);
-          }
+          else this.undeparted.delete(pace.key);
         };
         let placed = false;
         // Its turn, once the checks before it are done (the list is read while the turn comes),
         // then a place among the requests out at once.
+        // A job behind one that found no place goes back with it, without waiting for a place itself.
         const waitTurn = async (): Promise<void> => {
+          if (this.stale.has(pace.key)) return;
           const at = Math.max(turn, (await previous) - tolerance);
           // A timer waits a whole millisecond at least, and the turns of a fast sender are
           // fractions of one apart: waiting for those would pace every request to 1 ms behind
           // the one before. Leaving up to 1 ms early takes 1 ms of the jitter margin (BURST_MS).
           const wait = at - Date.now();
           if (wait >= 1) await new Promise((r) => setTimeout(r, wait));
+          if (this.stale.has(pace.key)) return;
           placed = await this.requestPlace(pace.intervalMs > 0 ? takenAt + LEASE_MS / 2 : undefined);
           if (!placed) this.stale.add(pace.key);
         };
@@ -506,11 +516,18 @@ export class OutboundQueue {
 
   /**
    * True once fewer than `concurrency` requests are out: the place is this caller's until
-   * freePlace(). False at `deadline` (epoch ms) without one: the caller has no place.
+   * freePlace(). False at `deadline` (epoch ms), or after it: the caller has no place.
    */
   private requestPlace(deadline?: number): Promise<boolean> {
     // Stopped: the job goes back to the queue at once (it sends nothing), not behind requests that hang.
-    if (!this.running || this.requests < this.concurrency) {
+    if (!this.running) {
+      this.requests += 1;
+      return Promise.resolve(true);
+    }
+    // Past it already (the checks or the turn came late): the key's lease may be ending, and
+    // another instance may take the key's turns, so this job's request does not leave.
+    if (deadline !== undefined && Date.now() >= deadline) return Promise.resolve(false);
+    if (this.requests < this.concurrency) {
       this.requests += 1;
       return Promise.resolve(true);
     }

@@ -123,6 +123,7 @@ describe('a broadcast on two instances sharing one redis: one queue, one rate', 
     const list = RECIPIENTS.slice(0, 20);
     assert.equal((await post(a, '/go', list)).status, 200);
     const ours = () => sends().filter((r) => r.body.From === '+15557650003');
+    const ends = () => fake.requests.filter((r) => r.path.startsWith('/end/'));
     await until('every recipient sent', () => list.every((to) => ours().some((r) => r.body.To === to)), 90_000);
     await sleep(1500);
     const got = ours().map((r) => r.body.To);
@@ -130,5 +131,11 @@ describe('a broadcast on two instances sharing one redis: one queue, one rate', 
     const times = ours().map((r) => r.at).sort((x, y) => x - y);
     const most = mostInWindow(times, 1000);
     assert.ok(most <= RATE, `at most ${RATE} requests in any 1-second window at the provider, saw ${most}`);
+    // Once B sends them, the broadcast goes on at the pace: A, whose places are still held, takes
+    // none of them again to hold them another half lease.
+    const gaps = times.slice(1).map((t, i) => t - times[i]);
+    assert.ok(Math.max(...gaps) < 2000, `no stall once the jobs went back to the queue (gaps in ms: ${gaps.join(' ')})`);
+    const byA = ends().filter((r) => r.path.startsWith('/end/a/sent/')).length;
+    assert.equal(byA, 0, 'A sent none of them while the other account\'s requests held its places');
   });
 });

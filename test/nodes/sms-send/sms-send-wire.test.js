@@ -7,6 +7,7 @@ const crypto = require('node:crypto');
 const rt = require('../../support/runtime');
 const { twilioSignature, signVonageSms, vonageMessagesJwt } = require('../../support/sign');
 const { acquireStore, releaseStore } = require('../../../dist/runtime/sms-store');
+const { StoreUnavailableError } = require('../../../dist/store');
 
 describe('sms send on the wire', function () {
   this.timeout(60000);
@@ -64,6 +65,31 @@ describe('sms send on the wire', function () {
       await rt.sleep(300);
       // Sorted: 16 requests leave at once, and the fake sees them in the order they reach it.
       assert.deepEqual(sends().map((r) => r.body.To).sort(), to.slice(0, 500), 'the first 500 sent once each, and none of the others');
+    } finally {
+      await releaseStore(false);
+    }
+  });
+
+  it('a broadcast whose store does not answer in time part-way: the error says the step it was writing may have been queued', async function () {
+    const flow = [
+      { id: 'tab', type: 'tab', label: 'partial' },
+      { id: 'acct', type: 'sms account', z: 'tab', name: 'twilio', provider: 'twilio', apiHost: fake.url, country: 'US' },
+      { id: 'send', type: 'sms send', z: 'tab', account: 'acct', from: '+15557650002', to: 'to', toType: 'msg', text: 'News', textType: 'str', rate: '2000', wires: [[], []] },
+      { id: 'catcher', type: 'catch', z: 'tab', scope: null, uncaught: false, wires: [['caught']] },
+      { id: 'caught', type: 'helper', z: 'tab' },
+    ];
+    const { getNode } = await rt.load(flow, { acct: { accountSid: 'AC00000000000000000000000000000001', authToken: 'tok' } });
+    const shared = acquireStore(rt.helper._RED);
+    try {
+      const store = await shared.ready;
+      const add = store.outbound.add.bind(store.outbound);
+      let calls = 0;
+      store.outbound.add = (jobs) => (++calls === 2 ? Promise.reject(new StoreUnavailableError('redis', 'adding jobs took longer than 500 ms')) : add(jobs));
+      const caught = rt.collector('caught');
+      getNode('send').receive({ to: Array.from({ length: 1200 }, (_, i) => `+1555124${String(i).padStart(4, '0')}`) });
+      const err = await caught.next(10000);
+      assert.match(err.error.message, /500 message\(s\) of this input were queued and will be sent, 500 more may have been queued \(the store did not say\) and will then be sent, the other 200 were not queued/);
+      store.outbound.add = add;
     } finally {
       await releaseStore(false);
     }
