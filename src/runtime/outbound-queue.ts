@@ -68,6 +68,7 @@ export type SendResult =
   | { outcome: 'sent'; job: SendJob; sent: SentSummary }
   | { outcome: 'not-sent'; job: SendJob; notSent: { to: string; reason: NotSentReason; error: string } };
 
+/** `result.job.msg` is the result's own (read back from the store, or copied): the handler may change it. */
 export type ResultHandler = (result: SendResult) => void;
 
 /** The `sms account` node as the queue needs it (nodes/sms-account/account.ts). */
@@ -110,9 +111,26 @@ export function parseLane(lane: string): LaneKey {
   return { account, per: per === 'account' ? 'account' : 'sender', intervalMs: Number(interval) || 0, from: from.join('|') };
 }
 
+/** Lanes are few and read for every job: each is parsed once (the cache is emptied if it grows). */
+const parsedLanes = new Map<string, { lane: LaneKey; pace: { key: string; intervalMs: number } }>();
+function parsed(lane: string): { lane: LaneKey; pace: { key: string; intervalMs: number } } {
+  let p = parsedLanes.get(lane);
+  if (!p) {
+    if (parsedLanes.size >= 10_000) parsedLanes.clear();
+    const k = parseLane(lane);
+    p = { lane: k, pace: { key: k.per === 'account' ? k.account : `${k.account}|${k.from}`, intervalMs: k.intervalMs } };
+    parsedLanes.set(lane, p);
+  }
+  return p;
+}
+
+function accountOf(lane: string): string {
+  return parsed(lane).lane.account;
+}
+
+/** The key a lane is paced under and its interval; shared, not to be changed. */
 function paceOf(lane: string): { key: string; intervalMs: number } {
-  const k = parseLane(lane);
-  return { key: k.per === 'account' ? k.account : `${k.account}|${k.from}`, intervalMs: k.intervalMs };
+  return parsed(lane).pace;
 }
 
 interface LaneState {
@@ -282,7 +300,7 @@ export class OutboundQueue {
         const listed = listedAll[i];
         if (listed) {
           notSent++;
-          this.deliver(notSentResult(job, 'opted-out', `${req.request.to} opted out (${listed.why}, since ${listed.since}): nothing was sent`));
+          this.deliver(notSentResult({ ...job, msg: ownCopy(job.msg) }, 'opted-out', `${req.request.to} opted out (${listed.why}, since ${listed.since}): nothing was sent`));
           continue;
         }
         const rate = req.rate && req.rate > 0 ? req.rate : outbound.defaultRate.perSecond;
@@ -310,7 +328,7 @@ export class OutboundQueue {
 
   /** Reports a request the caller refused before queueing (an impossible number) the same way as the queue's own. */
   reportNotSent(req: OutboundRequest, reason: NotSentReason, error: string): void {
-    const job: SendJob = { ...req, id: randomUUID(), enqueuedAt: Date.now(), expiresAt: Date.now(), segments: 1 };
+    const job: SendJob = { ...req, msg: ownCopy(req.msg), id: randomUUID(), enqueuedAt: Date.now(), expiresAt: Date.now(), segments: 1 };
     this.deliver(notSentResult(job, reason, error));
   }
 
@@ -376,7 +394,7 @@ export class OutboundQueue {
     let next = Infinity;
     for (const [lane, state] of this.lanes) {
       if (state.busy) continue;
-      if (this.paused.has(parseLane(lane).account)) continue;
+      if (this.paused.has(accountOf(lane))) continue;
       if (state.nextAt > now) {
         next = Math.min(next, state.nextAt);
         continue;
@@ -393,7 +411,7 @@ export class OutboundQueue {
   }
 
   private async take(lane: string, state: LaneState, max: number): Promise<void> {
-    const { account } = parseLane(lane);
+    const account = accountOf(lane);
     const accountNode = this.RED.nodes.getNode(account) as unknown as AccountLike | null;
     if (!accountNode) {
       // Another instance, or a deploy in progress: this instance leaves the lane alone for now.
@@ -774,7 +792,7 @@ export class OutboundQueue {
     return this.withStore(async (store) => {
       const out: Array<{ dueAt: number; job: SendJob }> = [];
       for (const lane of await store.outbound.lanes()) {
-        if (parseLane(lane).account !== account) continue;
+        if (accountOf(lane) !== account) continue;
         for (const j of await store.outbound.peek<SendJob>(lane, max)) out.push({ dueAt: j.dueAt, job: j.value });
       }
       return out.sort((a, b) => a.dueAt - b.dueAt || a.job.enqueuedAt - b.job.enqueuedAt).slice(0, max);
@@ -794,7 +812,7 @@ export class OutboundQueue {
     const removed = await this.withStore(async (store) => {
       const out: SendJob[] = [];
       for (const lane of await store.outbound.lanes()) {
-        if (parseLane(lane).account !== account) continue;
+        if (accountOf(lane) !== account) continue;
         for (const j of await store.outbound.clear<SendJob>(lane)) out.push(j.value);
         this.lanes.delete(lane);
       }
@@ -805,6 +823,11 @@ export class OutboundQueue {
     }
     return removed.length;
   }
+}
+
+/** The requests of one input share its message; a result reported without the store gets a copy of its own. */
+function ownCopy(msg: Record<string, unknown>): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(msg)) as Record<string, unknown>;
 }
 
 function notSentResult(job: SendJob, reason: NotSentReason, error: string): SendResult {

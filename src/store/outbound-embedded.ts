@@ -5,10 +5,18 @@ import type { ClaimedJob, LaneCounts, OutboundJob, OutboundQueue, Pace } from '.
 
 // The outbound queue in the embedded database: jobs by id, their order per lane as keys
 // [lane, dueAt, seq] (lmdb keeps keys sorted, so a lane's head is its first key), the jobs
-// being sent by id, and the pace per key. A claim is one transaction, durable before it
-// resolves: a job is on disk as `sending` before its request goes out.
+// being sent by id (with who took them, when), and the pace per key. A claim is one
+// transaction, durable before it resolves: a job is on disk as `sending` before its request
+// goes out. Who took a job is kept apart from the job, so a claim writes a few bytes per job
+// rather than the job again.
 
 type Order = [string, number, number];
+/** A job being sent. Before 0.1.1 this was the lane alone, with the owner in the job's record. */
+interface Sending {
+  lane: string;
+  owner: string;
+  claimedAt: number;
+}
 const SEQ_KEY = 'seq';
 
 export interface EmbeddedAccess {
@@ -26,7 +34,7 @@ export function embeddedOutbound({ root, write, writeSoon, commitSoon, read: rea
   const read = <T>(what: string, action: () => T): Promise<T> => commitSoon().then(() => readNow(what, action));
   const jobsDb = root.openDB<JobRecord, string>('outbound-jobs', {});
   const orderDb = root.openDB<string, Order>('outbound-order', {});
-  const sendingDb = root.openDB<string, string>('outbound-sending', {});
+  const sendingDb = root.openDB<Sending | string, string>('outbound-sending', {});
   const pacesDb = root.openDB<PaceState, string>('outbound-paces', {});
   const metaDb = root.openDB<number, string>('outbound-meta', {});
   /** Pause keys paused now (value: since when). */
@@ -43,6 +51,13 @@ export function embeddedOutbound({ root, write, writeSoon, commitSoon, read: rea
 
   function placeSync(id: string, r: JobRecord): void {
     orderDb.putSync([r.lane, r.dueAt, r.seq], id);
+  }
+
+  /** Who is sending a job (undefined: nobody), from either way it was written. */
+  function sendingOf(value: Sending | string | undefined, r: JobRecord | undefined): Sending | undefined {
+    if (value === undefined) return undefined;
+    if (typeof value !== 'string') return value;
+    return { lane: value, owner: r?.owner ?? '', claimedAt: r?.claimedAt ?? 0 };
   }
 
   return {
@@ -86,10 +101,8 @@ export function embeddedOutbound({ root, write, writeSoon, commitSoon, read: rea
           }
           state = step.state;
           orderDb.removeSync(key);
-          const taken = { ...r, owner: instance, claimedAt: now };
-          jobsDb.putSync(id, taken);
-          sendingDb.putSync(id, r.lane);
-          out.push({ ...claimedOf<T>(id, taken), ...(pace.intervalMs > 0 ? { slotAt: step.slotAt } : {}) });
+          sendingDb.putSync(id, { lane: r.lane, owner: instance, claimedAt: now });
+          out.push({ ...jobOf<T>(id, r), owner: instance, claimedAt: now, ...(pace.intervalMs > 0 ? { slotAt: step.slotAt } : {}) });
         }
         // The last job taken holds the key until it leaves; the ones before it leave before it.
         if (out.length > 0) pacesDb.putSync(pace.key, leaseStep(state, out[out.length - 1].id, pace.intervalMs, now, instance));
@@ -101,8 +114,7 @@ export function embeddedOutbound({ root, write, writeSoon, commitSoon, read: rea
       // Not waited for on disk: a job done but lost to a power cut is found `sending` at the
       // next start and reported unknown-outcome, never sent twice.
       return writeSoon('finishing an outbound job', () => {
-        const r = jobsDb.get(id);
-        if (!r || r.owner === undefined) return false;
+        if (sendingDb.get(id) === undefined) return false;
         jobsDb.removeSync(id);
         sendingDb.removeSync(id);
         return true;
@@ -111,11 +123,12 @@ export function embeddedOutbound({ root, write, writeSoon, commitSoon, read: rea
     requeue(id) {
       checkKey('job id', id);
       return write('putting an outbound job back', () => {
-        const r = jobsDb.get(id);
-        if (!r || r.owner === undefined) return false;
-        const back: JobRecord = { lane: r.lane, dueAt: r.dueAt, seq: r.seq, cost: r.cost, json: r.json };
-        jobsDb.putSync(id, back);
+        if (sendingDb.get(id) === undefined) return false;
         sendingDb.removeSync(id);
+        const r = jobsDb.get(id);
+        if (!r) return false;
+        const back: JobRecord = { lane: r.lane, dueAt: r.dueAt, seq: r.seq, cost: r.cost, json: r.json };
+        if (r.owner !== undefined) jobsDb.putSync(id, back);
         placeSync(id, back);
         return true;
       });
@@ -154,13 +167,14 @@ export function embeddedOutbound({ root, write, writeSoon, commitSoon, read: rea
     takeSending<T>(which: { owner?: string; before?: number }) {
       return write('taking outbound jobs left sending', () => {
         const out: ClaimedJob<T>[] = [];
-        for (const id of sendingDb.getKeys({})) {
+        for (const { key: id, value } of sendingDb.getRange({})) {
           const r = jobsDb.get(id);
-          if (r && !sendingMatches(r, which)) continue;
+          const taken = r && { ...r, ...sendingOf(value, r) };
+          if (taken && !sendingMatches(taken, which)) continue;
           sendingDb.removeSync(id);
-          if (!r) continue;
+          if (!taken) continue;
           jobsDb.removeSync(id);
-          out.push(claimedOf<T>(id, r));
+          out.push(claimedOf<T>(id, taken));
         }
         return out;
       });
@@ -184,7 +198,7 @@ export function embeddedOutbound({ root, write, writeSoon, commitSoon, read: rea
           Object.assign(of(lane), { waiting: due, scheduled: all - due });
           start = afterLane(lane);
         }
-        for (const { value: lane } of sendingDb.getRange({})) of(lane).sending++;
+        for (const { value } of sendingDb.getRange({})) of(typeof value === 'string' ? value : value.lane).sending++;
         return [...by.values()];
       });
     },

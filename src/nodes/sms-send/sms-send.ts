@@ -49,7 +49,8 @@ export = function register(RED: NodeAPI): void {
     const startedAt = Date.now();
     queue.acquire();
     const unsubscribe = queue.subscribe(node.id, (result: SendResult) => {
-      const msg = RED.util.cloneMessage(result.job.msg as NodeMessage);
+      // The result's own message (the queue read it back from the store): no copy needed.
+      const msg = result.job.msg as NodeMessage;
       const to = result.job.request.to;
       msg.topic = to;
       msg.to = to;

@@ -134,10 +134,14 @@ function httpClient(apiHost: string | undefined, policy: RetryPolicy): HttpClien
 }
 
 const clients = new Map<string, unknown>();
+/** A policy's part of the client key, written once per policy object (the queue sends thousands with one). */
+const policyKeys = new WeakMap<RetryPolicy, string>();
 
 /** One client per account, host and policy, so connections are reused across replies. */
 function clientFor(creds: TwilioCredentials, policy: RetryPolicy) {
-  const key = [creds.accountSid, creds.authToken, creds.apiHost ?? '', JSON.stringify(policy)].join('\u0000');
+  let policyKey = policyKeys.get(policy);
+  if (policyKey === undefined) policyKeys.set(policy, (policyKey = JSON.stringify(policy)));
+  const key = `${creds.accountSid}\u0000${creds.authToken}\u0000${creds.apiHost ?? ''}\u0000${policyKey}`;
   let client = clients.get(key);
   if (!client) {
     const sdkModule = twilioSdk();
