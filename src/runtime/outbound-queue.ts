@@ -169,6 +169,7 @@ export class OutboundQueue {
   private finishing = 0;
   private reserved = 0;
   private timer?: NodeJS.Timeout;
+  private soon?: NodeJS.Immediate;
   private lanesTimer?: NodeJS.Timeout;
   private drained?: Promise<void>;
   private missingAccount = new Set<string>();
@@ -203,6 +204,8 @@ export class OutboundQueue {
     if (this.users > 0) return;
     this.running = false;
     clearTimeout(this.timer);
+    if (this.soon) clearImmediate(this.soon);
+    this.soon = undefined;
     clearInterval(this.lanesTimer);
     // Jobs taken ahead that wait for a place go back to the queue now (they see the queue
     // stopped), not once a provider that does not answer frees a place.
@@ -378,10 +381,21 @@ export class OutboundQueue {
     this.schedule(0);
   }
 
+  /**
+   * Runs the pump in `ms` (0: once this turn of the event loop is done). A pump asked for
+   * again before it ran is not put off: requests finishing every fraction of a millisecond
+   * would else keep moving it, and nothing would be taken until they all had.
+   */
   private schedule(ms: number): void {
     if (!this.running) return;
-    if (this.timer && ms > 0) return;
-    clearTimeout(this.timer);
+    if (ms <= 0) {
+      this.soon ??= setImmediate(() => {
+        this.soon = undefined;
+        this.pump();
+      });
+      return;
+    }
+    if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.pump();
@@ -528,7 +542,10 @@ export class OutboundQueue {
     } finally {
       this.reserved -= max;
       state.busy = false;
-      this.schedule(0);
+      // The next claim is asked now, before the jobs just taken build their requests (a few
+      // milliseconds of work for a claim's worth): asked after, its disk sync would start only
+      // once they are all out, and the places would empty while it ran.
+      this.pump();
     }
   }
 
