@@ -164,11 +164,12 @@ export class OutboundQueue {
   private inFlight = 0;
   /** Requests out at the provider now (at most `concurrency`), and the jobs waiting for one of their places. */
   private requests = 0;
-  private readonly requestWaiters: Array<(placed: boolean) => void> = [];
+  private readonly requestWaiters: Array<{ go: (placed: boolean) => void; deadline?: number }> = [];
   /** Outcomes being written (their requests are done): a stop waits for them too. */
   private finishing = 0;
   private reserved = 0;
   private timer?: NodeJS.Timeout;
+  private timerAt = Infinity;
   private soon?: NodeJS.Immediate;
   private lanesTimer?: NodeJS.Timeout;
   private drained?: Promise<void>;
@@ -204,6 +205,8 @@ export class OutboundQueue {
     if (this.users > 0) return;
     this.running = false;
     clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerAt = Infinity;
     if (this.soon) clearImmediate(this.soon);
     this.soon = undefined;
     clearInterval(this.lanesTimer);
@@ -211,7 +214,7 @@ export class OutboundQueue {
     // stopped), not once a provider that does not answer frees a place.
     const waiting = this.requestWaiters.splice(0);
     this.requests += waiting.length;
-    for (const go of waiting) go(true);
+    for (const w of waiting) w.go(true);
     this.drained ??= this.waitForInFlight();
     await this.drained;
     this.drained = undefined;
@@ -315,13 +318,14 @@ export class OutboundQueue {
         if (jobs.length > 0) await store.outbound.add(jobs);
       } catch (err) {
         // The steps before are queued and being sent: said, so that nobody sends the whole list again.
-        if (queued === 0) throw err;
         const later = requests.length - start - step.length;
         // A store that did not answer in time may still have written the step (a redis timeout).
+        if (queued === 0 && !isStoreUnavailable(err)) throw err;
+        const sure = queued > 0 ? `${queued} message(s) of this input were queued and will be sent, ` : '';
         const unsure = isStoreUnavailable(err)
-          ? `${jobs.length} more may have been queued (the store did not say) and will then be sent, the other ${later} were not queued`
+          ? `${jobs.length} ${queued > 0 ? 'more ' : 'message(s) of this input '}may have been queued (the store did not say) and will then be sent, the other ${later} were not queued`
           : `the other ${jobs.length + later} were not queued`;
-        throw Object.assign(new Error(`${(err as Error).message}: ${queued} message(s) of this input were queued and will be sent, ${unsure}`), { cause: err });
+        throw Object.assign(new Error(`${(err as Error).message}: ${sure}${unsure}`), { cause: err });
       }
       queued += jobs.length;
       for (const j of jobs) this.wake(j.lane, j.dueAt);
@@ -395,9 +399,14 @@ export class OutboundQueue {
       });
       return;
     }
-    if (this.timer) return;
+    // A timer set for later gives way to this one; one set for sooner stays (it pumps sooner).
+    const at = Date.now() + ms;
+    if (this.timer && this.timerAt <= at) return;
+    clearTimeout(this.timer);
+    this.timerAt = at;
     this.timer = setTimeout(() => {
       this.timer = undefined;
+      this.timerAt = Infinity;
       this.pump();
     }, ms);
   }
@@ -503,7 +512,11 @@ export class OutboundQueue {
         // then a place among the requests out at once.
         // A job behind one that found no place goes back with it, without waiting for a place itself.
         const waitTurn = async (): Promise<void> => {
-          if (this.stale.has(pace.key)) return;
+          // After the job before it (so the key's last job, which holds its lease, goes back last).
+          if (this.stale.has(pace.key)) {
+            await previous;
+            return;
+          }
           const at = Math.max(turn, (await previous) - tolerance);
           // A timer waits a whole millisecond at least, and the turns of a fast sender are
           // fractions of one apart: waiting for those would pace every request to 1 ms behind
@@ -535,7 +548,9 @@ export class OutboundQueue {
       });
       if (pace.intervalMs > 0 && result.jobs.length > 0) this.turns.set(pace.key, chain);
       if (result.retryAt === undefined) this.lanes.delete(lane);
-      else state.nextAt = result.retryAt;
+      // Nothing taken (another instance holds the key): asked again a millisecond later at the
+      // soonest, not at once, round trip after round trip.
+      else state.nextAt = result.jobs.length > 0 ? result.retryAt : Math.max(result.retryAt, Date.now() + 1);
     } catch (err) {
       this.log('warn', `could not take from the outbound queue (${(err as Error).message}); trying again`);
       state.nextAt = Date.now() + 1000;
@@ -572,22 +587,33 @@ export class OutboundQueue {
         clearTimeout(timer);
         resolve(placed);
       };
+      const entry = { go: waiter, deadline };
       if (deadline !== undefined) {
         timer = setTimeout(() => {
-          const i = this.requestWaiters.indexOf(waiter);
+          const i = this.requestWaiters.indexOf(entry);
           if (i >= 0) this.requestWaiters.splice(i, 1);
           resolve(false);
         }, Math.max(0, deadline - Date.now()));
       }
-      this.requestWaiters.push(waiter);
+      this.requestWaiters.push(entry);
     });
   }
 
-  /** A place freed goes to the job that has waited longest for one. */
+  /**
+   * A place freed goes to the job that has waited longest for one and is not past its
+   * deadline (a busy event loop may not have run its timer yet: it gets no place).
+   */
   private freePlace(): void {
-    const next = this.requestWaiters.shift();
-    if (next) next(true);
-    else this.requests -= 1;
+    const now = Date.now();
+    for (let next = this.requestWaiters.shift(); next; next = this.requestWaiters.shift()) {
+      if (next.deadline !== undefined && now >= next.deadline) {
+        next.go(false);
+        continue;
+      }
+      next.go(true);
+      return;
+    }
+    this.requests -= 1;
   }
 
   private async send(

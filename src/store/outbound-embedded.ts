@@ -11,7 +11,10 @@ import type { ClaimedJob, LaneCounts, OutboundJob, OutboundQueue, Pace } from '.
 // rather than the job again.
 
 type Order = [string, number, number];
-/** A job being sent. Before 0.1.1 this was the lane alone, with the owner in the job's record. */
+/**
+ * A job being sent. The earlier format (until December 2026) kept the lane alone here, with
+ * the owner in the job's record: both are read. A version before it does not read this one.
+ */
 interface Sending {
   lane: string;
   owner: string;

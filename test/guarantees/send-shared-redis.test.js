@@ -110,8 +110,9 @@ describe('a broadcast on two instances sharing one redis: one queue, one rate', 
     const prefix = `t${crypto.randomBytes(3).toString('hex')}:`;
     const store = (instance) => ({ type: 'redis', url: redis.url, prefix, instance, timeoutMs: 500 });
     fake.reset();
-    // A sends 2 requests at once, and gives a request 12 s: past the 10 s lease of the jobs it took.
-    const a = await nodeRedProcess({ flows: withHungAccount(fake.url), credentials: CREDS_X, store: store('a'), settings: { smsSend: { concurrency: 2 }, smsRetry: { timeoutMs: 12_000 } } });
+    // A sends 2 requests at once, and gives a request 25 s: past the 10 s lease of the jobs it
+    // took, and past the time B needs for the list (about 10 s), so A's places stay held throughout.
+    const a = await nodeRedProcess({ flows: withHungAccount(fake.url), credentials: CREDS_X, store: store('a'), settings: { smsSend: { concurrency: 2 }, smsRetry: { timeoutMs: 25_000 } } });
     const b = await nodeRedProcess({ flows: broadcastFlow(fake.url, 'b'), credentials: CREDS, store: store('b') });
     started.push(a, b);
     await Promise.all([a.start(), b.start()]);

@@ -133,32 +133,35 @@ describe('embedded store', function () {
     }
   });
 
-  it('a job left sending by the earlier version (who took it written in the job) is still reported as sending and taken back at the next start', async function () {
+  it('jobs left sending by the earlier format (who took them written in the job) are still reported as sending, finished, put back and taken back at the next start', async function () {
     const userDir = tempDir();
+    const lane = 'acct|sender|0|+1555';
     const first = await openStore({}, { userDir, log: quietLog() });
-    await first.outbound.add([
-      { id: 'old-1', lane: 'acct|sender|0|+1555', dueAt: 1, cost: 1, value: { to: '+15551230001' } },
-      { id: 'old-2', lane: 'acct|sender|0|+1555', dueAt: 2, cost: 1, value: { to: '+15551230002' } },
-    ]);
+    await first.outbound.add([1, 2, 3, 4].map((i) => ({ id: `old-${i}`, lane, dueAt: i, cost: 1, value: { to: `+155512300${i}` } })));
     await first.close();
-    // Write the first job as the earlier version left it while sending: owner and time in the
+    // Jobs 1, 3 and 4 as the earlier format left them while sending: owner and time in the
     // job's record, the lane alone in the list of jobs being sent.
     const { open } = require('lmdb');
     const root = open({ path: path.join(userDir, 'sms-store'), maxDbs: 32 });
     const jobs = root.openDB('outbound-jobs', {});
-    const record = jobs.get('old-1');
-    await jobs.put('old-1', { ...record, owner: 'here', claimedAt: 1000 });
-    await root.openDB('outbound-order', {}).remove([record.lane, record.dueAt, record.seq]);
-    await root.openDB('outbound-sending', {}).put('old-1', record.lane);
+    for (const id of ['old-1', 'old-3', 'old-4']) {
+      const record = jobs.get(id);
+      await jobs.put(id, { ...record, owner: 'here', claimedAt: 1000 });
+      await root.openDB('outbound-order', {}).remove([record.lane, record.dueAt, record.seq]);
+      await root.openDB('outbound-sending', {}).put(id, record.lane);
+    }
     await root.close();
 
     const second = await openStore({ instance: 'here' }, { userDir, log: quietLog() });
     try {
-      assert.deepEqual((await second.outbound.counts()).map((c) => [c.waiting, c.sending]), [[1, 1]]);
+      assert.deepEqual((await second.outbound.counts()).map((c) => [c.waiting, c.sending]), [[1, 3]]);
+      assert.equal(await second.outbound.finish('old-4'), true, 'a job sending in the earlier format is finished');
+      assert.equal(await second.outbound.requeue('old-3'), true, 'and one is put back');
       const left = await second.outbound.takeSending({ owner: 'here' });
-      assert.deepEqual(left.map((j) => [j.id, j.owner, j.claimedAt, j.value.to]), [['old-1', 'here', 1000, '+15551230001']]);
-      const next = await second.outbound.claim('acct|sender|0|+1555', { key: 'acct', intervalMs: 0 }, 5);
-      assert.deepEqual(next.jobs.map((j) => j.id), ['old-2'], 'the other job is still waiting, and the one left is not sent again');
+      assert.deepEqual(left.map((j) => [j.id, j.owner, j.claimedAt, j.value.to]), [['old-1', 'here', 1000, '+1555123001']]);
+      const next = await second.outbound.claim(lane, { key: 'acct', intervalMs: 0 }, 5);
+      assert.deepEqual(next.jobs.map((j) => j.id), ['old-2', 'old-3'], 'the waiting job and the one put back, in order; the finished one and the one left are not sent');
+      assert.deepEqual((await second.outbound.counts()).map((c) => [c.waiting, c.sending]), [[0, 2]]);
     } finally {
       await second.close();
     }

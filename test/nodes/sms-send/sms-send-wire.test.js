@@ -84,12 +84,20 @@ describe('sms send on the wire', function () {
       const store = await shared.ready;
       const add = store.outbound.add.bind(store.outbound);
       let calls = 0;
-      store.outbound.add = (jobs) => (++calls === 2 ? Promise.reject(new StoreUnavailableError('redis', 'adding jobs took longer than 500 ms')) : add(jobs));
-      const caught = rt.collector('caught');
-      getNode('send').receive({ to: Array.from({ length: 1200 }, (_, i) => `+1555124${String(i).padStart(4, '0')}`) });
-      const err = await caught.next(10000);
-      assert.match(err.error.message, /500 message\(s\) of this input were queued and will be sent, 500 more may have been queued \(the store did not say\) and will then be sent, the other 200 were not queued/);
-      store.outbound.add = add;
+      try {
+        store.outbound.add = (jobs) => (++calls === 2 ? Promise.reject(new StoreUnavailableError('redis', 'adding jobs took longer than 500 ms')) : add(jobs));
+        const caught = rt.collector('caught');
+        getNode('send').receive({ to: Array.from({ length: 1200 }, (_, i) => `+1555124${String(i).padStart(4, '0')}`) });
+        const err = await caught.next(10000);
+        assert.match(err.error.message, /500 message\(s\) of this input were queued and will be sent, 500 more may have been queued \(the store did not say\) and will then be sent, the other 200 were not queued/);
+        // The first step itself: nothing is known queued, and nobody is told to send them all again as if none were.
+        store.outbound.add = () => Promise.reject(new StoreUnavailableError('redis', 'adding jobs took longer than 500 ms'));
+        getNode('send').receive({ to: Array.from({ length: 700 }, (_, i) => `+1555125${String(i).padStart(4, '0')}`) });
+        const first = await caught.next(10000);
+        assert.match(first.error.message, /took longer than 500 ms: 500 message\(s\) of this input may have been queued \(the store did not say\) and will then be sent, the other 200 were not queued/);
+      } finally {
+        store.outbound.add = add;
+      }
     } finally {
       await releaseStore(false);
     }

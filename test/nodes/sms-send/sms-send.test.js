@@ -106,6 +106,22 @@ describe('sms send (SPEC §8)', function () {
     assert.deepEqual(twilioSends().map((r) => r.body.To), to, 'in order per sender');
   });
 
+  it('a message scheduled for tomorrow on another sender does not slow a broadcast at 5/s down to the queue\'s once-a-second look', async function () {
+    const later = { id: 'later', type: 'sms send', account: 'acct', from: '+15557650003', to: 'to', toType: 'msg', text: 'Later', textType: 'str', rate: '5', wires: [[], []] };
+    const { getNode } = await rt.load([...flow(fake.url, { rate: '5' }), later], CREDS);
+    const sent = rt.collector('sent');
+    getNode('later').receive({ to: '+447700900399', sendAt: new Date(Date.now() + 24 * 3600_000).toISOString() });
+    await rt.sleep(300);
+    const to = Array.from({ length: 12 }, (_, i) => `+4477009004${String(i).padStart(2, '0')}`);
+    const started = Date.now();
+    getNode('send').receive({ to, name: 'b' });
+    await collect(sent, 12, 30000);
+    const times = twilioSends().map((r) => r.at).sort((a, b) => a - b);
+    // 11 intervals at 5/s: 2.2 s (a little more with the margin), not one a second.
+    assert.ok(times.at(-1) - started < 4000, `12 messages at 5/s took ${times.at(-1) - started} ms`);
+    assert.deepEqual(twilioSends().map((r) => r.body.To), to, 'in order, and the scheduled one not sent');
+  });
+
   it('never sends to a number on the opt-out list: output 2 opted-out, no request', async function () {
     const { getNode } = await rt.load(flow(fake.url), CREDS);
     const notSent = rt.collector('notSent');
