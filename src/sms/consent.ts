@@ -56,9 +56,17 @@ export function listedAddress(value: string, channel = 'sms'): string | undefine
   const trimmed = String(value ?? '').trim();
   if (!trimmed) return undefined;
   if (!isPhoneSide(channel, 'person')) return trimmed;
-  // A provider's number without + (Vonage's 447700900001) is international already: as before.
-  return internationalNumber(trimmed) ?? (/^[1-9]\d{6,14}$/.test(trimmed) ? `+${trimmed}` : trimmed);
+  let listed = listedNumbers.get(trimmed);
+  if (listed === undefined) {
+    // A provider's number without + (Vonage's 447700900001) is international already: as before.
+    listed = internationalNumber(trimmed) ?? (/^[1-9]\d{6,14}$/.test(trimmed) ? `+${trimmed}` : trimmed);
+    if (listedNumbers.size >= 10_000) listedNumbers.clear();
+    listedNumbers.set(trimmed, listed);
+  }
+  return listed;
 }
+/** Each recipient of a broadcast is looked up twice (queued, then sent): parsed once. */
+const listedNumbers = new Map<string, string>();
 
 /** Why a typed number cannot go on the list, as a sentence; undefined when it can. */
 export function numberProblem(value: string, country?: string): string | undefined {

@@ -117,9 +117,9 @@ export function embeddedOutbound({ root, write, writeSoon, commitSoon, read: rea
       // Not waited for on disk: a job done but lost to a power cut is found `sending` at the
       // next start and reported unknown-outcome, never sent twice.
       return writeSoon('finishing an outbound job', () => {
-        if (sendingDb.get(id) === undefined) return false;
+        // Only a job being sent is finished (removeSync says whether it was there).
+        if (!sendingDb.removeSync(id)) return false;
         jobsDb.removeSync(id);
-        sendingDb.removeSync(id);
         return true;
       });
     },
