@@ -53,13 +53,16 @@ describe('sms send on the wire', function () {
       const store = await shared.ready;
       const add = store.outbound.add.bind(store.outbound);
       let calls = 0;
-      store.outbound.add = (jobs) => (++calls === 2 ? Promise.reject(new Error('the sms store is full')) : add(jobs));
-      const caught = rt.collector('caught');
       const to = Array.from({ length: 1200 }, (_, i) => `+1555123${String(i).padStart(4, '0')}`);
-      getNode('send').receive({ to });
-      const err = await caught.next(10000);
-      assert.match(err.error.message, /the sms store is full: 500 message\(s\) of this input were queued and will be sent, the other 700 were not queued/);
-      store.outbound.add = add;
+      try {
+        store.outbound.add = (jobs) => (++calls === 2 ? Promise.reject(new Error('the sms store is full')) : add(jobs));
+        const caught = rt.collector('caught');
+        getNode('send').receive({ to });
+        const err = await caught.next(10000);
+        assert.match(err.error.message, /the sms store is full: 500 message\(s\) of this input were queued and will be sent, the other 700 were not queued/);
+      } finally {
+        store.outbound.add = add;
+      }
       const sends = () => fake.requests.filter((r) => r.route === 'twilio');
       for (let t = Date.now(); sends().length < 500 && Date.now() - t < 15000; ) await rt.sleep(50);
       await rt.sleep(300);
