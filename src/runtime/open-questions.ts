@@ -331,10 +331,21 @@ export function joinQuestions(RED: NodeAPI, handle: AskNodeHandle): AskingNode {
   async function recordSent(id: string, messageId: string | undefined): Promise<OpenQuestion | undefined> {
     const { questions } = await collections(rt);
     // Taken and put back, never set blindly: a question answered (or ended) meanwhile stays
-    // ended. While it is out, an answer finds no question; it is put back within milliseconds
-    // of the send, long before the person can have read it.
+    // ended. While it is out, an answer that reaches this instance waits for it to be back
+    // (a few milliseconds of store writes, right after the send).
     const current = await questions.get(id);
     if (!current || (!messageId && !current.queued)) return current;
+    let back!: () => void;
+    updating.set(id, new Promise<void>((resolve) => (back = resolve)));
+    try {
+      return await putBackSent(questions, id, messageId);
+    } finally {
+      updating.delete(id);
+      back();
+    }
+  }
+
+  async function putBackSent(questions: Collection<OpenQuestion>, id: string, messageId: string | undefined): Promise<OpenQuestion | undefined> {
     const taken = await questions.take(id);
     if (!taken) return undefined;
     const now = Date.now();
@@ -438,6 +449,8 @@ export function joinQuestions(RED: NodeAPI, handle: AskNodeHandle): AskingNode {
 
 /** An answer taken, kept with its sms in inbox entry until the flow has finished with it. */
 const ANSWERS = 'ask-answers';
+/** Questions of this process taken out to record their send, and when they are back. */
+const updating = new Map<string, Promise<void>>();
 /** At most this long: an inbox entry left by a crash is emitted again at the next start, or never. */
 const ANSWER_RECORD_MS = 7 * 24 * 3600_000;
 
@@ -465,6 +478,12 @@ export async function claimAnswer(RED: NodeAPI, sms: InboundSms, inboxId?: strin
     const pointer = await pointers.get(conversationKey(sms.to, sms.from));
     if (!pointer) return undefined;
     question = await questions.take(pointer.id);
+    // Out for a moment to record its send (the person answered at once): taken once it is back.
+    const busy = question ? undefined : updating.get(pointer.id);
+    if (busy) {
+      await busy;
+      question = await questions.take(pointer.id);
+    }
   } catch (err) {
     log(rt, 'warn', `could not check whether message ${sms.messageId} answers a question (${reason(err)}): it goes on as a new message`);
     return undefined;

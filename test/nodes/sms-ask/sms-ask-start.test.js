@@ -6,6 +6,7 @@
 const assert = require('node:assert/strict');
 const rt = require('../../support/runtime');
 const { twilioSignature } = require('../../support/sign');
+const { acquireStore, releaseStore } = require('../../../dist/runtime/sms-store');
 
 const SID = 'AC00000000000000000000000000000001';
 const TOKEN = 'twilio-token-for-ask-start';
@@ -66,6 +67,36 @@ describe('sms ask: a conversation started with msg.to goes through the outbound 
     assert.equal(plain.messages.length, 0, 'the answer does not come out of sms in');
     await rt.sleep(300);
     assert.equal(sends().length, 1, 'sent once');
+  });
+
+  it('an answer that comes while the question is being marked sent (store writes still running) waits for it and is the answer, not a new message', async function () {
+    const { url, getNode } = await load();
+    const shared = acquireStore(rt.helper._RED);
+    const store = await shared.ready;
+    const collection = store.collection.bind(store);
+    try {
+      // Recording the send takes the question out and puts it back: the putting back is slowed here.
+      store.collection = (name) => {
+        const c = collection(name);
+        if (name !== 'ask-questions') return c;
+        const set = c.set.bind(c);
+        return Object.assign(Object.create(c), { set: (key, value, ttl) => (value && value.asked && value.asked.messageId ? rt.sleep(600).then(() => set(key, value, ttl)) : set(key, value, ttl)) });
+      };
+      const answers = rt.collector('answers');
+      const plain = rt.collector('plain');
+      getNode('ask').receive({ to: '07700 900124', day: 'Monday' });
+      for (let i = 0; i < 250 && sends().length === 0; i++) await rt.sleep(20);
+      assert.equal(sends().length, 1, 'the question was sent');
+      await rt.sleep(200);
+      assert.equal((await say(url, '+447700900124', 'yes')).status, 200);
+      const msg = await answers.next(5000);
+      assert.equal(msg.payload, 'yes');
+      assert.equal(msg.day, 'Monday');
+      assert.equal(plain.messages.length, 0, 'not a new message out of sms in');
+    } finally {
+      store.collection = collection;
+      await releaseStore(false);
+    }
   });
 
   it('a number on the opt-out list: output 2 opted-out with a sentence, the input message kept, no request', async function () {
