@@ -38,16 +38,22 @@ describe('sms send on the wire', function () {
     assert.deepEqual(fake.requests.filter((r) => r.route === 'twilio').map((r) => r.body.To), ['+15551230092'], 'no request for the opted-out number');
   });
 
+  /** sms send → `sent`, its errors caught → `caught`: for the tests that make the store's writes fail. */
+  const loadPartial = () =>
+    rt.load(
+      [
+        { id: 'tab', type: 'tab', label: 'partial' },
+        { id: 'acct', type: 'sms account', z: 'tab', name: 'twilio', provider: 'twilio', apiHost: fake.url, country: 'US' },
+        { id: 'send', type: 'sms send', z: 'tab', account: 'acct', from: '+15557650002', to: 'to', toType: 'msg', text: 'News', textType: 'str', rate: '2000', wires: [['sent'], []] },
+        { id: 'sent', type: 'helper', z: 'tab' },
+        { id: 'catcher', type: 'catch', z: 'tab', scope: null, uncaught: false, wires: [['caught']] },
+        { id: 'caught', type: 'helper', z: 'tab' },
+      ],
+      { acct: { accountSid: 'AC00000000000000000000000000000001', authToken: 'tok' } },
+    );
+
   it('a broadcast whose store write fails part-way: the first step is queued and sent, and the error says how many were queued and how many were not', async function () {
-    const flow = [
-      { id: 'tab', type: 'tab', label: 'partial' },
-      { id: 'acct', type: 'sms account', z: 'tab', name: 'twilio', provider: 'twilio', apiHost: fake.url, country: 'US' },
-      { id: 'send', type: 'sms send', z: 'tab', account: 'acct', from: '+15557650002', to: 'to', toType: 'msg', text: 'News', textType: 'str', rate: '2000', wires: [['sent'], []] },
-      { id: 'sent', type: 'helper', z: 'tab' },
-      { id: 'catcher', type: 'catch', z: 'tab', scope: null, uncaught: false, wires: [['caught']] },
-      { id: 'caught', type: 'helper', z: 'tab' },
-    ];
-    const { getNode } = await rt.load(flow, { acct: { accountSid: 'AC00000000000000000000000000000001', authToken: 'tok' } });
+    const { getNode } = await loadPartial();
     const shared = acquireStore(rt.helper._RED);
     try {
       const store = await shared.ready;
@@ -74,14 +80,7 @@ describe('sms send on the wire', function () {
   });
 
   it('a broadcast whose store does not answer in time part-way: the error says the step it was writing may have been queued', async function () {
-    const flow = [
-      { id: 'tab', type: 'tab', label: 'partial' },
-      { id: 'acct', type: 'sms account', z: 'tab', name: 'twilio', provider: 'twilio', apiHost: fake.url, country: 'US' },
-      { id: 'send', type: 'sms send', z: 'tab', account: 'acct', from: '+15557650002', to: 'to', toType: 'msg', text: 'News', textType: 'str', rate: '2000', wires: [[], []] },
-      { id: 'catcher', type: 'catch', z: 'tab', scope: null, uncaught: false, wires: [['caught']] },
-      { id: 'caught', type: 'helper', z: 'tab' },
-    ];
-    const { getNode } = await rt.load(flow, { acct: { accountSid: 'AC00000000000000000000000000000001', authToken: 'tok' } });
+    const { getNode } = await loadPartial();
     const shared = acquireStore(rt.helper._RED);
     try {
       const store = await shared.ready;
