@@ -52,57 +52,67 @@ describe('sms send on the wire', function () {
       { acct: { accountSid: 'AC00000000000000000000000000000001', authToken: 'tok' } },
     );
 
-  it('a broadcast whose store write fails part-way: the first step is queued and sent, and the error says how many were queued and how many were not', async function () {
+  /**
+   * Runs `body` with the store's outbound `add` failing with `failure(call)` (1-based) when that
+   * gives an error, and writing as usual otherwise; the store's own `add` is restored after.
+   */
+  async function withFailingAdd(failure, body) {
     const { getNode } = await loadPartial();
     const shared = acquireStore(rt.helper._RED);
     try {
       const store = await shared.ready;
       const add = store.outbound.add.bind(store.outbound);
       let calls = 0;
-      const to = Array.from({ length: 1200 }, (_, i) => `+1555123${String(i).padStart(4, '0')}`);
+      let fail = failure;
+      store.outbound.add = (jobs) => {
+        const err = fail(++calls);
+        return err ? Promise.reject(err) : add(jobs);
+      };
       try {
-        store.outbound.add = (jobs) => (++calls === 2 ? Promise.reject(new Error('the sms store is full')) : add(jobs));
-        const caught = rt.collector('caught');
-        getNode('send').receive({ to });
-        const err = await caught.next(10000);
-        assert.match(err.error.message, /the sms store is full: 500 message\(s\) of this input were queued and will be sent, the other 700 were not queued/);
+        await body({ getNode, caught: rt.collector('caught'), failNext: (f) => (fail = f) });
       } finally {
         store.outbound.add = add;
       }
-      const sends = () => fake.requests.filter((r) => r.route === 'twilio');
-      for (let t = Date.now(); sends().length < 500 && Date.now() - t < 15000; ) await rt.sleep(50);
-      await rt.sleep(300);
-      // Sorted: 16 requests leave at once, and the fake sees them in the order they reach it.
-      assert.deepEqual(sends().map((r) => r.body.To).sort(), to.slice(0, 500), 'the first 500 sent once each, and none of the others');
     } finally {
       await releaseStore(false);
     }
+  }
+
+  it('a broadcast whose store write fails part-way: the first step is queued and sent, and the error says how many were queued and how many were not', async function () {
+    const to = Array.from({ length: 1200 }, (_, i) => `+1555123${String(i).padStart(4, '0')}`);
+    let sendsSeen;
+    await withFailingAdd(
+      (call) => (call === 2 ? new Error('the sms store is full') : undefined),
+      async ({ getNode, caught, failNext }) => {
+        getNode('send').receive({ to });
+        const err = await caught.next(10000);
+        assert.match(err.error.message, /the sms store is full: 500 message\(s\) of this input were queued and will be sent, the other 700 were not queued/);
+        failNext(() => undefined);
+        const sends = () => fake.requests.filter((r) => r.route === 'twilio');
+        for (let t = Date.now(); sends().length < 500 && Date.now() - t < 15000; ) await rt.sleep(50);
+        await rt.sleep(300);
+        sendsSeen = sends();
+      },
+    );
+    // Sorted: 16 requests leave at once, and the fake sees them in the order they reach it.
+    assert.deepEqual(sendsSeen.map((r) => r.body.To).sort(), to.slice(0, 500), 'the first 500 sent once each, and none of the others');
   });
 
   it('a broadcast whose store does not answer in time part-way: the error says the step it was writing may have been queued', async function () {
-    const { getNode } = await loadPartial();
-    const shared = acquireStore(rt.helper._RED);
-    try {
-      const store = await shared.ready;
-      const add = store.outbound.add.bind(store.outbound);
-      let calls = 0;
-      try {
-        store.outbound.add = (jobs) => (++calls === 2 ? Promise.reject(new StoreUnavailableError('redis', 'adding jobs took longer than 500 ms')) : add(jobs));
-        const caught = rt.collector('caught');
+    const timedOut = () => new StoreUnavailableError('redis', 'adding jobs took longer than 500 ms');
+    await withFailingAdd(
+      (call) => (call === 2 ? timedOut() : undefined),
+      async ({ getNode, caught, failNext }) => {
         getNode('send').receive({ to: Array.from({ length: 1200 }, (_, i) => `+1555124${String(i).padStart(4, '0')}`) });
         const err = await caught.next(10000);
         assert.match(err.error.message, /500 message\(s\) of this input were queued and will be sent, 500 more may have been queued \(the store did not say\) and will then be sent, the other 200 were not queued/);
         // The first step itself: nothing is known queued, and nobody is told to send them all again as if none were.
-        store.outbound.add = () => Promise.reject(new StoreUnavailableError('redis', 'adding jobs took longer than 500 ms'));
+        failNext(timedOut);
         getNode('send').receive({ to: Array.from({ length: 700 }, (_, i) => `+1555125${String(i).padStart(4, '0')}`) });
         const first = await caught.next(10000);
         assert.match(first.error.message, /took longer than 500 ms: 500 message\(s\) of this input may have been queued \(the store did not say\) and will then be sent, the other 200 were not queued/);
-      } finally {
-        store.outbound.add = add;
-      }
-    } finally {
-      await releaseStore(false);
-    }
+      },
+    );
   });
 
   describe('Vonage', function () {
