@@ -88,6 +88,9 @@ export async function openRedisStore(config: StoreConfig, instance: string, log:
       started = Promise.reject(err);
     }
     return withinTime(kind, config.timeoutMs + 500, what, started).catch((err: unknown) => {
+      // A command refused because the socket just ended fails before ioredis emits
+      // 'close' (a later tick): the outage is logged by whichever comes first.
+      if (client.status !== 'ready' || !client.stream?.writable) noteDown('connection closed');
       if (err instanceof StoreUnavailableError) throw err;
       throw new StoreUnavailableError(kind, `${what} at ${where} failed: ${(err as Error).message}`, { cause: err });
     });
