@@ -6,6 +6,7 @@ import { twilioAddress } from './channels';
 import { twilioErrorMessage } from './errors';
 import { twilioSdk } from './sdk';
 import { sendTwiml } from './twiml';
+import { sdkTransportNeeded, twilioTransport } from './transport';
 
 type TwilioModule = typeof import('twilio');
 
@@ -95,12 +96,14 @@ interface HttpClient {
 }
 
 /**
- * Twilio's own request client (keep-alive), pointed at `apiHost` when the account sets
- * one, sending again only what Twilio cannot have accepted (SPEC §3): a 429 (after its
+ * The SDK's requests through the package's transport (./transport.ts: keep-alive, without
+ * axios), pointed at `apiHost` when the account sets one, sending again only what Twilio cannot have accepted (SPEC §3): a 429 (after its
  * Retry-After), or a connection that failed before the request went out.
  */
 function httpClient(apiHost: string | undefined, policy: RetryPolicy): HttpClient {
-  const inner = new (twilioSdk().RequestClient)({ keepAlive: true, timeout: policy.timeoutMs }) as unknown as HttpClient;
+  const inner: HttpClient = sdkTransportNeeded()
+    ? (new (twilioSdk().RequestClient)({ keepAlive: true, timeout: policy.timeoutMs }) as unknown as HttpClient)
+    : (twilioTransport(policy.timeoutMs) as unknown as HttpClient);
   const target = apiHost ? new URL(apiHost) : undefined;
   return {
     request(opts) {

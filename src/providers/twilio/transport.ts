@@ -1,0 +1,104 @@
+import http from 'node:http';
+import https from 'node:https';
+
+/**
+ * The HTTP exchange under Twilio's SDK client. The SDK still builds every request (its
+ * path, fields, headers and User-Agent) and reads every answer (its RestException
+ * included); only the transport in between is this one, in place of the SDK's
+ * RequestClient. Why: a profile of a broadcast (`node bench/run.js --send-only
+ * --profile=send`) had axios, under RequestClient, as the largest part of the package's
+ * CPU and of its allocations (config merging, header normalizing, a stream pipeline per
+ * answer), more than the queue and the store together. As the SDK's client: keep-alive, the
+ * client's timeout, no redirects followed, the body form-encoded with repeated keys.
+ * With HTTP_PROXY or TWILIO_CA_BUNDLE set, the SDK's own RequestClient is used (it applies them).
+ */
+
+/** What the SDK's client passes to `httpClient.request` (twilio-node BaseTwilio.request). */
+export interface TwilioHttpRequest {
+  method: string;
+  uri: string;
+  username?: string;
+  password?: string;
+  authStrategy?: { getAuthString(): Promise<string> };
+  headers?: Record<string, string>;
+  params?: Record<string, unknown>;
+  data?: Record<string, unknown>;
+  timeout?: number;
+}
+
+/** What the SDK reads back: the status, the body as text (it parses JSON itself), the headers. */
+export interface TwilioHttpResponse {
+  statusCode: number;
+  body: string;
+  headers: http.IncomingHttpHeaders;
+}
+
+/** More than any Twilio answer to a send; a body past it fails the exchange. */
+const MAX_ANSWER_BYTES = 1024 * 1024;
+
+/** Fields as Twilio takes them: `a=1&a=2` for a list (MediaUrl), nothing for an absent field. */
+export function formEncode(fields: Record<string, unknown> | undefined): string {
+  const out = new URLSearchParams();
+  for (const [name, value] of Object.entries(fields ?? {})) {
+    if (value === undefined || value === null) continue;
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (item !== undefined && item !== null) out.append(name, typeof item === 'object' ? JSON.stringify(item) : String(item));
+    }
+  }
+  return out.toString();
+}
+
+function noAnswerIn(ms: number): Error {
+  return Object.assign(new Error(`no answer within ${ms} ms`), { code: 'ETIMEDOUT' });
+}
+
+/** A transport with its own keep-alive connections (one per client, as the SDK's RequestClient). */
+export function twilioTransport(defaultTimeoutMs: number): { request(opts: TwilioHttpRequest): Promise<TwilioHttpResponse> } {
+  const agents = { 'http:': new http.Agent({ keepAlive: true }), 'https:': new https.Agent({ keepAlive: true }) };
+  return {
+    async request(opts) {
+      const headers: Record<string, string | number> = { ...opts.headers };
+      if (opts.username && opts.password) headers.Authorization = `Basic ${Buffer.from(`${opts.username}:${opts.password}`).toString('base64')}`;
+      else if (opts.authStrategy) headers.Authorization = await opts.authStrategy.getAuthString();
+      const url = new URL(opts.uri);
+      const query = formEncode(opts.params);
+      if (query) url.search = url.search ? `${url.search}&${query}` : query;
+      let body: string | undefined;
+      if (opts.data !== undefined && opts.method.toLowerCase() !== 'get') {
+        body = /json/i.test(String(headers['Content-Type'] ?? '')) ? JSON.stringify(opts.data) : formEncode(opts.data);
+        headers['Content-Length'] = Buffer.byteLength(body);
+      }
+      const timeoutMs = opts.timeout || defaultTimeoutMs;
+      const agent = url.protocol === 'http:' ? agents['http:'] : agents['https:'];
+      const send = url.protocol === 'http:' ? http.request : https.request;
+      return new Promise<TwilioHttpResponse>((resolve, reject) => {
+        const req = send(url, { method: opts.method.toUpperCase(), headers, agent }, (res) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > MAX_ANSWER_BYTES) req.destroy(new Error(`Twilio answered more than ${MAX_ANSWER_BYTES} bytes`));
+            else chunks.push(chunk);
+          });
+          res.on('end', () => {
+            clearTimeout(timer);
+            resolve({ statusCode: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers });
+          });
+          res.on('error', fail);
+        });
+        const timer = setTimeout(() => req.destroy(noAnswerIn(timeoutMs)), timeoutMs);
+        function fail(err: Error): void {
+          clearTimeout(timer);
+          reject(err);
+        }
+        req.on('error', fail);
+        req.end(body);
+      });
+    },
+  };
+}
+
+/** Whether the SDK's RequestClient must send instead (it applies a proxy and a CA bundle from the environment). */
+export function sdkTransportNeeded(env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(env.HTTP_PROXY || env.TWILIO_CA_BUNDLE);
+}
