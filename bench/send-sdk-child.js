@@ -2,8 +2,11 @@
 // The baseline of the `sms send` row: Twilio's SDK called directly in a loop, `concurrency`
 // at a time, against the fake provider — what a function node calling `messages.create`
 // would do, with none of the queue's bookkeeping. Its own process, like Node-RED's.
+// Two passes of `n` in one process: the first in a process that just started (as the first
+// broadcast after Node-RED starts), the second once it has run (as the later ones).
 //   node bench/send-sdk-child.js <fakeUrl> <n> <concurrency> <from> <base>
-// Prints one JSON line: { ms, cpuMs, sent }.
+// Prints one JSON line: { first: { ms, cpuMs, sent }, later: { ms, cpuMs, sent } } (recipients
+// from `base`, then from `base + n`).
 const twilio = require('twilio');
 
 const [fakeUrl, n, concurrency, from, base] = process.argv.slice(2);
@@ -18,7 +21,7 @@ const httpClient = {
 };
 const client = twilio('ACbenchsdk', 'bench-twilio-sdk-token', { httpClient });
 
-async function main() {
+async function pass(from0) {
   const total = Number(n);
   let next = 0;
   let sent = 0;
@@ -28,14 +31,20 @@ async function main() {
     Array.from({ length: Number(concurrency) }, async () => {
       while (next < total) {
         const i = next++;
-        const m = await client.messages.create({ to: `+1${2122000000 + Number(base) + i}`, from, body: 'Your order has shipped.' });
+        const m = await client.messages.create({ to: `+1${2122000000 + from0 + i}`, from, body: 'Your order has shipped.' });
         if (m.sid) sent++;
       }
     }),
   );
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   const c = process.cpuUsage(cpu0);
-  process.stdout.write(`${JSON.stringify({ ms, cpuMs: (c.user + c.system) / 1000, sent })}\n`);
+  return { ms, cpuMs: (c.user + c.system) / 1000, sent };
+}
+
+async function main() {
+  const first = await pass(Number(base));
+  const later = await pass(Number(base) + Number(n));
+  process.stdout.write(`${JSON.stringify({ first, later })}\n`);
 }
 
 main().catch((err) => {

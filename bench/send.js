@@ -2,7 +2,10 @@
 // The `sms send` rows of `npm run bench` (issue 15), in the bench's one Node-RED against
 // the fake provider (which records each request's arrival):
 //   - an unthrottled broadcast of 5 000 against Twilio's SDK called directly in a loop with
-//     the same concurrency (bench/send-sdk-child.js), rounds alternating;
+//     the same concurrency (bench/send-sdk-child.js), rounds alternating. The target compares
+//     the later broadcasts with the SDK's later passes; the first broadcast after Node-RED
+//     starts, against the SDK's first pass in a new process, is shown beside it (it pays for
+//     V8 sizing a heap that just started: marking runs through it);
 //   - a broadcast at rate 200/s: the achieved rate, and the most requests in any 1-second window;
 //   - 100 000 jobs scheduled an hour ahead: the heap they add (they live in the store).
 // Each row also checks what the package did: every recipient sent exactly once, nothing
@@ -103,7 +106,7 @@ async function sdkRound({ fake, base, failures }) {
   const conn0 = fake.connections;
   const out = await runChild([path.join(__dirname, 'send-sdk-child.js'), fake.url, String(BROADCAST), String(CONCURRENCY), SDK_FROM, String(base)]);
   const r = JSON.parse(out.trim().split('\n').pop());
-  checkOnce(fake, start, SDK_FROM, BROADCAST, 'sdk', failures);
+  checkOnce(fake, start, SDK_FROM, 2 * BROADCAST, 'sdk', failures);
   return { ...r, connections: fake.connections - conn0 };
 }
 
@@ -113,14 +116,21 @@ async function measureSendRows({ red, fake, rounds = 2 }) {
   // Warm both: the first sends load the SDK and open connections.
   await post(`${red.url}/bench/send/sb`, { n: 200, base: 9_000_000 });
   await until(async () => (await countsOf(red.url)).sb.sent >= 200, 30_000);
-  for (let i = 0; i < rounds; i++) {
+  // Round 0's broadcast is the first after Node-RED started; the SDK's first pass is in a new process each round.
+  for (let i = 0; i <= rounds; i++) {
     const base = i * 100_000;
     result.sdk.push(await sdkRound({ fake, base, failures }));
     result.pkg.push(await packageRound({ red, fake, base: base + 50_000, failures }));
   }
   const perS = (rs) => (rs.length * BROADCAST * 1000) / rs.reduce((t, r) => t + r.ms, 0);
   const cpuPer = (rs) => (rs.reduce((t, r) => t + r.cpuMs, 0) * 1000) / (rs.length * BROADCAST);
-  Object.assign(result, { pkgPerS: perS(result.pkg), sdkPerS: perS(result.sdk), pkgCpuUs: cpuPer(result.pkg), sdkCpuUs: cpuPer(result.sdk) });
+  const later = result.pkg.slice(1);
+  const sdkLater = result.sdk.map((r) => r.later);
+  const firstPkg = result.pkg.slice(0, 1);
+  const sdkFirst = result.sdk.map((r) => r.first);
+  Object.assign(result, { pkgPerS: perS(later), sdkPerS: perS(sdkLater), pkgCpuUs: cpuPer(later), sdkCpuUs: cpuPer(sdkLater) });
+  result.first = { pkgPerS: perS(firstPkg), sdkPerS: perS(sdkFirst), pkgCpuUs: cpuPer(firstPkg), sdkCpuUs: cpuPer(sdkFirst) };
+  result.first.ratio = result.first.pkgPerS / result.first.sdkPerS;
   result.ratio = result.pkgPerS / result.sdkPerS;
   if (!(result.ratio >= 0.8)) failures.push(`FAIL: (sb) sms send sent ${result.pkgPerS.toFixed(0)}/s against the SDK's ${result.sdkPerS.toFixed(0)}/s in a loop: ${result.ratio.toFixed(2)}, under the target of 0.80`);
 
