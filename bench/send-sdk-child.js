@@ -2,8 +2,9 @@
 // The baseline of the `sms send` row: Twilio's SDK called directly in a loop, `concurrency`
 // at a time, against the fake provider — what a function node calling `messages.create`
 // would do, with none of the queue's bookkeeping. Its own process, like Node-RED's.
-// Two passes of `n` in one process: the first in a process that just started (as the first
-// broadcast after Node-RED starts), the second once it has run (as the later ones).
+// After 200 sends from another number (as the bench warms Node-RED: the SDK loaded, its
+// connections open), two passes of `n` in one process: the first in a process that just
+// started (as the first broadcast after Node-RED starts), the second once it has run.
 //   node bench/send-sdk-child.js <fakeUrl> <n> <concurrency> <from> <base>
 // Prints one JSON line: { first: { ms, cpuMs, sent }, later: { ms, cpuMs, sent } } (recipients
 // from `base`, then from `base + n`).
@@ -21,8 +22,10 @@ const httpClient = {
 };
 const client = twilio('ACbenchsdk', 'bench-twilio-sdk-token', { httpClient });
 
-async function pass(from0) {
-  const total = Number(n);
+const WARM_FROM = '+12125550198';
+
+async function pass(from0, total0 = Number(n), sender = from) {
+  const total = total0;
   let next = 0;
   let sent = 0;
   const cpu0 = process.cpuUsage();
@@ -31,7 +34,7 @@ async function pass(from0) {
     Array.from({ length: Number(concurrency) }, async () => {
       while (next < total) {
         const i = next++;
-        const m = await client.messages.create({ to: `+1${2122000000 + from0 + i}`, from, body: 'Your order has shipped.' });
+        const m = await client.messages.create({ to: `+1${2122000000 + from0 + i}`, from: sender, body: 'Your order has shipped.' });
         if (m.sid) sent++;
       }
     }),
@@ -42,6 +45,7 @@ async function pass(from0) {
 }
 
 async function main() {
+  await pass(9_000_000, 200, WARM_FROM);
   const first = await pass(Number(base));
   const later = await pass(Number(base) + Number(n));
   process.stdout.write(`${JSON.stringify({ first, later })}\n`);

@@ -70,7 +70,7 @@ describe('a broadcast across a restart — embedded store', function () {
   }
 
   it('a clean stop while the provider does not answer: the jobs taken ahead of their requests go back to the queue and are sent once after the restart; only those at the provider are unknown-outcome', async function () {
-    // 4 requests at once, and as many jobs taken ahead waiting for a place; the first 4 requests never answered.
+    // 4 requests at once, and twice as many jobs taken ahead waiting for a place; the first 4 requests never answered.
     nr = await nodeRedProcess({ flows: broadcastFlow(fake.url, '100000'), credentials: CREDS, store: { type: 'embedded' }, settings: { smsSend: { concurrency: 4 } } });
     fake.script('twilio', { hang: true }, { hang: true }, { hang: true }, { hang: true });
     await nr.start();
@@ -82,7 +82,7 @@ describe('a broadcast across a restart — embedded store', function () {
     const atProvider = sends().map((r) => r.body.To);
     assert.equal(atProvider.length, 4, 'no more than the concurrency of requests out at once');
     const queue = await (await fetch(`${nr.url}/sms-queue/accounts`)).json();
-    assert.equal(queue.accounts.find((x) => x.id === 'acct').sending, 8, 'as many jobs taken ahead as are at the provider');
+    assert.equal(queue.accounts.find((x) => x.id === 'acct').sending, 12, 'twice as many jobs taken ahead as are at the provider');
     await nr.stop();
     await nr.start();
     const ends = () => fake.requests.filter((r) => r.path.startsWith('/end/'));

@@ -236,7 +236,9 @@ export async function sendTwilio(reply: ReplyRequest, account: SendingAccount, p
     return { messageId: message.sid, ...(Number.isInteger(segments) && segments > 0 ? { segments } : {}) };
   } catch (err) {
     const e = err as RestError;
-    if (e.status === undefined) {
+    // A status under 300 on an error is no refusal: an answer cut off after its headers
+    // (axios, under the SDK's own client, says ERR_BAD_RESPONSE with the 201): outcome unknown.
+    if (e.status === undefined || e.status < 300) {
       if (neverSent(err)) {
         throw new ReplyError(`could not reach Twilio for account "${accountName}" (${errorCode(err)}): the message was not sent.`, {
           reason: 'Twilio not reached',

@@ -8,9 +8,11 @@ import https from 'node:https';
  * RequestClient. Why: a profile of a broadcast (`node bench/run.js --send-only
  * --profile=send`) had axios, under RequestClient, as the largest part of the package's
  * CPU and of its allocations (config merging, header normalizing, a stream pipeline per
- * answer), more than the queue and the store together. As the SDK's client: keep-alive, the
- * client's timeout, no redirects followed, the body form-encoded with repeated keys.
- * With HTTP_PROXY or TWILIO_CA_BUNDLE set, the SDK's own RequestClient is used (it applies them).
+ * answer), more than the queue and the store together. As the SDK's client: keep-alive,
+ * no redirects followed, the body form-encoded with repeated keys. Unlike it, the timeout
+ * bounds the whole exchange (the policy's "how long a call may take before its outcome is
+ * unknown"), not each silence of the socket. With HTTP_PROXY or TWILIO_CA_BUNDLE set, the
+ * SDK's own RequestClient is used (it applies them).
  */
 
 /** What the SDK's client passes to `httpClient.request` (twilio-node BaseTwilio.request). */
@@ -52,9 +54,20 @@ function noAnswerIn(ms: number): Error {
   return Object.assign(new Error(`no answer within ${ms} ms`), { code: 'ETIMEDOUT' });
 }
 
-/** A transport with its own keep-alive connections (one per client, as the SDK's RequestClient). */
+/**
+ * A connection idle this long is closed: reused after a NAT or firewall silently dropped it,
+ * a send would end in a timeout, its outcome unknown, though Twilio never saw it.
+ */
+export const IDLE_CLOSE_MS = 15_000;
+let agents: { http: http.Agent; https: https.Agent } | undefined;
+/** Keep-alive connections shared by every client (a client replaced after a new token leaves none behind). */
+function sharedAgents(): { http: http.Agent; https: https.Agent } {
+  agents ??= { http: new http.Agent({ keepAlive: true, timeout: IDLE_CLOSE_MS }), https: new https.Agent({ keepAlive: true, timeout: IDLE_CLOSE_MS }) };
+  return agents;
+}
+
+/** The transport for a client of Twilio's SDK: `defaultTimeoutMs` when a request names none. */
 export function twilioTransport(defaultTimeoutMs: number): { request(opts: TwilioHttpRequest): Promise<TwilioHttpResponse> } {
-  const agents = { 'http:': new http.Agent({ keepAlive: true }), 'https:': new https.Agent({ keepAlive: true }) };
   return {
     async request(opts) {
       const headers: Record<string, string | number> = { ...opts.headers };
@@ -69,7 +82,7 @@ export function twilioTransport(defaultTimeoutMs: number): { request(opts: Twili
         headers['Content-Length'] = Buffer.byteLength(body);
       }
       const timeoutMs = opts.timeout || defaultTimeoutMs;
-      const agent = url.protocol === 'http:' ? agents['http:'] : agents['https:'];
+      const agent = url.protocol === 'http:' ? sharedAgents().http : sharedAgents().https;
       const send = url.protocol === 'http:' ? http.request : https.request;
       return new Promise<TwilioHttpResponse>((resolve, reject) => {
         const req = send(url, { method: opts.method.toUpperCase(), headers, agent }, (res) => {

@@ -7,7 +7,7 @@ const assert = require('node:assert/strict');
 const http = require('node:http');
 const { startFakeProvider } = require('../../support/fake-provider');
 const { sendTwilio } = require('../../../dist/providers/twilio/reply');
-const { formEncode, sdkTransportNeeded } = require('../../../dist/providers/twilio/transport');
+const { IDLE_CLOSE_MS, formEncode, sdkTransportNeeded } = require('../../../dist/providers/twilio/transport');
 
 const SID = `AC${'1'.repeat(32)}`;
 const TOKEN = 'transport-test-token';
@@ -21,13 +21,49 @@ function reply(fields) {
   return { to: '+14155550100', from: '+14155550199', text: 'Your order has shipped.', media: [], ...fields };
 }
 
+/** A server on 127.0.0.1 that answers each request with `answer(req, res)`; counts connections open. */
+async function serve(answer) {
+  const open = new Set();
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => answer(req, res));
+  });
+  // Kept open from this side: what closes an idle connection is the client.
+  server.keepAliveTimeout = 0;
+  server.on('connection', (socket) => {
+    open.add(socket);
+    socket.on('close', () => open.delete(socket));
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    open,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+const created = (res) => {
+  res.writeHead(201, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ sid: `SM${'2'.repeat(32)}`, status: 'queued', num_segments: '1' }));
+};
+
 describe('Twilio transport: the SDK over the package own HTTP exchange', function () {
-  this.timeout(10_000);
+  this.timeout(30_000);
   let fake;
+  const saved = {};
   before(async function () {
+    // A proxy set on this machine would hand the sends to the SDK's own client.
+    for (const name of ['HTTP_PROXY', 'TWILIO_CA_BUNDLE']) {
+      saved[name] = process.env[name];
+      delete process.env[name];
+    }
     fake = await startFakeProvider();
   });
   after(async function () {
+    for (const [name, value] of Object.entries(saved)) if (value !== undefined) process.env[name] = value;
     await fake.close();
   });
   beforeEach(function () {
@@ -97,6 +133,39 @@ describe('Twilio transport: the SDK over the package own HTTP exchange', functio
       await new Promise((resolve) => server.close(resolve));
     }
   });
+
+  it('sends one after another over one connection, and closes it once idle (a NAT may drop it unseen)', async function () {
+    const server = await serve((req, res) => created(res));
+    try {
+      for (let i = 0; i < 3; i++) await sendTwilio(reply({}), account(server.url), POLICY);
+      assert.equal(server.open.size, 1, 'one connection, kept');
+      const idleSince = Date.now();
+      while (server.open.size > 0 && Date.now() - idleSince < IDLE_CLOSE_MS + 3000) await new Promise((r) => setTimeout(r, 100));
+      assert.equal(server.open.size, 0, `still open after ${Date.now() - idleSince} ms idle`);
+    } finally {
+      await server.close();
+    }
+  });
+
+  for (const through of ['the package transport', "the SDK's RequestClient (HTTP_PROXY set)"]) {
+    it(`an answer cut off after its 201 headers, through ${through}: outcome unknown, not refused`, async function () {
+      const server = await serve((req, res) => {
+        res.writeHead(201, { 'content-type': 'application/json', 'content-length': '500' });
+        res.write('{"sid":"SM');
+        setTimeout(() => res.socket.destroy(), 20);
+      });
+      if (through.includes('HTTP_PROXY')) process.env.HTTP_PROXY = 'http://127.0.0.1:9'; // used by that client for https only
+      try {
+        await assert.rejects(sendTwilio(reply({}), account(server.url), POLICY), (err) => {
+          assert.equal(err.outcome, 'unknown', err.message);
+          return true;
+        });
+      } finally {
+        delete process.env.HTTP_PROXY;
+        await server.close();
+      }
+    });
+  }
 
   it('encodes a form as Twilio takes it: lists repeated, absent fields left out', function () {
     assert.equal(formEncode({ To: '+1 415', MediaUrl: ['a', 'b'], Skipped: undefined, Null: null, Flag: true }), 'To=%2B1+415&MediaUrl=a&MediaUrl=b&Flag=true');
