@@ -82,8 +82,9 @@ export function twilioTransport(defaultTimeoutMs: number): { request(opts: Twili
         headers['Content-Length'] = Buffer.byteLength(body);
       }
       const timeoutMs = opts.timeout || defaultTimeoutMs;
-      const agent = url.protocol === 'http:' ? sharedAgents().http : sharedAgents().https;
-      const send = url.protocol === 'http:' ? http.request : https.request;
+      const plain = url.protocol === 'http:';
+      const agent = plain ? sharedAgents().http : sharedAgents().https;
+      const send = plain ? http.request : https.request;
       return new Promise<TwilioHttpResponse>((resolve, reject) => {
         const req = send(url, { method: opts.method.toUpperCase(), headers, agent }, (res) => {
           const chunks: Buffer[] = [];
