@@ -18,6 +18,22 @@ describe('package load (what every Node-RED start pays)', function () {
     assert.deepEqual(heavyLoadedBy(`for (const f of ${JSON.stringify(files)}) require(f);`), []);
   });
 
+  it('loads no node code until a node of that type starts: sms in, reply, status, send and ask cost nothing when not in the flows', function () {
+    const pkg = require('../package.json');
+    const entries = Object.entries(pkg['node-red'].nodes).filter(([type]) => type !== 'sms-account');
+    const files = entries.map(([, f]) => path.join(__dirname, '..', f));
+    const dist = path.join(__dirname, '..', 'dist') + path.sep;
+    const script = `
+      const registered = [];
+      const RED = { nodes: { registerType: (type) => registered.push(type), createNode() {} } };
+      for (const f of ${JSON.stringify(files)}) require(f)(RED);
+      const loaded = Object.keys(require.cache).filter((f) => f.startsWith(${JSON.stringify(dist)})).map((f) => f.slice(${dist.length}));
+      process.stdout.write(JSON.stringify({ registered, loaded }));`;
+    const { registered, loaded } = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }));
+    assert.deepEqual(registered.sort(), ['sms ask', 'sms in', 'sms reply', 'sms send', 'sms status']);
+    assert.deepEqual(loaded.filter((f) => !files.some((entry) => entry.endsWith(f))), []);
+  });
+
   it('loads the database client when a store is opened (so the check above sees it)', function () {
     const store = path.join(__dirname, '..', 'dist', 'store', 'index.js');
     const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sms-startup-'));
