@@ -1,14 +1,11 @@
-import type { Node, NodeAPI, NodeDef } from '../../runtime/red';
+import type { NodeAPI } from '../../runtime/red';
+import { registerLazily } from '../../runtime/lazy-node';
 
-// Node-RED requires this file at every start; the node's code (sms-ask-node.ts and what it
-// imports) is required when the first `sms ask` starts, so a palette that is installed but not in
-// the flows adds no start-up time (`npm run bench`, start-up).
+// Node-RED requires this file at every start; this node's own code (sms-ask-node.ts and what only
+// it imports) is required when the first `sms ask` starts.
 export = function register(RED: NodeAPI): void {
-  let construct: ((this: Node, def: NodeDef) => void) | undefined;
-  function SmsAsk(this: Node, def: NodeDef): void {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    construct ??= (require('./sms-ask-node') as typeof import('./sms-ask-node')).smsAskNode(RED);
-    construct.call(this, def);
-  }
-  RED.nodes.registerType('sms ask', SmsAsk);
+  // Looked up now: a damaged install fails this node set at start, as it did before.
+  require.resolve('./sms-ask-node');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  registerLazily(RED, 'sms ask', () => (require('./sms-ask-node') as typeof import('./sms-ask-node')).smsAskNode);
 };
