@@ -39,6 +39,36 @@ describe('package load (what every Node-RED start pays)', function () {
     assert.deepEqual(loaded.filter((f) => !files.some((entry) => entry.endsWith(f)) && !shared.includes(f.split(path.sep).join('/'))), []);
   });
 
+  it('loads no sidebar code until the sidebar asks: the simulator plugin registers its routes and their permissions only', function () {
+    const pkg = require('../package.json');
+    const plugin = path.join(__dirname, '..', pkg['node-red'].plugins['sms-simulator']);
+    const dist = path.join(__dirname, '..', 'dist') + path.sep;
+    const script = `
+      const routes = [];
+      const record = (method) => (path, ...handlers) => routes.push(method + ' ' + path + ' ' + handlers.length);
+      const RED = {
+        plugins: { registerPlugin() {} },
+        httpAdmin: { get: record('get'), post: record('post'), use: record('use') },
+        auth: { needsPermission: () => (req, res, next) => next() },
+        events: { on() {}, removeListener() {} },
+        comms: { publish() {} },
+      };
+      require(${JSON.stringify(plugin)})(RED);
+      const loaded = Object.keys(require.cache).filter((f) => f.startsWith(${JSON.stringify(dist)})).map((f) => f.slice(${dist.length}).split(require('path').sep).join('/'));
+      process.stdout.write(JSON.stringify({ routes, loaded }));`;
+    const { routes, loaded } = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }));
+    // Every sidebar route is there at start, each behind its permission check.
+    for (const route of ['get /sms-simulator/endpoints 2', 'post /sms-simulator/send 2', 'get /sms-queue/accounts 2', 'post /sms-consent/import 2', 'use /sms-consent 1']) {
+      assert.ok(routes.includes(route), `${route} registered at start (got ${routes.join(', ')})`);
+    }
+    assert.equal(routes.length, 14);
+    // The entry, the route table, and the two in-memory event sources it listens to (with the
+    // domain modules they use); no provider, store, http or node code, and no route's own code.
+    const allowed = /^(plugins\/simulator\/(sms-simulator|admin-routes)|runtime\/(consent|simulated-messages)|sms\/[a-z-]+)\.js$/;
+    assert.deepEqual(loaded.filter((f) => !allowed.test(f)), []);
+    assert.ok(!loaded.some((f) => /^(store|http|nodes)\//.test(f) || f === 'plugins/simulator/admin-handlers.js'));
+  });
+
   it('loads the database client when a store is opened (so the check above sees it)', function () {
     const store = path.join(__dirname, '..', 'dist', 'store', 'index.js');
     const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sms-startup-'));

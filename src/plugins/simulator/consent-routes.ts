@@ -12,7 +12,6 @@ import { fromCsv, internationalNumber, numberProblem, toCsv } from '../../sms/co
 // The opt-out lists in the SMS sidebar (SPEC §8): each account's list, and a person adding,
 // removing, importing and exporting numbers. Admin routes, behind Node-RED's permissions.
 
-const ROUTE_PREFIX = '/sms-consent';
 /** An import of ~50 000 numbers fits. */
 const IMPORT_LIMIT = '2mb';
 /** Writes in flight during an import: the embedded store commits what arrives together in one sync. */
@@ -187,7 +186,7 @@ const json: RequestHandler = (req, res, next) => {
 };
 
 /** A body parser's error on these routes (too large, not JSON) as a sentence with its status. */
-const bodyErrors = (err: unknown, _req: Request, res: Response, next: (err?: unknown) => void): void => {
+export const bodyErrors = (err: unknown, _req: Request, res: Response, next: (err?: unknown) => void): void => {
   const e = err as { type?: string; status?: number } | undefined;
   if (res.headersSent) return next(err);
   if (e?.type === 'entity.too.large' || e?.status === 413) return tooLarge(res);
@@ -195,21 +194,21 @@ const bodyErrors = (err: unknown, _req: Request, res: Response, next: (err?: unk
   next(err);
 };
 
-/** The opt-out list routes: reading needs `sms-consent.read`, changing it `sms-consent.write`. */
-export function addConsentRoutes(RED: NodeAPI): void {
-  const allow = (permission: string): RequestHandler =>
-    (RED.auth?.needsPermission(permission) as RequestHandler | undefined) ?? ((_req, res) => fail(res, 403, 'Node-RED offers no permission check here'));
+/** The opt-out list routes (admin-routes.ts registers them: reading needs `sms-consent.read`, changing it `sms-consent.write`). */
+export function consentHandlers(
+  RED: NodeAPI,
+): Record<'consentLists' | 'consentExport' | 'consentAdd' | 'consentRemove' | 'consentImport', RequestHandler[]> {
   const run = (fn: (RED: NodeAPI, req: Request, res: Response) => Promise<void>): RequestHandler => (req, res) => {
     fn(RED, req, res).catch((err: Error) => {
       // The store unreachable, most likely: said as such, not as a crash.
       if (!res.headersSent) fail(res, 503, `the opt-out list cannot be reached: ${err.message}`);
     });
   };
-  RED.httpAdmin.get(`${ROUTE_PREFIX}/lists`, allow('sms-consent.read'), run(list));
-  RED.httpAdmin.get(`${ROUTE_PREFIX}/export`, allow('sms-consent.read'), run(exportCsv));
-  RED.httpAdmin.post(`${ROUTE_PREFIX}/add`, allow('sms-consent.write'), json, run(add));
-  RED.httpAdmin.post(`${ROUTE_PREFIX}/remove`, allow('sms-consent.write'), json, run(remove));
-  RED.httpAdmin.post(`${ROUTE_PREFIX}/import`, allow('sms-consent.write'), json, run(importCsv));
-  // Errors of Node-RED's own body parser, which runs before every admin route.
-  RED.httpAdmin.use(ROUTE_PREFIX, bodyErrors as unknown as RequestHandler);
+  return {
+    consentLists: [run(list)],
+    consentExport: [run(exportCsv)],
+    consentAdd: [json, run(add)],
+    consentRemove: [json, run(remove)],
+    consentImport: [json, run(importCsv)],
+  };
 }

@@ -6,7 +6,6 @@ import { listQuestions } from '../../runtime/open-questions';
 // node, until when. Answering as the person is an ordinary simulated message (routes.ts /send)
 // from the person to our number. Admin routes, behind Node-RED's permissions.
 
-const ROUTE = '/sms-simulator/questions';
 /** Rows the sidebar gets at once. */
 const SHOWN = 200;
 
@@ -26,8 +25,8 @@ function fail(res: Response, status: number, error: string): void {
   res.status(status).json({ error });
 }
 
-export function addQuestionRoutes(RED: NodeAPI, allow: (permission: string) => RequestHandler): void {
-  RED.httpAdmin.get(ROUTE, allow('sms-simulator.read'), (_req, res) => {
+export function questionHandlers(RED: NodeAPI): Record<'questions', RequestHandler[]> {
+  const questions: RequestHandler = (_req, res) => {
     listQuestions(RED).then(
       (open) => {
         const questions: QuestionView[] = open.slice(0, SHOWN).map((q) => {
@@ -38,5 +37,6 @@ export function addQuestionRoutes(RED: NodeAPI, allow: (permission: string) => R
       },
       (err: Error) => fail(res, 503, `the open questions cannot be read from the sms store: ${err.message}`),
     );
-  });
+  };
+  return { questions: [questions] };
 }

@@ -11,7 +11,6 @@ import type { NodeAPI } from '../../runtime/red';
 // and a person pausing, resuming or clearing it. Admin routes, behind Node-RED's permissions:
 // reading needs `sms-queue.read`, changing `sms-queue.write`.
 
-const ROUTE_PREFIX = '/sms-queue';
 /** Jobs the sidebar may ask for per account at once. */
 const MAX_JOBS = 100;
 
@@ -179,15 +178,18 @@ const json: RequestHandler = (req, res, next) => {
   jsonParser(req, res, (err?: unknown) => (err ? fail(res, 400, `the body is not JSON of at most 4 kB: ${(err as Error).message}`) : next()));
 };
 
-export function addQueueRoutes(RED: NodeAPI, allow: (permission: string) => RequestHandler): void {
+/** The queue's routes (admin-routes.ts registers them behind Node-RED's own permissions). */
+export function queueHandlers(RED: NodeAPI): Record<'queueAccounts' | 'queuePause' | 'queueResume' | 'queueClear', RequestHandler[]> {
   const run = (fn: (RED: NodeAPI, req: Request, res: Response) => Promise<void>): RequestHandler => (req, res) => {
     fn(RED, req, res).catch((err: Error) => {
       // The store unreachable, most likely: said as such, not as a crash.
       if (!res.headersSent) fail(res, 503, `the outbound queue cannot be reached in the sms store: ${err.message}`);
     });
   };
-  RED.httpAdmin.get(`${ROUTE_PREFIX}/accounts`, allow('sms-queue.read'), run(list));
-  RED.httpAdmin.post(`${ROUTE_PREFIX}/pause`, allow('sms-queue.write'), json, run(pauseRoute(true)));
-  RED.httpAdmin.post(`${ROUTE_PREFIX}/resume`, allow('sms-queue.write'), json, run(pauseRoute(false)));
-  RED.httpAdmin.post(`${ROUTE_PREFIX}/clear`, allow('sms-queue.write'), json, run(clear));
+  return {
+    queueAccounts: [run(list)],
+    queuePause: [json, run(pauseRoute(true))],
+    queueResume: [json, run(pauseRoute(false))],
+    queueClear: [json, run(clear)],
+  };
 }

@@ -8,11 +8,7 @@ import { PROVIDERS, isProviderId, simulatedProvider } from '../../providers';
 import type { OutgoingWebhook, SimulatedOutcome, SimulatedText } from '../../providers/types';
 import { type SimulatorEndpoint, listEndpoints, secretsOf } from './endpoints';
 import { type LoopbackAnswer, ownOrigin, postToSelf } from './loopback';
-import { addQuestionRoutes } from './question-routes';
-import { addQueueRoutes } from './queue-routes';
 import { SIMULATION_HEADER, type SimulatedReply, simulatedMessages } from '../../runtime/simulated-messages';
-
-const ROUTE_PREFIX = '/sms-simulator';
 
 /** Beyond the time sms in may hold a webhook open for the flow's answer (the provider's answer window). */
 const WEBHOOK_MARGIN_MS = 10_000;
@@ -198,21 +194,16 @@ const json: RequestHandler = (req, res, next) => {
   jsonParser(req, res, next);
 };
 
-/** Admin routes of the simulator, behind Node-RED's own permissions. */
-export function addSimulatorRoutes(RED: NodeAPI): void {
-  const allow = (permission: string): RequestHandler =>
-    // No permission check available means no access: these routes sign with real secrets.
-    (RED.auth?.needsPermission(permission) as RequestHandler | undefined) ?? ((_req, res) => fail(res, 403, 'Node-RED offers no permission check here'));
+/** The simulator's routes (admin-routes.ts registers them behind Node-RED's own permissions). */
+export function simulatorHandlers(RED: NodeAPI): Record<'endpoints' | 'send' | 'receipt', RequestHandler[]> {
   const run = (fn: (RED: NodeAPI, req: Request, res: Response) => Promise<void>): RequestHandler => (req, res) => {
     fn(RED, req, res).catch((err: Error) => {
       if (!res.headersSent) fail(res, 500, `simulator failed: ${err.message}`);
     });
   };
-  RED.httpAdmin.get(`${ROUTE_PREFIX}/endpoints`, allow('sms-simulator.read'), (_req, res) => {
-    res.json({ endpoints: listEndpoints(RED) });
-  });
-  RED.httpAdmin.post(`${ROUTE_PREFIX}/send`, allow('sms-simulator.write'), json, run(send));
-  RED.httpAdmin.post(`${ROUTE_PREFIX}/receipt`, allow('sms-simulator.write'), json, run(receipt));
-  addQuestionRoutes(RED, allow);
-  addQueueRoutes(RED, allow);
+  return {
+    endpoints: [(_req, res) => res.json({ endpoints: listEndpoints(RED) })],
+    send: [json, run(send)],
+    receipt: [json, run(receipt)],
+  };
 }

@@ -1,6 +1,5 @@
 import type { NodeAPI } from '../../runtime/red';
-import { addSimulatorRoutes } from './routes';
-import { addConsentRoutes } from './consent-routes';
+import { addAdminRoutes } from './admin-routes';
 import { onConsentChange } from '../../runtime/consent';
 import { simulatedMessages } from '../../runtime/simulated-messages';
 
@@ -22,8 +21,10 @@ let stopEndpoints: (() => void) | undefined;
 
 export = function register(RED: NodeAPI): void {
   RED.plugins?.registerPlugin('sms-simulator', { type: 'sms-simulator' });
-  addSimulatorRoutes(RED);
-  addConsentRoutes(RED);
+  // Its file is looked up now, so a missing one fails the plugin at start, not at its first request.
+  require.resolve('./admin-handlers');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  addAdminRoutes(RED, () => (require('./admin-handlers') as typeof import('./admin-handlers')).adminHandlers);
   // One publisher per runtime, even when the plugin is registered again (tests).
   stopPublishing?.();
   stopPublishing = simulatedMessages.onReply((reply) => RED.comms?.publish(REPLY_TOPIC, reply, false));
