@@ -1,4 +1,3 @@
-import type { ErrorRequestHandler } from 'express';
 import type { NodeAPI } from '../../runtime/red';
 import type { AdminHandlers } from './admin-routes';
 import { bodyErrors, consentHandlers } from './consent-routes';
@@ -10,6 +9,6 @@ import { simulatorHandlers } from './routes';
 export function adminHandlers(RED: NodeAPI): AdminHandlers {
   return {
     routes: { ...simulatorHandlers(RED), ...questionHandlers(RED), ...queueHandlers(RED), ...consentHandlers(RED) },
-    consentBodyErrors: bodyErrors as ErrorRequestHandler,
+    consentBodyErrors: bodyErrors,
   };
 }

@@ -1,5 +1,5 @@
 import type BodyParser from 'body-parser';
-import type { Request, RequestHandler, Response } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { consentAccountOf } from '../../nodes/common/consent-account';
 import type { SmsAccountNode } from '../../nodes/sms-account/account';
 import { accountLabel } from '../../providers';
@@ -186,7 +186,7 @@ const json: RequestHandler = (req, res, next) => {
 };
 
 /** A body parser's error on these routes (too large, not JSON) as a sentence with its status. */
-export const bodyErrors = (err: unknown, _req: Request, res: Response, next: (err?: unknown) => void): void => {
+export const bodyErrors: ErrorRequestHandler = (err: unknown, _req: Request, res: Response, next: (err?: unknown) => void): void => {
   const e = err as { type?: string; status?: number } | undefined;
   if (res.headersSent) return next(err);
   if (e?.type === 'entity.too.large' || e?.status === 413) return tooLarge(res);
