@@ -53,12 +53,15 @@ export function retryAfterSeconds(value: string | null | undefined, now = Date.n
   return Number.isNaN(at) ? undefined : Math.max(0, (at - now) / 1000);
 }
 
+/** The transports' code for a timeout that came before a connection was made (exchange.ts). */
+export const CONNECT_TIMEOUT = 'CONNECT_TIMEOUT';
+
 /**
  * Socket errors that come before a single byte of the request left: the name did not
- * resolve, nothing listened, no route. Not ECONNRESET or a timeout, which may come after
- * the provider read the request.
+ * resolve, nothing listened, no route, no connection in time. Not ECONNRESET or a timeout
+ * once connected, which may come after the provider read the request.
  */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', CONNECT_TIMEOUT]);
 
 /** The socket error code of `err` or of its cause (fetch wraps it), if any. */
 export function errorCode(err: unknown): string | undefined {

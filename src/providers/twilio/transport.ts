@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { exchange } from '../exchange';
 
 /**
  * The HTTP exchange under Twilio's SDK client. The SDK still builds every request (its
@@ -84,30 +85,17 @@ export function twilioTransport(defaultTimeoutMs: number): { request(opts: Twili
       const timeoutMs = opts.timeout || defaultTimeoutMs;
       const plain = url.protocol === 'http:';
       const agent = plain ? sharedAgents().http : sharedAgents().https;
-      const send = plain ? http.request : https.request;
-      return new Promise<TwilioHttpResponse>((resolve, reject) => {
-        const req = send(url, { method: opts.method.toUpperCase(), headers, agent }, (res) => {
-          const chunks: Buffer[] = [];
-          let size = 0;
-          res.on('data', (chunk: Buffer) => {
-            size += chunk.length;
-            if (size > MAX_ANSWER_BYTES) req.destroy(new Error(`Twilio answered more than ${MAX_ANSWER_BYTES} bytes`));
-            else chunks.push(chunk);
-          });
-          res.on('end', () => {
-            clearTimeout(timer);
-            resolve({ statusCode: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers });
-          });
-          res.on('error', fail);
-        });
-        const timer = setTimeout(() => req.destroy(noAnswerIn(timeoutMs)), timeoutMs);
-        function fail(err: Error): void {
-          clearTimeout(timer);
-          reject(err);
-        }
-        req.on('error', fail);
-        req.end(body);
+      const { res, body: answer } = await exchange(url, {
+        method: opts.method.toUpperCase(),
+        headers,
+        body,
+        agent,
+        timeoutMs,
+        maxBytes: MAX_ANSWER_BYTES,
+        tooLong: () => new Error(`Twilio answered more than ${MAX_ANSWER_BYTES} bytes`),
+        noAnswer: noAnswerIn,
       });
+      return { statusCode: res.statusCode ?? 0, body: answer, headers: res.headers };
     },
   };
 }

@@ -1,5 +1,5 @@
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
+import { exchange } from '../exchange';
 
 /**
  * The HTTP exchange under the Vonage SDK's clients. The SDK still prepares every request
@@ -64,33 +64,18 @@ function timedOut(ms: number): Error {
   return err;
 }
 
-function exchange(request: SdkRequest, body: string | undefined, timeoutMs: number | undefined): Promise<AnswerLike> {
-  return new Promise((resolve, reject) => {
-    const url = new URL(request.url);
-    const headers: Record<string, string | number> = { ...request.headers };
-    if (body !== undefined) headers['content-length'] = Buffer.byteLength(body);
-    const send = url.protocol === 'https:' ? https.request : http.request;
-    const req = send(url, { method: request.method, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > MAX_ANSWER_BYTES) req.destroy(new Error(`Vonage answered more than ${MAX_ANSWER_BYTES} bytes`));
-        else chunks.push(chunk);
-      });
-      res.on('end', () => {
-        clearTimeout(timer);
-        resolve(answerOf(res, Buffer.concat(chunks).toString('utf8')));
-      });
-      res.on('error', reject);
-    });
-    const timer = timeoutMs ? setTimeout(() => req.destroy(timedOut(timeoutMs)), timeoutMs) : undefined;
-    req.on('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    req.end(body);
-  });
+function send(request: SdkRequest, body: string | undefined, timeoutMs: number | undefined): Promise<AnswerLike> {
+  const headers: Record<string, string | number> = { ...request.headers };
+  if (body !== undefined) headers['content-length'] = Buffer.byteLength(body);
+  return exchange(new URL(request.url), {
+    method: request.method,
+    headers,
+    body,
+    timeoutMs,
+    maxBytes: MAX_ANSWER_BYTES,
+    tooLong: () => new Error(`Vonage answered more than ${MAX_ANSWER_BYTES} bytes`),
+    noAnswer: timedOut,
+  }).then(({ res, body: answer }) => answerOf(res, answer));
 }
 
 /** Puts this transport under an SDK client (one of `new Vonage(...)`'s: `.messages`, `.sms`). */
@@ -100,6 +85,6 @@ export function useOwnTransport(client: unknown): void {
     const timeoutMs = request.timeout || this.config.timeout;
     const prepared = await this.prepareRequest(request);
     const body = this.prepareBody(prepared);
-    return this.parseResponse(prepared, await exchange(prepared, body, timeoutMs));
+    return this.parseResponse(prepared, await send(prepared, body, timeoutMs));
   };
 }

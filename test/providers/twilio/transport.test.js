@@ -6,6 +6,7 @@
 const assert = require('node:assert/strict');
 const http = require('node:http');
 const { startFakeProvider } = require('../../support/fake-provider');
+const { startSilentServer } = require('../../support/silent-server');
 const { sendTwilio } = require('../../../dist/providers/twilio/reply');
 const { IDLE_CLOSE_MS, formEncode, sdkTransportNeeded } = require('../../../dist/providers/twilio/transport');
 
@@ -106,6 +107,22 @@ describe('Twilio transport: the SDK over the package own HTTP exchange', functio
     });
     assert.ok(Date.now() - started < 3000, `took ${Date.now() - started} ms`);
     assert.equal(fake.requests.length, 1);
+  });
+
+  it('no connection made within the timeout (a TLS handshake never answered): surely not sent, so the policy sends it again', async function () {
+    const silent = await startSilentServer();
+    try {
+      await assert.rejects(sendTwilio(reply({}), account(silent.url), { ...POLICY, retries: 1, timeoutMs: 300 }), (err) => {
+        assert.equal(err.outcome, 'not-sent', err.message);
+        assert.match(err.message, /could not reach Twilio .*CONNECT_TIMEOUT.*not sent/);
+        return true;
+      });
+      assert.equal(silent.connections, 2, 'tried again once');
+      // Each connection carried a TLS handshake (0x16), never the request.
+      assert.deepEqual(silent.firstBytes, [0x16, 0x16]);
+    } finally {
+      await silent.close();
+    }
   });
 
   it('an answer larger than any Twilio sends fails the exchange (outcome unknown), it is not held in memory', async function () {

@@ -4,6 +4,7 @@
 const assert = require('node:assert/strict');
 const http = require('node:http');
 const { vonageSms } = require('../../../dist/providers/vonage-sms');
+const { startSilentServer } = require('../../support/silent-server');
 
 function serve(handler) {
   const server = http.createServer(handler);
@@ -35,6 +36,32 @@ describe('Vonage transport', function () {
       });
     } finally {
       await srv.close();
+    }
+  });
+
+  it('no connection made within the timeout (a TLS handshake never answered): not sent, and sent again; a silent answer once connected stays unknown', async function () {
+    const silent = await startSilentServer();
+    const retrying = { retries: 1, baseMs: 10, maxWaitMs: 100, timeoutMs: 300 };
+    try {
+      await assert.rejects(vonageSms.reply.send(request, account(silent.url), retrying), (err) => {
+        assert.equal(err.outcomeUnknown, false, err.message);
+        assert.match(err.message, /CONNECT_TIMEOUT.*not sent/);
+        return true;
+      });
+      assert.equal(silent.connections, 2, 'tried again once');
+      assert.deepEqual(silent.firstBytes, [0x16, 0x16]);
+    } finally {
+      await silent.close();
+    }
+    const taken = await serve((req) => req.resume());
+    try {
+      await assert.rejects(vonageSms.reply.send(request, account(taken.url), retrying), (err) => {
+        assert.equal(err.outcomeUnknown, true, err.message);
+        assert.match(err.message, /no answer in time/);
+        return true;
+      });
+    } finally {
+      await taken.close();
     }
   });
 
